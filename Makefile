@@ -1,0 +1,40 @@
+# KIM Portal: `make run` to try it, `make test` to test it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test test-fast lint messages clean
+
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Virtualenv, dependencies, settings, database, Kotim's regions and the demo data.
+setup: $(VENV)/.installed .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_regions
+	$(PY) manage.py load_demo
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# A development .env: DEBUG on and a fresh random secret key.
+.env:
+	$(PYTHON) -c "import secrets; print('DEBUG=1'); print('SECRET_KEY=dev-' + secrets.token_urlsafe(40))" > $@
+
+# The whole test suite. DATABASE_URL picks the database (default SQLite).
+test: $(VENV)/.installed
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} DEBUG=0 ENV_FILE=/dev/null \
+		$(PY) manage.py collectstatic --noinput -v0
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} DEBUG=0 ENV_FILE=/dev/null \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from registry.admin import KecamatanFilter
+
+from .models import OutreachEvent
+
+
+@admin.register(OutreachEvent)
+class OutreachEventAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "status_label", "starts_at", "kecamatan", "desa", "responsible", "kim_count"]
+    list_filter = ["status", "kind", KecamatanFilter, "starts_at"]
+    list_select_related = ["kecamatan", "desa", "responsible"]
+    search_fields = ["title", "venue", "summary", "kecamatan__name", "desa__name"]
+    autocomplete_fields = ["kecamatan", "desa", "responsible", "kims"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "kind", "status", "starts_at"]}),
+        (_("Tempat"), {"fields": ["kecamatan", "desa", "venue"]}),
+        (_("Pelaksana dan peserta"), {"fields": ["responsible", "kims", "participants"]}),
+        (_("Hasil"), {"fields": ["summary"]}),
+        (_("Riwayat"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_kims=Count("kims"))
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, event):
+        if event.is_overdue:
+            return _("Direncanakan (terlambat)")
+        return event.get_status_display()
+
+    @admin.display(description=_("KIM"), ordering="n_kims")
+    def kim_count(self, event):
+        return event.n_kims

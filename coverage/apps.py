@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoverageConfig(AppConfig):
+    name = "coverage"
+    verbose_name = _("Kegiatan dan cakupan")

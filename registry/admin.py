@@ -1,0 +1,137 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
+
+
+class KecamatanFilter(admin.SimpleListFilter):
+    """The portal's own kecamatan (not every kecamatan in Indonesia)."""
+
+    title = _("kecamatan")
+    parameter_name = "kecamatan"
+    kecamatan_path = "kecamatan"
+
+    def lookups(self, request, model_admin):
+        portal = Kabupaten.objects.portal_or_none()
+        return [(k.code, k.name) for k in Kecamatan.objects.filter(kabupaten=portal)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{self.kecamatan_path}__code": self.value()})
+        return queryset
+
+
+class KimKecamatanFilter(KecamatanFilter):
+    kecamatan_path = "desa__kecamatan"
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("status hari ini")
+    parameter_name = "aktif"
+
+    def lookups(self, request, model_admin):
+        return [("ya", _("Aktif")), ("tidak", _("Tidak aktif"))]
+
+    def queryset(self, request, queryset):
+        active = Kim.objects.active_on(timezone.localdate()).values("pk")
+        if self.value() == "ya":
+            return queryset.filter(pk__in=active)
+        if self.value() == "tidak":
+            return queryset.exclude(pk__in=active)
+        return queryset
+
+
+@admin.register(Kabupaten)
+class KabupatenAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "province_name"]
+    search_fields = ["code", "name", "province_name"]
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kabupaten"]
+    list_select_related = ["kabupaten"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["kabupaten"]
+
+
+@admin.register(Desa)
+class DesaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "kecamatan"]
+    list_filter = [KecamatanFilter, "kind"]
+    list_select_related = ["kecamatan"]
+    search_fields = ["code", "name", "kecamatan__name"]
+    autocomplete_fields = ["kecamatan"]
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ["name", "rank", "description"]
+    search_fields = ["name"]
+
+
+class OfficerFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        ketua = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("role") == Officer.Role.KETUA
+        ]
+        if len(ketua) > 1:
+            raise ValidationError(_("Satu KIM hanya boleh memiliki satu ketua."))
+
+
+class OfficerInline(admin.TabularInline):
+    model = Officer
+    formset = OfficerFormSet
+    extra = 1
+    fields = ["name", "role", "phone"]
+
+
+@admin.register(Kim)
+class KimAdmin(admin.ModelAdmin):
+    list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status"]
+    list_filter = [KimKecamatanFilter, ActiveFilter, "tier", "formed_on"]
+    list_select_related = ["desa__kecamatan", "tier"]
+    search_fields = ["name", "desa__name", "desa__kecamatan__name", "sk_number"]
+    autocomplete_fields = ["desa", "tier"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [OfficerInline]
+    fieldsets = [
+        (None, {"fields": ["name", "desa", "tier", "formed_on"]}),
+        (_("Surat keputusan"), {"fields": ["sk_number", "sk_date"]}),
+        (_("Status"), {"fields": ["inactive_since", "inactive_reason"]}),
+        (_("Kanal publik"), {"fields": ["address", "website", "facebook", "instagram", "youtube"]}),
+        (
+            _("Kontak dan catatan privat (tidak pernah ditampilkan ke publik)"),
+            {"fields": ["contact_email", "contact_phone", "notes"]},
+        ),
+        (_("Riwayat"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("kecamatan"), ordering="desa__kecamatan__name")
+    def kecamatan(self, kim):
+        return kim.desa.kecamatan
+
+    @admin.display(description=_("status"), boolean=False)
+    def status(self, kim):
+        if kim.is_active:
+            return _("Aktif")
+        if kim.inactive_since:
+            return _("Tidak aktif sejak %(day)s") % {"day": kim.inactive_since.strftime("%d-%m-%Y")}
+        return _("Belum terbentuk")
+
+
+@admin.register(Officer)
+class OfficerAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "kim"]
+    list_filter = ["role"]
+    list_select_related = ["kim"]
+    search_fields = ["name", "kim__name"]
+    autocomplete_fields = ["kim"]

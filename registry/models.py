@@ -1,0 +1,241 @@
+"""Regions (kabupaten, kecamatan, desa/kelurahan) and the KIM that serve them."""
+
+import re
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+KABUPATEN_CODE_RE = re.compile(r"^\d{2}\.\d{2}$")
+
+
+PHONE_RE = re.compile(r"^(\+62|62|0)[1-9][0-9]{7,12}$")
+
+
+def normalize_phone(value: str) -> str:
+    """Drop the spaces, dots, dashes and brackets people type inside phone numbers."""
+    return re.sub(r"[\s.\-()]", "", value or "")
+
+
+def validate_phone(value: str):
+    if value and not PHONE_RE.match(normalize_phone(value)):
+        raise ValidationError(
+            _("Nomor telepon tidak valid. Contoh: 0812 3456 7890 atau +62 531 21000."),
+            code="invalid_phone",
+        )
+
+
+class KabupatenQuerySet(models.QuerySet):
+    def portal_or_none(self):
+        """The kabupaten this portal serves (settings.KIM_KABUPATEN_CODE), if loaded."""
+        return self.filter(code=settings.KIM_KABUPATEN_CODE).first()
+
+
+class Kabupaten(models.Model):
+    """A kabupaten or kota, e.g. 62.02 Kabupaten Kotawaringin Timur."""
+
+    code = models.CharField(_("kode Kemendagri"), max_length=5, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    province_name = models.CharField(_("provinsi"), max_length=100)
+
+    objects = KabupatenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kabupaten/kota")
+        verbose_name_plural = _("kabupaten/kota")
+
+    def __str__(self):
+        return self.name
+
+
+class Kecamatan(models.Model):
+    """A kecamatan (district), e.g. 62.02.04 Parenggean."""
+
+    code = models.CharField(_("kode Kemendagri"), max_length=8, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    kabupaten = models.ForeignKey(Kabupaten, models.PROTECT, related_name="kecamatan", verbose_name=_("kabupaten/kota"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+
+    def __str__(self):
+        return self.name
+
+
+class Desa(models.Model):
+    """A desa or kelurahan, e.g. 62.02.04.1004 Kelurahan Parenggean."""
+
+    class Kind(models.TextChoices):
+        DESA = "desa", _("Desa")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    code = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    kecamatan = models.ForeignKey(Kecamatan, models.PROTECT, related_name="desa", verbose_name=_("kecamatan"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("desa/kelurahan")
+        verbose_name_plural = _("desa/kelurahan")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+    @staticmethod
+    def kind_for_code(code: str) -> str:
+        """Kemendagri marks a kelurahan with a leading 1 in the last segment, a desa with 2."""
+        return Desa.Kind.KELURAHAN if code.rsplit(".", 1)[-1].startswith("1") else Desa.Kind.DESA
+
+
+class Tier(models.Model):
+    """A level of KIM maturity. No official names exist, so staff keep this table."""
+
+    name = models.CharField(_("nama"), max_length=50, unique=True)
+    rank = models.PositiveSmallIntegerField(_("urutan"), default=1)
+    description = models.TextField(_("keterangan"), blank=True)
+
+    class Meta:
+        ordering = ["rank", "name"]
+        verbose_name = _("tingkatan KIM")
+        verbose_name_plural = _("tingkatan KIM")
+
+    def __str__(self):
+        return self.name
+
+
+class KimQuerySet(models.QuerySet):
+    def active_on(self, day: date):
+        """KIM formed on or before `day` and not yet inactive on that day."""
+        return self.filter(formed_on__lte=day).filter(Q(inactive_since__isnull=True) | Q(inactive_since__gt=day))
+
+    def in_kabupaten(self, kabupaten):
+        return self.filter(desa__kecamatan__kabupaten=kabupaten)
+
+
+class Kim(models.Model):
+    """A Kelompok (Komunitas) Informasi Masyarakat serving one desa/kelurahan."""
+
+    name = models.CharField(_("nama KIM"), max_length=200)
+    desa = models.ForeignKey(
+        Desa,
+        models.PROTECT,
+        related_name="kims",
+        verbose_name=_("desa/kelurahan"),
+        help_text=_("Desa/kelurahan yang dilayani; kecamatannya mengikuti."),
+    )
+    tier = models.ForeignKey(
+        Tier, models.PROTECT, null=True, blank=True, related_name="kims", verbose_name=_("tingkatan")
+    )
+    sk_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
+    sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
+    formed_on = models.DateField(_("tanggal terbentuk"))
+    inactive_since = models.DateField(
+        _("tidak aktif sejak"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan selama KIM masih aktif."),
+    )
+    inactive_reason = models.TextField(_("alasan tidak aktif"), blank=True)
+    address = models.TextField(_("alamat sekretariat"), blank=True)
+    website = models.URLField(_("situs web"), blank=True)
+    facebook = models.URLField(_("Facebook"), blank=True)
+    instagram = models.URLField(_("Instagram"), blank=True)
+    youtube = models.URLField(_("YouTube"), blank=True)
+    # Private: never shown on public pages or in open data.
+    contact_email = models.EmailField(_("e-mail kontak (privat)"), blank=True)
+    contact_phone = models.CharField(
+        _("telepon kontak (privat)"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    notes = models.TextField(_("catatan internal (privat)"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = KimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("KIM")
+        verbose_name_plural = _("KIM")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desa", "name"],
+                name="%(app_label)s_%(class)s_unique_name_per_desa",
+                violation_error_message=_("Sudah ada KIM dengan nama ini di desa/kelurahan tersebut."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_active_on(self, day: date) -> bool:
+        if self.formed_on is None or self.formed_on > day:
+            return False
+        return self.inactive_since is None or self.inactive_since > day
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_on(timezone.localdate())
+
+    def clean(self):
+        today = timezone.localdate()
+        errors = {}
+        for field in ("sk_date", "formed_on", "inactive_since"):
+            value = getattr(self, field)
+            if value and value > today:
+                errors[field] = _("Tanggal tidak boleh di masa depan.")
+        if self.sk_number and not self.sk_date:
+            errors.setdefault("sk_date", _("Isi tanggal SK bila nomor SK diisi."))
+        if self.sk_date and not self.sk_number:
+            errors.setdefault("sk_number", _("Isi nomor SK bila tanggal SK diisi."))
+        if self.inactive_since and self.formed_on and self.inactive_since < self.formed_on:
+            errors.setdefault("inactive_since", _("Tanggal tidak aktif tidak boleh sebelum tanggal terbentuk."))
+        if self.inactive_since and not self.inactive_reason.strip():
+            errors["inactive_reason"] = _("Jelaskan mengapa KIM tidak aktif.")
+        if self.inactive_reason.strip() and not self.inactive_since:
+            errors.setdefault("inactive_since", _("Isi sejak kapan KIM tidak aktif."))
+        if errors:
+            raise ValidationError(errors)
+        self.contact_phone = normalize_phone(self.contact_phone)
+
+
+class Officer(models.Model):
+    """A member of a KIM's board (pengurus)."""
+
+    class Role(models.IntegerChoices):
+        KETUA = 1, _("Ketua")
+        WAKIL_KETUA = 2, _("Wakil ketua")
+        SEKRETARIS = 3, _("Sekretaris")
+        BENDAHARA = 4, _("Bendahara")
+        ANGGOTA = 9, _("Anggota")
+
+    kim = models.ForeignKey(Kim, models.CASCADE, related_name="officers", verbose_name=_("KIM"))
+    name = models.CharField(_("nama"), max_length=150)
+    role = models.PositiveSmallIntegerField(_("jabatan"), choices=Role.choices, default=Role.ANGGOTA)
+    phone = models.CharField(_("nomor HP (privat)"), max_length=20, blank=True, validators=[validate_phone])
+
+    class Meta:
+        ordering = ["kim", "role", "name"]
+        verbose_name = _("pengurus")
+        verbose_name_plural = _("pengurus")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kim"],
+                condition=Q(role=1),
+                name="%(app_label)s_%(class)s_one_ketua_per_kim",
+                violation_error_message=_("Satu KIM hanya boleh memiliki satu ketua."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+    def clean(self):
+        self.phone = normalize_phone(self.phone)

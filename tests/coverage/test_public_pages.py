@@ -1,0 +1,133 @@
+import csv
+import io
+import re
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from coverage.models import OutreachEvent
+from registry.models import Desa
+
+from ..factories import make_event, make_kim
+
+UNCOVERED_IN_SOURCE_REPORT = {
+    "Bukit Santuai",
+    "Mentaya Hulu",
+    "Antang Kalang",
+    "Telaga Antang",
+    "Tualan Hulu",
+    "Cempaga",
+    "Cempaga Hulu",
+}
+
+
+def uncovered_names_on_page(html):
+    block = re.search(r'<ul class="uncovered">(.*?)</ul>', html, re.S).group(1)
+    return set(re.findall(r"<li>(.*?)</li>", block))
+
+
+def test_the_public_page_names_exactly_the_seven_uncovered_kecamatan(client, demo):
+    html = client.get("/").content.decode()
+    assert "10 dari 17 kecamatan sudah memiliki KIM" in html
+    assert uncovered_names_on_page(html) == UNCOVERED_IN_SOURCE_REPORT
+
+
+def test_uncovered_rows_are_marked_in_words(client, demo):
+    html = client.get("/").content.decode()
+    assert html.count("Belum ada KIM") == 7
+    assert html.count("Sudah ada KIM") == 10
+
+
+def test_the_public_page_shows_the_state_on_a_past_day(client, demo):
+    html = client.get("/", {"tanggal": "2022-03-25"}).content.decode()
+    assert "Keadaan per 25 Maret 2022" in html
+    assert "Rapat konsolidasi, 24 Maret 2022" in html
+    assert "Sosialisasi, 30 Maret 2022" in html
+
+
+def test_the_overdue_sosialisasi_is_shown_as_late_today(client, demo):
+    html = client.get("/").content.decode()
+    assert "1 kegiatan terlambat" in html
+
+
+def test_an_invalid_day_gets_an_indonesian_message_and_todays_state(client, demo):
+    response = client.get("/", {"tanggal": "2022-02-30"})
+    assert response.status_code == 400
+    assert "Tanggal tidak valid" in response.content.decode()
+    assert "10 dari 17 kecamatan" in response.content.decode()
+
+
+def test_open_data_json_names_the_same_seven_uncovered_kecamatan(client, demo):
+    data = client.get("/data/coverage.json").json()
+    assert data["kabupaten"] == {"code": "62.02", "name": "Kabupaten Kotawaringin Timur"}
+    assert {k["name"] for k in data["kecamatan"] if not k["covered"]} == UNCOVERED_IN_SOURCE_REPORT
+    assert len(data["kecamatan"]) == 17
+
+
+def test_open_data_json_has_the_documented_shape(client, demo):
+    data = client.get("/data/coverage.json", {"tanggal": "2022-03-25"}).json()
+    parenggean = next(k for k in data["kecamatan"] if k["code"] == "62.02.04")
+    assert data["as_of"] == "2022-03-25"
+    assert parenggean == {
+        "code": "62.02.04",
+        "name": "Parenggean",
+        "active_kim": 1,
+        "desa_total": 15,
+        "desa_covered": 1,
+        "covered": True,
+        "last_event": "2022-03-24",
+        "last_event_kind": "konsolidasi",
+        "next_event": "2022-03-30",
+        "next_event_kind": "sosialisasi",
+        "overdue_events": 0,
+    }
+
+
+def test_open_data_csv_has_the_same_columns_and_numbers_as_the_json(client, demo):
+    json_rows = client.get("/data/coverage.json").json()["kecamatan"]
+    response = client.get("/data/coverage.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"].startswith("text/csv")
+    assert list(rows[0]) == list(json_rows[0])
+    assert [(r["code"], int(r["active_kim"]), r["covered"]) for r in rows] == [
+        (k["code"], k["active_kim"], "true" if k["covered"] else "false") for k in json_rows
+    ]
+
+
+def test_open_data_refuses_a_day_in_the_future_in_indonesian(client, demo):
+    response = client.get("/data/coverage.json", {"tanggal": "2999-01-01"})
+    assert response.status_code == 400
+    assert response.json() == {"error": "Tanggal tidak boleh di masa depan."}
+
+
+def test_the_public_page_without_regions_explains_what_is_missing(client, db):
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "Data wilayah belum dimuat" in response.content.decode()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, {"tanggal": "2022-03-25"}).status_code == 200
+    return len(queries)
+
+
+def add_kim_and_events(desa):
+    kim = make_kim(desa=desa, formed_on=date(2021, 1, 1))
+    make_event(desa=desa, kims=[kim], starts_at=date(2022, 3, 1))
+    make_event(desa=desa, status=OutreachEvent.Status.PLANNED, starts_at=date(2022, 4, 1))
+
+
+def test_the_public_pages_run_a_fixed_number_of_queries_however_many_rows(client, kotim):
+    desa = list(Desa.objects.filter(kecamatan__kabupaten=kotim)[:60])
+    add_kim_and_events(desa[0])
+    before = [count_queries(client, url) for url in PUBLIC_URLS]
+    for d in desa[1:]:
+        add_kim_and_events(d)
+    after = [count_queries(client, url) for url in PUBLIC_URLS]
+    assert before == after
+    assert max(after) <= 4
+
+
+PUBLIC_URLS = ["/", "/data/coverage.json", "/data/coverage.csv"]

@@ -1,0 +1,89 @@
+"""Small `make_*` helpers for test data: keyword arguments, sensible defaults."""
+
+from datetime import date, datetime
+from itertools import count
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from coverage.models import OutreachEvent
+from registry.models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
+
+_seq = count(1)
+
+
+def make_kabupaten(*, code="62.02", name="Kabupaten Kotawaringin Timur", province_name="Kalimantan Tengah"):
+    return Kabupaten.objects.get_or_create(code=code, defaults={"name": name, "province_name": province_name})[0]
+
+
+def make_kecamatan(*, kabupaten=None, code=None, name=None):
+    kabupaten = kabupaten or make_kabupaten()
+    n = next(_seq)
+    return Kecamatan.objects.create(
+        kabupaten=kabupaten, code=code or f"{kabupaten.code}.{n % 100:02d}", name=name or f"Kecamatan {n}"
+    )
+
+
+def make_desa(*, kecamatan=None, code=None, name=None, kind=Desa.Kind.DESA):
+    kecamatan = kecamatan or make_kecamatan()
+    n = next(_seq)
+    return Desa.objects.create(
+        kecamatan=kecamatan, code=code or f"{kecamatan.code}.2{n % 1000:03d}", name=name or f"Desa {n}", kind=kind
+    )
+
+
+def make_tier(*, name="Pemula", rank=1):
+    return Tier.objects.get_or_create(name=name, defaults={"rank": rank})[0]
+
+
+def make_kim(*, desa=None, name=None, formed_on=date(2021, 1, 1), inactive_since=None, **fields):
+    desa = desa or make_desa()
+    if inactive_since and "inactive_reason" not in fields:
+        fields["inactive_reason"] = "Pengurus pindah tugas"
+    kim = Kim(desa=desa, name=name or f"KIM {next(_seq)}", formed_on=formed_on, inactive_since=inactive_since, **fields)
+    kim.full_clean()
+    kim.save()
+    return kim
+
+
+def make_officer(*, kim=None, name="Andi (contoh)", role=Officer.Role.ANGGOTA, phone=""):
+    officer = Officer(kim=kim or make_kim(), name=name, role=role, phone=phone)
+    officer.full_clean()
+    officer.save()
+    return officer
+
+
+def make_event(
+    *,
+    kecamatan=None,
+    desa=None,
+    kind=OutreachEvent.Kind.SOSIALISASI,
+    status=OutreachEvent.Status.HELD,
+    starts_at=None,
+    title=None,
+    kims=(),
+    **fields,
+):
+    kecamatan = kecamatan or (desa.kecamatan if desa else make_kecamatan())
+    starts_at = starts_at or timezone.make_aware(datetime(2022, 3, 24, 9, 0))
+    if isinstance(starts_at, date) and not isinstance(starts_at, datetime):
+        starts_at = timezone.make_aware(datetime.combine(starts_at, datetime.min.time().replace(hour=9)))
+    event = OutreachEvent(
+        kecamatan=kecamatan,
+        desa=desa,
+        kind=kind,
+        status=status,
+        starts_at=starts_at,
+        title=title or f"Kegiatan {next(_seq)}",
+        **fields,
+    )
+    event.full_clean()
+    event.save()
+    event.kims.set(kims)
+    return event
+
+
+def make_user(*, username=None, password="rahasia-uji-123", **fields):
+    User = get_user_model()
+    user = User.objects.create_user(username=username or f"user{next(_seq)}", password=password, **fields)
+    return user
