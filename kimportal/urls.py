@@ -8,6 +8,5 @@ admin.site.index_title = _("Administrasi Diskominfo")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("coverage.urls")),
 ]

@@ -131,3 +131,9 @@ def test_the_public_pages_run_a_fixed_number_of_queries_however_many_rows(client
 
 
 PUBLIC_URLS = ["/", "/data/coverage.json", "/data/coverage.csv"]
+
+
+def test_the_public_page_stays_indonesian_for_a_browser_asking_for_english(client, demo):
+    html = client.get("/", {"tanggal": "2022-03-25"}, HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    assert "24 Maret 2022" in html
+    assert "58,8%" in html
