@@ -1,10 +1,15 @@
 """Coverage of KIM per kecamatan: the one place these numbers are computed."""
 
-from dataclasses import dataclass
-from datetime import date
+from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import models
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import Desa, Kabupaten, Kecamatan, Kim
 
@@ -20,6 +25,29 @@ class EventSummary:
     status: str
 
 
+class Stage(models.IntegerChoices):
+    """Where a kecamatan stands on the path to coverage, derived from its events and KIM."""
+
+    NO_ACTIVITY = 0, _("Belum ada kegiatan")
+    PLANNED = 1, _("Sosialisasi direncanakan")
+    HELD = 2, _("Sosialisasi dilaksanakan")
+    KIM_FORMED = 3, _("KIM terbentuk")
+    KIM_ACTIVE = 4, _("KIM aktif")
+
+
+def stage_of(*, active_kim: int, formed_kim: int, held_events: int, planned_events: int) -> Stage:
+    """The furthest step reached: an active KIM beats a formed one beats a held event beats a plan."""
+    if active_kim:
+        return Stage.KIM_ACTIVE
+    if formed_kim:
+        return Stage.KIM_FORMED
+    if held_events:
+        return Stage.HELD
+    if planned_events:
+        return Stage.PLANNED
+    return Stage.NO_ACTIVITY
+
+
 @dataclass(frozen=True)
 class KecamatanCoverage:
     code: str
@@ -30,6 +58,8 @@ class KecamatanCoverage:
     last_event: EventSummary | None
     next_event: EventSummary | None
     overdue_events: int
+    stage: Stage = Stage.NO_ACTIVITY
+    held_this_year: int = 0
 
     @property
     def covered(self) -> bool:
@@ -56,6 +86,28 @@ class KabupatenCoverage:
         return [k for k in self.kecamatan if not k.covered]
 
     @property
+    def desa_total(self) -> int:
+        return sum(k.desa_total for k in self.kecamatan)
+
+    @property
+    def desa_covered(self) -> int:
+        return sum(k.desa_covered for k in self.kecamatan)
+
+    @property
+    def active_kim(self) -> int:
+        return sum(k.active_kim for k in self.kecamatan)
+
+    @property
+    def held_this_year(self) -> int:
+        """Outreach events held from 1 January of the as-of year up to the as-of day."""
+        return sum(k.held_this_year for k in self.kecamatan)
+
+    @property
+    def by_stage(self) -> list[KecamatanCoverage]:
+        """Uncovered kecamatan first, least advanced first; then the covered ones."""
+        return sorted(self.kecamatan, key=lambda k: (k.covered, k.stage, k.code))
+
+    @property
     def percentage(self) -> float:
         """SPM indicator (Permenkominfo 22/2010): covered kecamatan out of all, in percent."""
         return round(100 * self.covered_count / self.total, 1) if self.total else 0.0
@@ -72,18 +124,21 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
 
     Per kecamatan: active KIM, desa/kelurahan with at least one active KIM out of
     all, the last event held by the end of `on`, the next one planned from `on`
-    on, and how many planned events were overdue on that day.
+    on, how many planned events were overdue on that day, events held that year,
+    and its stage on the path to coverage (see `stage_of`).
     """
     day_start, day_end = start_of_day(on), end_of_day(on)
     active = Kim.objects.active_on(on).filter(desa__kecamatan=OuterRef("pk")).annotate(grouped=Value(1))
+    formed = Kim.objects.formed_by(on).filter(desa__kecamatan=OuterRef("pk")).annotate(grouped=Value(1))
     desa = Desa.objects.filter(kecamatan=OuterRef("pk")).annotate(grouped=Value(1))
     events = OutreachEvent.objects.filter(kecamatan=OuterRef("pk"))
     held = events.held().filter(starts_at__lt=day_end).order_by("-starts_at", "-pk")
-    upcoming = events.filter(
-        Q(status=OutreachEvent.Status.PLANNED, starts_at__gte=day_start)
-        | Q(status=OutreachEvent.Status.HELD, starts_at__gte=day_end)
-    ).order_by("starts_at", "pk")
+    # As of `on`, an event held later was still upcoming then.
+    not_yet_held = Q(status=OutreachEvent.Status.PLANNED) | Q(status=OutreachEvent.Status.HELD, starts_at__gte=day_end)
+    upcoming = events.filter(not_yet_held, starts_at__gte=day_start).order_by("starts_at", "pk")
     overdue = events.planned().filter(starts_at__lt=day_start).annotate(grouped=Value(1))
+    held_year = held.filter(starts_at__gte=start_of_day(on.replace(month=1, day=1))).annotate(grouped=Value(1))
+    planned = events.filter(not_yet_held).annotate(grouped=Value(1))
 
     rows = list(
         Kecamatan.objects.filter(kabupaten=kabupaten)
@@ -92,6 +147,10 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
             n_desa_total=_count(desa, Count("pk")),
             n_desa_covered=_count(active, Count("desa", distinct=True)),
             n_overdue=_count(overdue, Count("pk")),
+            n_formed_kim=_count(formed, Count("pk")),
+            n_held=_count(held.annotate(grouped=Value(1)), Count("pk")),
+            n_held_year=_count(held_year, Count("pk")),
+            n_planned=_count(planned, Count("pk")),
             last_event_id=Subquery(held.values("pk")[:1]),
             next_event_id=Subquery(upcoming.values("pk")[:1]),
         )
@@ -126,7 +185,112 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
                 last_event=summary(r.last_event_id),
                 next_event=summary(r.next_event_id),
                 overdue_events=r.n_overdue,
+                stage=stage_of(
+                    active_kim=r.n_active_kim,
+                    formed_kim=r.n_formed_kim,
+                    held_events=r.n_held,
+                    planned_events=r.n_planned,
+                ),
+                held_this_year=r.n_held_year,
             )
             for r in rows
         ],
     )
+
+
+@dataclass(frozen=True)
+class KimBrief:
+    pk: int
+    name: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class DesaCoverage:
+    code: str
+    name: str
+    kind: str
+    kecamatan_code: str
+    kecamatan_name: str
+    kims: list[KimBrief]
+
+    @property
+    def active_kim(self) -> int:
+        return sum(1 for k in self.kims if k.active)
+
+    @property
+    def covered(self) -> bool:
+        return self.active_kim > 0
+
+
+def desa_coverage(*, on: date, kabupaten: Kabupaten | None = None, kecamatan=None) -> list[DesaCoverage]:
+    """Every desa/kelurahan of `kecamatan` (or of `kabupaten`) with the KIM formed there by `on`.
+
+    Two SQL queries whatever the number of desa and KIM.
+    """
+    desa = Desa.objects.select_related("kecamatan").order_by("code")
+    kims = Kim.objects.formed_by(on).annotate(active_then=Exists(Kim.objects.active_on(on).filter(pk=OuterRef("pk"))))
+    if kecamatan is not None:
+        desa, kims = desa.filter(kecamatan=kecamatan), kims.filter(desa__kecamatan=kecamatan)
+    else:
+        desa, kims = desa.filter(kecamatan__kabupaten=kabupaten), kims.in_kabupaten(kabupaten)
+    by_desa: dict[int, list[KimBrief]] = {}
+    for kim in kims.order_by("name").only("pk", "name", "desa_id"):
+        by_desa.setdefault(kim.desa_id, []).append(KimBrief(kim.pk, kim.name, kim.active_then))
+    return [
+        DesaCoverage(
+            code=d.code,
+            name=d.name,
+            kind=d.kind,
+            kecamatan_code=d.kecamatan.code,
+            kecamatan_name=d.kecamatan.name,
+            kims=by_desa.get(d.pk, []),
+        )
+        for d in desa
+    ]
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: date
+    covered_kecamatan: int
+    active_kim: int
+    held_events: int
+
+
+def monthly_progress(*, kabupaten: Kabupaten, until: date) -> list[MonthPoint]:
+    """Covered kecamatan and active KIM at the end of each month, and events held in it.
+
+    From the first KIM formation or held event up to the month of `until`, in two
+    SQL queries; each month is judged by `Kim.is_active_on` on its last day (or on
+    `until` for the last month).
+    """
+    kims = list(Kim.objects.in_kabupaten(kabupaten).formed_by(until).select_related("desa"))
+    held = {
+        timezone.localdate(month): n
+        for month, n in OutreachEvent.objects.in_kabupaten(kabupaten)
+        .held()
+        .filter(starts_at__lt=end_of_day(until))
+        .annotate(month=TruncMonth("starts_at"))
+        .order_by()
+        .values_list("month")
+        .annotate(n=Count("pk"))
+    }
+    starts = [k.formed_on for k in kims] + list(held)
+    first = min(starts).replace(day=1) if starts else until.replace(day=1)
+    points = []
+    month = first
+    while month <= until:
+        nxt = (month + timedelta(days=32)).replace(day=1)
+        last_day = min(nxt - timedelta(days=1), until)
+        active = [k for k in kims if k.is_active_on(last_day)]
+        points.append(
+            MonthPoint(
+                month=month,
+                covered_kecamatan=len({k.desa.kecamatan_id for k in active}),
+                active_kim=len(active),
+                held_events=held.get(month, 0),
+            )
+        )
+        month = nxt
+    return points

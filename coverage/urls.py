@@ -4,8 +4,15 @@ from . import views
 
 app_name = "coverage"
 
+# Public pages, under i18n_patterns (Indonesian at /, English at /en/).
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("data/coverage.json", views.coverage_json, name="coverage-json"),
-    path("data/coverage.csv", views.coverage_csv, name="coverage-csv"),
+    path("kecamatan/<str:code>/", views.kecamatan_detail, name="kecamatan-detail"),
+    path("data/", views.open_data, name="open-data"),
+]
+
+# Downloads: stable addresses without a language prefix.
+data_urlpatterns = [
+    path("<slug:slug>.csv", views.download, {"fmt": "csv"}, name="csv"),
+    path("<slug:slug>.json", views.download, {"fmt": "json"}, name="json"),
 ]

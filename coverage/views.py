@@ -1,100 +1,111 @@
-import csv
-
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.models import Kabupaten
+from registry.models import Kabupaten, Kecamatan
 
+from . import charts, maps
 from .forms import AsOfForm
-from .queries import kecamatan_coverage
+from .models import OutreachEvent
+from .opendata import DATASETS, LICENCE, LICENCE_URL, last_updated, stream_csv, stream_json
+from .queries import Stage, desa_coverage, kecamatan_coverage, monthly_progress
 
-COVERAGE_COLUMNS = [
-    "code",
-    "name",
-    "active_kim",
-    "desa_total",
-    "desa_covered",
-    "covered",
-    "last_event",
-    "last_event_kind",
-    "next_event",
-    "next_event_kind",
-    "overdue_events",
-]
+
+def _as_of(request):
+    """(form, day): the `tanggal` parameter, today when it is missing or invalid."""
+    form = AsOfForm(request.GET)
+    return form, (form.cleaned_data["tanggal"] if form.is_valid() else timezone.localdate())
+
+
+def _regions_missing(request):
+    return render(request, "coverage/regions_missing.html", status=503)
 
 
 def dashboard(request):
-    form = AsOfForm(request.GET)
-    valid = form.is_valid()
-    as_of = form.cleaned_data["tanggal"] if valid else timezone.localdate()
     kabupaten = Kabupaten.objects.portal_or_none()
     if kabupaten is None:
-        return render(request, "coverage/regions_missing.html", status=503)
+        return _regions_missing(request)
+    form, as_of = _as_of(request)
     coverage = kecamatan_coverage(kabupaten=kabupaten, on=as_of)
+    progress = monthly_progress(kabupaten=kabupaten, until=as_of)
+    svg = maps.kecamatan_map(kabupaten.code)
+    context = {
+        "coverage": coverage,
+        "form": form,
+        "today": timezone.localdate(),
+        "stages": Stage,
+        "map": svg,
+        "map_shapes": [(svg.shapes.get(k.code), k) for k in coverage.kecamatan] if svg else [],
+        "chart": charts.progress_chart(progress, kecamatan_total=coverage.total),
+        "progress": progress,
+    }
+    return render(request, "coverage/dashboard.html", context, status=400 if form.errors else 200)
+
+
+def kecamatan_detail(request, code):
+    kabupaten = Kabupaten.objects.portal_or_none()
+    if kabupaten is None:
+        return _regions_missing(request)
+    kecamatan = get_object_or_404(Kecamatan, kabupaten=kabupaten, code=code)
+    form, as_of = _as_of(request)
+    row = next(k for k in kecamatan_coverage(kabupaten=kabupaten, on=as_of).kecamatan if k.code == code)
+    desa = desa_coverage(kecamatan=kecamatan, on=as_of)
+    svg = maps.desa_map(code)
+    events = OutreachEvent.objects.filter(kecamatan=kecamatan).select_related("desa").order_by("-starts_at")
+    context = {
+        "kecamatan": kecamatan,
+        "row": row,
+        "desa": desa,
+        "form": form,
+        "as_of": as_of,
+        "today": timezone.localdate(),
+        "map": svg,
+        "map_shapes": [(svg.shapes.get(d.code), d) for d in desa] if svg else [],
+        "past_events": [e for e in events if e.status != OutreachEvent.Status.PLANNED][:50],
+        "planned_events": [e for e in events if e.status == OutreachEvent.Status.PLANNED][::-1],
+    }
+    return render(request, "coverage/kecamatan_detail.html", context, status=400 if form.errors else 200)
+
+
+def open_data(request):
+    kabupaten = Kabupaten.objects.portal_or_none()
+    if kabupaten is None:
+        return _regions_missing(request)
+    updated = last_updated(kabupaten)
     return render(
         request,
-        "coverage/dashboard.html",
-        {"coverage": coverage, "form": form, "today": timezone.localdate()},
-        status=200 if valid else 400,
+        "coverage/open_data.html",
+        {
+            "datasets": [(d, updated.get(d.slug)) for d in DATASETS.values()],
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "kabupaten": kabupaten,
+        },
     )
 
 
-def _coverage_rows(coverage):
-    for k in coverage.kecamatan:
-        yield {
-            "code": k.code,
-            "name": k.name,
-            "active_kim": k.active_kim,
-            "desa_total": k.desa_total,
-            "desa_covered": k.desa_covered,
-            "covered": k.covered,
-            "last_event": k.last_event.day.isoformat() if k.last_event else None,
-            "last_event_kind": k.last_event.kind if k.last_event else None,
-            "next_event": k.next_event.day.isoformat() if k.next_event else None,
-            "next_event_kind": k.next_event.kind if k.next_event else None,
-            "overdue_events": k.overdue_events,
-        }
-
-
-def _open_data_coverage(request):
-    """The coverage for the request's `tanggal`, or an error response."""
+def download(request, slug, fmt):
+    dataset = DATASETS.get(slug)
+    if dataset is None:
+        raise Http404(_("Dataset tidak ditemukan."))
     form = AsOfForm(request.GET)
     if not form.is_valid():
-        return None, JsonResponse({"error": form.errors["tanggal"][0]}, status=400)
+        return JsonResponse({"error": form.errors["tanggal"][0]}, status=400)
     kabupaten = Kabupaten.objects.portal_or_none()
     if kabupaten is None:
-        return None, JsonResponse({"error": _("Data wilayah belum dimuat.")}, status=503)
-    return kecamatan_coverage(kabupaten=kabupaten, on=form.cleaned_data["tanggal"]), None
-
-
-def coverage_json(request):
-    coverage, error = _open_data_coverage(request)
-    if error:
-        return error
-    return JsonResponse(
-        {
-            "kabupaten": {"code": coverage.kabupaten.code, "name": coverage.kabupaten.name},
-            "as_of": coverage.as_of.isoformat(),
-            "kecamatan_total": coverage.total,
-            "kecamatan_covered": coverage.covered_count,
-            "percentage": coverage.percentage,
-            "kecamatan": list(_coverage_rows(coverage)),
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-def coverage_csv(request):
-    coverage, error = _open_data_coverage(request)
-    if error:
-        return error
-    filename = f"cakupan-kim-{coverage.kabupaten.code}-{coverage.as_of.isoformat()}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+        return JsonResponse({"error": _("Data wilayah belum dimuat.")}, status=503)
+    as_of = form.cleaned_data["tanggal"] if dataset.as_of else timezone.localdate()
+    summary, rows = dataset.build(kabupaten, as_of)
+    stamp = as_of.isoformat()
+    if fmt == "csv":
+        response = StreamingHttpResponse(stream_csv(dataset, rows), content_type="text/csv; charset=utf-8")
+    else:
+        header = {"kabupaten": {"code": kabupaten.code, "name": kabupaten.name}}
+        header["as_of" if dataset.as_of else "generated_on"] = stamp
+        header.update(summary)
+        response = StreamingHttpResponse(stream_json(dataset, rows, header), content_type="application/json")
+    filename = f"kim-{dataset.slug}-{kabupaten.code}-{stamp}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.DictWriter(response, fieldnames=COVERAGE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in _coverage_rows(coverage):
-        writer.writerow({**row, "covered": "true" if row["covered"] else "false"})
+    response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -1,6 +1,9 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from coverage.urls import data_urlpatterns
 
 admin.site.site_header = _("KIM Portal Kotawaringin Timur")
 admin.site.site_title = _("KIM Portal")
@@ -8,5 +11,12 @@ admin.site.index_title = _("Administrasi Diskominfo")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("coverage.urls")),
+    path("data/", include((data_urlpatterns, "data"))),
 ]
+
+# Public pages: Bahasa Indonesia without a prefix, English under /en/.
+urlpatterns += i18n_patterns(
+    path("", include("coverage.urls")),
+    path("kim/", include("registry.urls")),
+    prefix_default_language=False,
+)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,9 @@ class Kecamatan(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("coverage:kecamatan-detail", args=[self.code])
+
 
 class Desa(models.Model):
     """A desa or kelurahan, e.g. 62.02.04.1004 Kelurahan Parenggean."""
@@ -115,6 +119,10 @@ class KimQuerySet(models.QuerySet):
     def active_on(self, day: date):
         """KIM formed on or before `day` and not yet inactive on that day."""
         return self.filter(formed_on__lte=day).filter(Q(inactive_since__isnull=True) | Q(inactive_since__gt=day))
+
+    def formed_by(self, day: date):
+        """KIM formed on or before `day`, active or not."""
+        return self.filter(formed_on__lte=day)
 
     def in_kabupaten(self, kabupaten):
         return self.filter(desa__kecamatan__kabupaten=kabupaten)
@@ -174,6 +182,9 @@ class Kim(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:kim-detail", args=[self.pk])
 
     def is_active_on(self, day: date) -> bool:
         if self.formed_on is None or self.formed_on > day:

@@ -1,0 +1,56 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from coverage.models import OutreachEvent
+
+from .filters import KimFilter
+from .models import Kabupaten, Kim, Officer
+
+
+def _portal_or_503(request):
+    kabupaten = Kabupaten.objects.portal_or_none()
+    if kabupaten is None:
+        return None, render(request, "coverage/regions_missing.html", status=503)
+    return kabupaten, None
+
+
+def kim_list(request):
+    kabupaten, missing = _portal_or_503(request)
+    if missing:
+        return missing
+    kims = Kim.objects.in_kabupaten(kabupaten).select_related("desa__kecamatan", "tier").order_by("name", "pk")
+    kim_filter = KimFilter(request.GET, queryset=kims, kabupaten=kabupaten)
+    page = Paginator(kim_filter.qs, 25).get_page(request.GET.get("halaman"))
+    active = set(
+        Kim.objects.active_on(timezone.localdate()).filter(pk__in=[k.pk for k in page]).values_list("pk", flat=True)
+    )
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(
+        request,
+        "registry/kim_list.html",
+        {
+            "filter": kim_filter,
+            "page": page,
+            "rows": [(kim, kim.pk in active) for kim in page],
+            "query": query.urlencode(),
+            "kabupaten": kabupaten,
+        },
+    )
+
+
+def kim_detail(request, pk):
+    kabupaten, missing = _portal_or_503(request)
+    if missing:
+        return missing
+    kim = get_object_or_404(Kim.objects.in_kabupaten(kabupaten).select_related("desa__kecamatan", "tier"), pk=pk)
+    officers = Officer.objects.filter(kim=kim).only("name", "role", "kim_id")
+    events = (
+        OutreachEvent.objects.filter(kims=kim).exclude(status=OutreachEvent.Status.CANCELLED).order_by("-starts_at")
+    )
+    return render(
+        request,
+        "registry/kim_detail.html",
+        {"kim": kim, "officers": officers, "events": events[:50], "today": timezone.localdate()},
+    )
