@@ -1,0 +1,89 @@
+"""Each uncovered kecamatan shows where it stands on the path to coverage."""
+
+from datetime import date
+
+import pytest
+
+from coverage.models import OutreachEvent
+from coverage.queries import Stage, kecamatan_coverage, monthly_progress, stage_of
+
+from ..factories import make_desa, make_event, make_kabupaten, make_kecamatan, make_kim
+
+DAY = date(2022, 6, 1)
+
+
+def stage(kecamatan, on=DAY):
+    rows = kecamatan_coverage(kabupaten=kecamatan.kabupaten, on=on).kecamatan
+    return next(k.stage for k in rows if k.code == kecamatan.code)
+
+
+def test_a_kecamatan_without_anything_has_no_activity_yet(db):
+    assert stage(make_kecamatan()) == Stage.NO_ACTIVITY
+
+
+def test_a_planned_sosialisasi_moves_it_to_planned(db):
+    kecamatan = make_kecamatan()
+    make_event(kecamatan=kecamatan, status=OutreachEvent.Status.PLANNED, starts_at=date(2022, 7, 1))
+    assert stage(kecamatan) == Stage.PLANNED
+
+
+def test_a_cancelled_sosialisasi_does_not_count(db):
+    kecamatan = make_kecamatan()
+    make_event(kecamatan=kecamatan, status=OutreachEvent.Status.CANCELLED, starts_at=date(2022, 5, 1))
+    assert stage(kecamatan) == Stage.NO_ACTIVITY
+
+
+def test_a_held_sosialisasi_moves_it_to_held(db):
+    kecamatan = make_kecamatan()
+    make_event(kecamatan=kecamatan, starts_at=date(2022, 5, 20))
+    assert stage(kecamatan) == Stage.HELD
+
+
+def test_a_sosialisasi_held_later_was_only_planned_on_the_day(db):
+    kecamatan = make_kecamatan()
+    make_event(kecamatan=kecamatan, starts_at=date(2022, 6, 20))
+    assert stage(kecamatan) == Stage.PLANNED
+
+
+def test_a_formed_kim_that_is_not_active_is_kim_formed(db):
+    desa = make_desa()
+    make_event(kecamatan=desa.kecamatan, starts_at=date(2021, 5, 20))
+    make_kim(desa=desa, formed_on=date(2021, 6, 1), inactive_since=date(2022, 1, 1))
+    assert stage(desa.kecamatan) == Stage.KIM_FORMED
+
+
+def test_an_active_kim_is_the_last_step(db):
+    desa = make_desa()
+    make_kim(desa=desa, formed_on=date(2022, 5, 1))
+    assert stage(desa.kecamatan) == Stage.KIM_ACTIVE
+    assert stage(desa.kecamatan, on=date(2022, 4, 30)) == Stage.NO_ACTIVITY
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({}, Stage.NO_ACTIVITY),
+        ({"planned_events": 2}, Stage.PLANNED),
+        ({"planned_events": 1, "held_events": 1}, Stage.HELD),
+        ({"held_events": 3, "formed_kim": 1}, Stage.KIM_FORMED),
+        ({"formed_kim": 2, "active_kim": 1}, Stage.KIM_ACTIVE),
+    ],
+)
+def test_the_stage_is_the_furthest_step_reached(counts, expected):
+    base = {"active_kim": 0, "formed_kim": 0, "held_events": 0, "planned_events": 0}
+    assert stage_of(**{**base, **counts}) == expected
+
+
+def test_monthly_progress_follows_formation_and_inactivity(db):
+    kabupaten = make_kabupaten()
+    first, second = make_kecamatan(kabupaten=kabupaten), make_kecamatan(kabupaten=kabupaten)
+    make_kim(desa=make_desa(kecamatan=first), formed_on=date(2022, 1, 15))
+    make_kim(desa=make_desa(kecamatan=second), formed_on=date(2022, 2, 10), inactive_since=date(2022, 4, 5))
+    make_event(kecamatan=second, starts_at=date(2022, 2, 3))
+    points = monthly_progress(kabupaten=kabupaten, until=date(2022, 4, 20))
+    assert [(p.month, p.covered_kecamatan, p.active_kim, p.held_events) for p in points] == [
+        (date(2022, 1, 1), 1, 1, 0),
+        (date(2022, 2, 1), 2, 2, 1),
+        (date(2022, 3, 1), 2, 2, 0),
+        (date(2022, 4, 1), 1, 1, 0),
+    ]

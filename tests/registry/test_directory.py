@@ -1,0 +1,73 @@
+"""The public KIM directory: filter, sort, paginate, and a profile per KIM."""
+
+from datetime import date
+
+import pytest
+
+from registry.filters import KimFilter
+from registry.models import Desa, Kim
+
+from ..factories import make_kim, make_tier
+
+
+def filtered(kotim, **params):
+    return KimFilter(params, queryset=Kim.objects.all(), kabupaten=kotim).qs.count()
+
+
+@pytest.mark.parametrize(
+    ("params", "count"),
+    [
+        ({}, 12),
+        ({"kecamatan": "62.02.05"}, 2),
+        ({"kecamatan": "62.02.02"}, 0),
+        ({"desa": "62.02.04.1004"}, 1),
+        ({"q": "baamang"}, 2),
+        ({"q": "Tengah"}, 1),
+        ({"tier": "__utama__"}, 1),
+        ({"status": "aktif"}, 12),
+        ({"status": "tidak-aktif"}, 0),
+    ],
+)
+def test_directory_filters(demo, params, count):
+    if params.get("tier") == "__utama__":
+        params["tier"] = str(make_tier(name="Utama").pk)
+    assert filtered(demo, **params) == count
+
+
+def test_an_inactive_kim_is_found_under_tidak_aktif(demo):
+    make_kim(desa=Desa.objects.get(code="62.02.02.2004"), formed_on=date(2020, 1, 1), inactive_since=date(2021, 1, 1))
+    assert filtered(demo, status="tidak-aktif") == 1
+
+
+def test_a_kecamatan_of_another_kabupaten_is_refused_not_ignored_silently(client, demo):
+    response = client.get("/kim/", {"kecamatan": "11.01.01"})
+    assert "Masukkan pilihan yang valid" in response.content.decode()
+
+
+def test_directory_sorts_by_formation_date(client, demo):
+    html = client.get("/kim/", {"urut": "terbentuk"}).content.decode()
+    assert html.index("KIM Ketapang") < html.index("KIM Kecamatan Parenggean")
+
+
+def test_directory_paginates_by_25(client, demo):
+    desa = Desa.objects.filter(kecamatan__code="62.02.02")
+    for index in range(20):
+        make_kim(desa=desa[index % desa.count()], name=f"KIM Uji {index:02d}")
+    first = client.get("/kim/").content.decode()
+    second = client.get("/kim/", {"halaman": 2}).content.decode()
+    assert "32 KIM ditemukan" in first
+    assert "Halaman 2 dari 2" in second
+    assert second.count('href="/kim/') - second.count('href="/kim/"') == 7
+
+
+def test_a_kim_profile_shows_its_public_fields(client, demo):
+    kim = Kim.objects.get(name="KIM Kecamatan Parenggean")
+    html = client.get(kim.get_absolute_url()).content.decode()
+    assert "Kelurahan Parenggean" in html
+    assert "14 September 2021" in html
+    assert "Rapat konsolidasi" in html
+    assert "Ketua: Rahmat Hidayat (contoh)" in html
+
+
+def test_an_unknown_kim_is_not_found(client, demo):
+    assert client.get("/kim/999999/").status_code == 404

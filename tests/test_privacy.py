@@ -1,0 +1,51 @@
+"""No private field ever appears on a public page or in an export."""
+
+import pytest
+
+from registry.models import Kim, Officer
+
+from .factories import make_officer
+
+SECRETS = {
+    "contact_email": "rahasia.kim@contoh.invalid",
+    "contact_phone": "081299990000",
+    "notes": "CATATAN-INTERNAL-JANGAN-DIBUKA",
+}
+OFFICER_PHONE = "081211112222"
+
+
+@pytest.fixture
+def seeded(demo):
+    Kim.objects.update(**SECRETS)
+    for kim in Kim.objects.all():
+        make_officer(kim=kim, name="Anggota Rahasia (contoh)", role=Officer.Role.ANGGOTA, phone=OFFICER_PHONE)
+    return demo
+
+
+def public_urls():
+    kim = Kim.objects.order_by("pk").first()
+    pages = ["/", "/kecamatan/62.02.04/", "/kim/", f"/kim/{kim.pk}/", "/data/"]
+    pages += ["/en" + page for page in pages]
+    downloads = [
+        f"/data/{slug}.{fmt}" for slug in ("coverage", "desa-coverage", "kim", "events") for fmt in ("csv", "json")
+    ]
+    return pages + downloads
+
+
+def body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_no_private_value_appears_on_any_public_page_or_export(client, seeded):
+    for url in public_urls():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = body(response).decode()
+        for secret in [*SECRETS.values(), OFFICER_PHONE]:
+            assert secret not in text, f"{secret} leaked on {url}"
+
+
+def test_the_scan_would_see_a_leak(client, seeded):
+    """Guard against a scan that reads nothing: the public officer names are there."""
+    kim = Kim.objects.order_by("pk").first()
+    assert "Anggota Rahasia (contoh)" in client.get(f"/kim/{kim.pk}/").content.decode()
