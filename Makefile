@@ -33,6 +33,12 @@ test: $(VENV)/.installed
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} DEBUG=0 ENV_FILE=/dev/null \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
+# Refresh the English catalogue after changing interface strings, then translate
+# the new entries in locale/en/LC_MESSAGES/django.po and compile them.
+messages: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=test-artifacts
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
