@@ -167,3 +167,9 @@ def test_the_public_page_stays_indonesian_for_a_browser_asking_for_english(clien
     html = client.get("/", {"tanggal": "2022-03-25"}, HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
     assert "24 Maret 2022" in html
     assert "58,8%" in html
+
+
+def test_an_unknown_page_answers_404_in_indonesian(client, demo):
+    response = client.get("/kecamatan/99.99.99/")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.content.decode()
