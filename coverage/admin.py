@@ -74,7 +74,13 @@ class FieldReportAdmin(SimpleHistoryAdmin):
     list_select_related = ["event__kecamatan", "submitted_by"]
     search_fields = ["receipt", "client_id", "event__title", "submitted_by__username"]
     readonly_fields = [
-        "receipt", "client_id", "event_link", "submitted_by", "submitted_at", "review_status", "reviewed_by",
+        "receipt",
+        "client_id",
+        "event_link",
+        "submitted_by",
+        "submitted_at",
+        "review_status",
+        "reviewed_by",
         "reviewed_at",
     ]
     fields = readonly_fields

@@ -189,7 +189,9 @@ class FieldReport(models.Model):
     client_id = models.UUIDField(
         _("kode laporan dari HP"),
         unique=True,
-        help_text=_("Dibuat oleh HP petugas; laporan yang dikirim ulang dengan kode yang sama tidak disimpan dua kali."),
+        help_text=_(
+            "Dibuat oleh HP petugas; laporan yang dikirim ulang dengan kode yang sama tidak disimpan dua kali."
+        ),
     )
     receipt = models.CharField(_("nomor tanda terima"), max_length=20, unique=True, null=True, blank=True)
     event = models.OneToOneField(OutreachEvent, models.PROTECT, related_name="report", verbose_name=_("kegiatan"))
@@ -197,9 +199,7 @@ class FieldReport(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="field_reports", verbose_name=_("dikirim oleh")
     )
     submitted_at = models.DateTimeField(_("diterima server"), auto_now_add=True)
-    review_status = models.CharField(
-        _("pemeriksaan"), max_length=10, choices=Review.choices, default=Review.WAITING
-    )
+    review_status = models.CharField(_("pemeriksaan"), max_length=10, choices=Review.choices, default=Review.WAITING)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

@@ -8,5 +8,6 @@ admin.site.index_title = _("Administrasi Diskominfo")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("petugas/", include("coverage.field_urls")),
     path("", include("coverage.urls")),
 ]

@@ -80,3 +80,10 @@ def officer_parenggean(parenggean):
 def officer_baamang(baamang):
     """Rina, field officer assigned to Kecamatan Baamang."""
     return make_officer_user(username="rina", kecamatan=[baamang])
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads (report photos) go to a temporary folder, never into the work tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
