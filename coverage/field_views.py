@@ -1,11 +1,14 @@
 """The field officers' area (/petugas/): small, mobile-first pages that work with weak or no signal."""
 
+import hashlib
 import json
 import uuid
 from functools import wraps
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, HttpResponse, JsonResponse
@@ -196,6 +199,18 @@ def session(request):
     return JsonResponse({"username": request.user.get_username(), "csrf_token": get_token(request)})
 
 
+SW_ASSETS = ["css/portal.css", "css/field.css", "js/field.js", "js/field-sw.js"]
+
+
+def _assets_version(names) -> str:
+    """Changes whenever one of the cached files changes, so phones drop their old copies."""
+    digest = hashlib.sha256()
+    for name in names:
+        path = finders.find(name)
+        digest.update(Path(path).read_bytes() if path else static(name).encode())
+    return digest.hexdigest()[:16]
+
+
 SW_CONFIG = """self.FIELD_SW = {config};
 importScripts({script});
 """
@@ -205,9 +220,9 @@ importScripts({script});
 def service_worker(request):
     """The service worker, served from /petugas/ so that its scope covers the field area."""
     config = {
-        "version": static("js/field-sw.js") + static("js/field.js") + static("css/field.css"),
+        "version": _assets_version(SW_ASSETS),
         "scope": reverse("field:home"),
-        "assets": [static("css/portal.css"), static("css/field.css"), static("js/field.js")],
+        "assets": [static(name) for name in SW_ASSETS if name != "js/field-sw.js"],
         "pages": [reverse("field:home"), reverse("field:report-new"), reverse("field:report-list")],
         "network_only": [reverse("field:login"), reverse("field:logout"), reverse("field:session")],
         "fallback": reverse("field:report-new"),

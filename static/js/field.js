@@ -156,12 +156,20 @@
   if (form) {
     var wanted = new URLSearchParams(location.search).get("kegiatan");
     if (wanted && form.elements.event) { form.elements.event.value = wanted; }
-    var fixMatch = location.hash.match(/^#perbaiki-([0-9a-f-]{36})$/);
-    if (fixMatch) {
+    var loadFix = function () {
+      var fixMatch = location.hash.match(/^#perbaiki-([0-9a-f-]{36})$/);
+      if (!fixMatch) { return; }
       getRecord(fixMatch[1]).then(function (record) {
-        if (record && record.state === "refused") { editingId = record.id; fillForm(record); showFixErrors(record); }
+        if (record && record.state === "refused") {
+          editingId = record.id;
+          fillForm(record);
+          showFixErrors(record);
+          form.scrollIntoView();
+        }
       });
-    }
+    };
+    loadFix();
+    window.addEventListener("hashchange", loadFix);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var record = recordFromForm(editingId || newId());

@@ -1,0 +1,83 @@
+"""Playwright driving Debian's Chromium (/usr/bin/chromium) against pytest-django's live server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM is still safe to call from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+@pytest.fixture
+def browser():
+    """A fresh Chromium per test. A session-wide one would keep Playwright's event loop running
+    between tests, and Django would then restore the database (serialized_rollback) on another
+    connection than the test's."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized browser context (Android-like, 390 x 844), Indonesian locale."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+        service_workers="allow",
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a screenshot in test-artifacts/ (and in docs/img/ when KIMPORTAL_DOCS_SCREENSHOTS=1)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(page, name, *, show=None):
+        """The phone's screen; scrolled to `show` (a selector) when given."""
+        if show:
+            page.locator(show).first.scroll_into_view_if_needed()
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path))
+        if os.environ.get("KIMPORTAL_DOCS_SCREENSHOTS") == "1":
+            DOCS_IMG.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, DOCS_IMG / path.name)
+        return path
+
+    return take
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """The live server serves static files from the source folders, so use their plain (unhashed) names."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
