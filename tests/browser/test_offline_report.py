@@ -54,7 +54,7 @@ def test_a_report_made_offline_waits_on_the_phone_and_is_delivered_exactly_once(
     page.fill("#id_outcome", "Warga sepakat membentuk KIM di dua desa.")
     page.fill("#id_follow_up", "Pendampingan pembentukan pengurus.")
     page.set_input_files("#id_photos", {"name": "kegiatan.jpg", "mimeType": "image/jpeg", "buffer": gps_jpeg()})
-    screenshot(page, "petugas-laporan-isi")
+    screenshot(page, "petugas-laporan-isi", show="#id_participants")
     page.click("form[data-offline-form] button[type=submit]")
     page.wait_for_selector("[data-queue] .queue-item.is-waiting")
 
@@ -63,7 +63,7 @@ def test_a_report_made_offline_waits_on_the_phone_and_is_delivered_exactly_once(
     page.wait_for_selector("[data-queue] .queue-item.is-waiting")
     assert "Menunggu sinyal" in queue_item(page).inner_text()
     assert "1 foto" in queue_item(page).inner_text()
-    screenshot(page, "petugas-laporan-menunggu")
+    screenshot(page, "petugas-laporan-menunggu", show="[data-queue] .queue-item")
     assert not FieldReport.objects.exists()
 
     # The signal returns, the server stores the report, but its answer is lost on the way back.
@@ -95,7 +95,7 @@ def test_a_report_made_offline_waits_on_the_phone_and_is_delivered_exactly_once(
     assert f"Nomor tanda terima: {report.receipt}" in queue_item(page).inner_text()
     assert (FieldReport.objects.count(), ReportPhoto.objects.count()) == (1, 1)
     assert report.event == planned and report.event.participants_women == 11
-    screenshot(page, "petugas-laporan-terkirim")
+    screenshot(page, "petugas-laporan-terkirim", show="[data-queue] .queue-item")
 
     page.goto(f"{base}/petugas/laporan/")
     assert report.receipt in page.locator("[data-server-reports]").inner_text()
