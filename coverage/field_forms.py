@@ -164,7 +164,8 @@ class ReportForm(ScopedForm):
             title=data["title"], kind=data["kind"], kecamatan=data["kecamatan"], responsible=self.user
         )
         event.status = OutreachEvent.Status.HELD
-        event.starts_at = _starts_at(data["day"], timezone.localtime(event.starts_at).time() if event.pk else None)
+        at = timezone.localtime(event.starts_at).time() if event.pk else None
+        event.starts_at = min(_starts_at(data["day"], at), timezone.now())  # reported today, before its hour
         event.desa = data.get("desa") or event.desa
         event.venue = data.get("venue") or event.venue
         for field in ("participants", "participants_women", "participants_men", "summary", "outcome", "follow_up"):

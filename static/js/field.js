@@ -276,7 +276,7 @@
     var meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = T.savedAt + " " + new Date(record.savedAt).toLocaleString("id-ID") + " · " + record.id.slice(0, 8) +
-      (record.files.length ? " · " + record.files.length + " foto" : "");
+      (record.files.length ? " · " + record.files.length + " " + T.photos : "");
     li.append(title, state, meta);
     if (record.state === "delivered") {
       var receipt = document.createElement("a");

@@ -173,3 +173,19 @@ def test_a_proposal_without_officers_is_refused(agus_client, parenggean):
 def test_the_history_of_a_reported_event_names_the_officer(agus_client, parenggean, officer_parenggean):
     agus_client.post(SUBMIT, report_data(parenggean), **JSON)
     assert OutreachEvent.objects.get().history.latest().history_user == officer_parenggean
+
+
+def test_an_event_reported_early_in_the_morning_of_its_day_is_accepted(agus_client, parenggean, settings):
+    today = timezone.localdate().isoformat()  # the default hour (09:00) may still lie ahead
+    assert agus_client.post(SUBMIT, report_data(parenggean, day=today), **JSON).status_code == 201
+    assert OutreachEvent.objects.get().starts_at <= timezone.now()
+
+
+def test_field_pages_cost_a_fixed_number_of_queries(agus_client, parenggean, django_assert_max_num_queries):
+    for n in range(15):
+        agus_client.post(SUBMIT, report_data(parenggean, photos=[image_file()]), **JSON)
+        make_event(kecamatan=parenggean, status=OutreachEvent.Status.PLANNED, starts_at=timezone.now())
+        make_kim(desa=parenggean.desa.all()[n], review_status=Kim.Review.PENDING)
+    for name in ("field:home", "field:report-list", "field:report-new"):
+        with django_assert_max_num_queries(12):
+            assert agus_client.get(reverse(name)).status_code == 200
