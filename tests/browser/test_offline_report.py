@@ -65,6 +65,10 @@ def test_a_report_made_offline_waits_on_the_phone_and_is_delivered_exactly_once(
     assert "1 foto" in queue_item(page).inner_text()
     screenshot(page, "petugas-laporan-menunggu", show="[data-queue] .queue-item")
     assert not FieldReport.objects.exists()
+    home = page.goto(f"{base}/petugas/")  # the rest of the area opens offline too
+    assert home.from_service_worker and "Kecamatan saya" in page.inner_text("main")
+    page.go_back()
+    page.wait_for_selector("[data-queue] .queue-item.is-waiting")
 
     # The signal returns, the server stores the report, but its answer is lost on the way back.
     lost = []

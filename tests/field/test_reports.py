@@ -189,3 +189,27 @@ def test_field_pages_cost_a_fixed_number_of_queries(agus_client, parenggean, dja
     for name in ("field:home", "field:report-list", "field:report-new"):
         with django_assert_max_num_queries(12):
             assert agus_client.get(reverse(name)).status_code == 200
+
+
+def test_two_deliveries_racing_with_the_same_id_store_one_report(
+    agus_client, parenggean, officer_parenggean, monkeypatch
+):
+    from coverage import services
+    from coverage.field_forms import ReportForm
+
+    form = ReportForm(report_data(parenggean), user=officer_parenggean)
+    assert form.is_valid()
+    # The other request stores the same report between this one's check and its insert.
+    agus_client.post(SUBMIT, {**report_data(parenggean), "client_id": str(form.cleaned_data["client_id"])}, **JSON)
+    real, first_check = services.existing_report, []
+
+    def too_late_to_see_it(**kwargs):
+        if not first_check:
+            first_check.append(True)
+            return None
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "existing_report", too_late_to_see_it)
+    report, created = services.submit_report(form=form, user=officer_parenggean)
+    assert (created, FieldReport.objects.count(), OutreachEvent.objects.count()) == (False, 1, 1)
+    assert report == FieldReport.objects.get()
