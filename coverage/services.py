@@ -19,6 +19,7 @@ def submit_report(*, form, user) -> tuple[FieldReport, bool]:
     client_id = form.cleaned_data["client_id"]
     if found := existing_report(client_id=client_id, user=user):
         return found, False
+    stored_files = []
     try:
         with transaction.atomic():
             event = form.instance
@@ -26,12 +27,14 @@ def submit_report(*, form, user) -> tuple[FieldReport, bool]:
             event.kims.set(form.cleaned_data["kims"])
             report = FieldReport.objects.create(client_id=client_id, event=event, submitted_by=user)
             for photo in form.cleaned_data["photos"]:
-                ReportPhoto.objects.create(report=report, image=photo)
+                stored_files.append(ReportPhoto.objects.create(report=report, image=photo).image)
             report.receipt = report.make_receipt()
             report.save(update_fields=["receipt"])
-    except IntegrityError:
+    except Exception as error:
+        for image in stored_files:  # the rows are gone with the transaction; the files go too
+            image.storage.delete(image.name)
         # The same report arrived twice at once: the other request stored it.
-        if found := existing_report(client_id=client_id, user=user):
+        if isinstance(error, IntegrityError) and (found := existing_report(client_id=client_id, user=user)):
             return found, False
         raise
     return report, True

@@ -3,6 +3,7 @@
 import uuid
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -213,3 +214,18 @@ def test_two_deliveries_racing_with_the_same_id_store_one_report(
     report, created = services.submit_report(form=form, user=officer_parenggean)
     assert (created, FieldReport.objects.count(), OutreachEvent.objects.count()) == (False, 1, 1)
     assert report == FieldReport.objects.get()
+
+
+def test_a_report_that_fails_to_store_leaves_no_photo_files_behind(
+    agus_client, parenggean, officer_parenggean, monkeypatch, media_root
+):
+    from coverage import services
+    from coverage.field_forms import ReportForm
+
+    form = ReportForm(report_data(parenggean), {"photos": [image_file()]}, user=officer_parenggean)
+    assert form.is_valid()
+    monkeypatch.setattr(FieldReport, "make_receipt", lambda self: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        services.submit_report(form=form, user=officer_parenggean)
+    assert not ReportPhoto.objects.exists()
+    assert [p for p in media_root.rglob("*") if p.is_file()] == []
