@@ -105,7 +105,7 @@ class PlanEventForm(ScopedForm):
 class ReportForm(ScopedForm):
     """A held event: either one the officer planned (`event`) or a new one."""
 
-    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    client_id = forms.UUIDField(label=_("Kode laporan"), widget=forms.HiddenInput)
     event = forms.ModelChoiceField(
         label=_("Kegiatan yang direncanakan"),
         queryset=None,
@@ -203,10 +203,17 @@ class ProposeKimForm(forms.ModelForm):
         self.instance.proposed_by = user
 
 
+class AtLeastOneOfficerFormSet(OfficerFormSet):
+    default_error_messages = {
+        **OfficerFormSet.default_error_messages,
+        "too_few_forms": _("Isi paling sedikit satu pengurus."),
+    }
+
+
 ProposedOfficerFormSet = inlineformset_factory(
     Kim,
     Officer,
-    formset=OfficerFormSet,
+    formset=AtLeastOneOfficerFormSet,
     fields=["name", "role", "phone"],
     extra=4,
     min_num=1,

@@ -167,7 +167,7 @@ def test_a_proposal_with_two_ketua_saves_nothing(agus_client, parenggean):
 
 def test_a_proposal_without_officers_is_refused(agus_client, parenggean):
     response = agus_client.post(reverse("field:kim-propose"), kim_proposal(parenggean.desa.first(), []))
-    assert response.status_code == 400
+    assert "Isi paling sedikit satu pengurus." in response.content.decode()
     assert not Kim.objects.exists()
 
 
