@@ -9,17 +9,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
 
-from .models import OutreachEvent
+from .models import OfficerAssignment, OutreachEvent
 
 DEMO_PASSWORD = "kotim-demo-2022"
 STAFF_USERNAME = "staf.demo"
 OFFICER_USERNAME = "petugas.demo"
+ADMIN_GROUP = "Admin Diskominfo"  # both groups are created by migration coverage 0003
+OFFICER_GROUP = "Petugas lapangan"
+# Kecamatan the demo field officer works in: Parenggean (has a KIM) and Bukit Santuai (has none).
+OFFICER_KECAMATAN = ["62.02.04", "62.02.15"]
 
 TIERS = [("Pemula", 1), ("Madya", 2), ("Utama", 3)]
 
@@ -79,12 +84,16 @@ def load_demo() -> DemoResult:
     )
     staff.set_password(DEMO_PASSWORD)
     staff.save()
+    staff.groups.add(Group.objects.get(name=ADMIN_GROUP))
     officer_user, _created = User.objects.update_or_create(
         username=OFFICER_USERNAME,
         defaults={"first_name": "Petugas Lapangan", "last_name": "(contoh)", "is_active": True},
     )
     officer_user.set_password(DEMO_PASSWORD)
     officer_user.save()
+    officer_user.groups.add(Group.objects.get(name=OFFICER_GROUP))
+    for kecamatan in Kecamatan.objects.filter(code__in=OFFICER_KECAMATAN):
+        OfficerAssignment.objects.get_or_create(user=officer_user, kecamatan=kecamatan)
 
     tiers = {}
     for name, rank in TIERS:
@@ -103,6 +112,9 @@ def load_demo() -> DemoResult:
                 "sk_date": formed_on,
                 "inactive_since": None,
                 "inactive_reason": "",
+                "review_status": Kim.Review.VERIFIED,
+                "verified_by": staff,
+                "verified_at": _wib(formed_on.year, formed_on.month, formed_on.day, 12, 0),
                 "address": f"Sekretariat {name} (alamat contoh)",
                 "contact_phone": f"0800000{number:05d}",
                 "notes": _("Data contoh, bukan data sebenarnya."),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from registry.models import Desa, Kecamatan, Kim
 
@@ -80,11 +81,18 @@ class OutreachEvent(models.Model):
     )
     kims = models.ManyToManyField(Kim, blank=True, related_name="events", verbose_name=_("KIM yang terlibat"))
     participants = models.PositiveIntegerField(_("jumlah peserta"), null=True, blank=True)
+    participants_women = models.PositiveIntegerField(_("peserta perempuan"), null=True, blank=True)
+    participants_men = models.PositiveIntegerField(_("peserta laki-laki"), null=True, blank=True)
     summary = models.TextField(_("ringkasan hasil"), blank=True)
+    outcome = models.TextField(_("hasil yang dicapai"), blank=True)
+    follow_up = models.TextField(_("tindak lanjut"), blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = OutreachEventQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[kims], verbose_name=_("riwayat kegiatan"), verbose_name_plural=_("riwayat kegiatan")
+    )
 
     class Meta:
         ordering = ["-starts_at"]
@@ -115,7 +123,142 @@ class OutreachEvent(models.Model):
             }
         if self.status == self.Status.HELD and self.starts_at and self.starts_at > timezone.now():
             errors["starts_at"] = _("Kegiatan yang sudah dilaksanakan tidak boleh bertanggal di masa depan.")
-        if self.participants is not None and self.status != self.Status.HELD:
+        counted = [n for n in (self.participants, self.participants_women, self.participants_men) if n is not None]
+        if counted and self.status != self.Status.HELD:
             errors["participants"] = _("Jumlah peserta hanya diisi untuk kegiatan yang sudah dilaksanakan.")
+        elif (self.participants_women or self.participants_men) and self.participants is not None:
+            if (self.participants_women or 0) + (self.participants_men or 0) > self.participants:
+                errors["participants"] = _("Jumlah perempuan dan laki-laki melebihi jumlah peserta.")
         if errors:
             raise ValidationError(errors)
+
+
+class OfficerAssignmentQuerySet(models.QuerySet):
+    def kecamatan_of(self, user):
+        """The kecamatan `user` is assigned to, as a Kecamatan queryset."""
+        if not user.is_authenticated:
+            return Kecamatan.objects.none()
+        return Kecamatan.objects.filter(officer_assignments__user=user)
+
+
+class OfficerAssignment(models.Model):
+    """Staff assign a field officer to a kecamatan; the officer acts only where assigned."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="kecamatan_assignments", verbose_name=_("petugas")
+    )
+    kecamatan = models.ForeignKey(
+        Kecamatan, models.CASCADE, related_name="officer_assignments", verbose_name=_("kecamatan")
+    )
+    assigned_at = models.DateTimeField(_("ditugaskan pada"), auto_now_add=True)
+
+    objects = OfficerAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__username", "kecamatan__code"]
+        verbose_name = _("penugasan petugas")
+        verbose_name_plural = _("penugasan petugas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kecamatan"],
+                name="%(app_label)s_%(class)s_unique_user_kecamatan",
+                violation_error_message=_("Petugas ini sudah ditugaskan di kecamatan tersebut."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.kecamatan}"
+
+
+class FieldReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reports of events in the kecamatan `user` is assigned to."""
+        return self.filter(event__kecamatan__in=OfficerAssignment.objects.kecamatan_of(user))
+
+    def waiting(self):
+        return self.filter(review_status=FieldReport.Review.WAITING)
+
+
+class FieldReport(models.Model):
+    """A field officer's report of a held event, delivered once per client-made id."""
+
+    class Review(models.TextChoices):
+        WAITING = "waiting", _("Menunggu pemeriksaan")
+        REVIEWED = "reviewed", _("Sudah diperiksa")
+
+    client_id = models.UUIDField(
+        _("kode laporan dari HP"),
+        unique=True,
+        help_text=_(
+            "Dibuat oleh HP petugas; laporan yang dikirim ulang dengan kode yang sama tidak disimpan dua kali."
+        ),
+    )
+    receipt = models.CharField(_("nomor tanda terima"), max_length=20, unique=True, null=True, blank=True)
+    event = models.OneToOneField(OutreachEvent, models.PROTECT, related_name="report", verbose_name=_("kegiatan"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="field_reports", verbose_name=_("dikirim oleh")
+    )
+    submitted_at = models.DateTimeField(_("diterima server"), auto_now_add=True)
+    review_status = models.CharField(_("pemeriksaan"), max_length=10, choices=Review.choices, default=Review.WAITING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_reports",
+        verbose_name=_("diperiksa oleh"),
+    )
+    reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
+
+    objects = FieldReportQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat laporan"), verbose_name_plural=_("riwayat laporan"))
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("laporan petugas")
+        verbose_name_plural = _("laporan petugas")
+        permissions = [("use_field_area", _("Dapat memakai area petugas lapangan"))]
+
+    def __str__(self):
+        return self.receipt or str(self.client_id)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("field:report-detail", args=[self.pk])
+
+    def make_receipt(self) -> str:
+        """The number the officer quotes: year of delivery and a running number."""
+        return f"LAP-{timezone.localtime(self.submitted_at):%Y}-{self.pk:05d}"
+
+    def mark_reviewed(self, *, by, when=None):
+        self.review_status = self.Review.REVIEWED
+        self.reviewed_by = by
+        self.reviewed_at = when or timezone.now()
+        self.save()
+
+
+def report_photo_path(photo, filename):
+    return f"laporan/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class ReportPhoto(models.Model):
+    """A photo of a held event, re-encoded on upload so that no EXIF or GPS data is stored."""
+
+    report = models.ForeignKey(FieldReport, models.CASCADE, related_name="photos", verbose_name=_("laporan"))
+    image = models.ImageField(_("foto"), upload_to=report_photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(_("lebar"), default=0)
+    height = models.PositiveIntegerField(_("tinggi"), default=0)
+
+    class Meta:
+        ordering = ["report", "pk"]
+        verbose_name = _("foto laporan")
+        verbose_name_plural = _("foto laporan")
+
+    def __str__(self):
+        return self.image.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("field:photo", args=[self.pk])

@@ -12,6 +12,8 @@ admin.site.index_title = _("Administrasi Diskominfo")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("data/", include((data_urlpatterns, "data"))),
+    # The field officers' area; its service worker's scope is /petugas/.
+    path("petugas/", include("coverage.field_urls")),
 ]
 
 # Public pages: Bahasa Indonesia without a prefix, English under /en/.

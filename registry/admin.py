@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
 
@@ -95,16 +97,18 @@ class OfficerInline(admin.TabularInline):
 
 
 @admin.register(Kim)
-class KimAdmin(admin.ModelAdmin):
-    list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status"]
-    list_filter = [KimKecamatanFilter, ActiveFilter, "tier", "formed_on"]
-    list_select_related = ["desa__kecamatan", "tier"]
+class KimAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status", "review_status", "proposed_by"]
+    list_filter = ["review_status", KimKecamatanFilter, ActiveFilter, "tier", "formed_on"]
+    list_select_related = ["desa__kecamatan", "tier", "proposed_by"]
     search_fields = ["name", "desa__name", "desa__kecamatan__name", "sk_number"]
     autocomplete_fields = ["desa", "tier"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["review_status", "proposed_by", "verified_by", "verified_at", "created_at", "updated_at"]
     inlines = [OfficerInline]
+    actions = ["verify"]
     fieldsets = [
         (None, {"fields": ["name", "desa", "tier", "formed_on"]}),
+        (_("Verifikasi"), {"fields": ["review_status", "proposed_by", "verified_by", "verified_at"]}),
         (_("Surat keputusan"), {"fields": ["sk_number", "sk_date"]}),
         (_("Status"), {"fields": ["inactive_since", "inactive_reason"]}),
         (_("Kanal publik"), {"fields": ["address", "website", "facebook", "instagram", "youtube"]}),
@@ -119,8 +123,26 @@ class KimAdmin(admin.ModelAdmin):
     def kecamatan(self, kim):
         return kim.desa.kecamatan
 
+    def save_model(self, request, obj, form, change):
+        if not change and obj.is_verified:
+            obj.verified_by, obj.verified_at = request.user, timezone.now()  # staff entering a KIM vouch for it
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Verifikasi KIM terpilih (dihitung dalam cakupan)"), permissions=["change"])
+    def verify(self, request, queryset):
+        pending = list(queryset.pending())
+        for kim in pending:
+            kim.verify(by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d KIM diverifikasi.", "%(n)d KIM diverifikasi.", len(pending)) % {"n": len(pending)},
+            messages.SUCCESS,
+        )
+
     @admin.display(description=_("status"), boolean=False)
     def status(self, kim):
+        if not kim.is_verified:
+            return _("Menunggu verifikasi")
         if kim.is_active:
             return _("Aktif")
         if kim.inactive_since:
@@ -129,7 +151,7 @@ class KimAdmin(admin.ModelAdmin):
 
 
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(SimpleHistoryAdmin):
     list_display = ["name", "role", "kim"]
     list_filter = ["role"]
     list_select_related = ["kim"]

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 KABUPATEN_CODE_RE = re.compile(r"^\d{2}\.\d{2}$")
 
@@ -116,9 +117,24 @@ class Tier(models.Model):
 
 
 class KimQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(review_status=Kim.Review.VERIFIED)
+
+    def pending(self):
+        """Proposed by a field officer and not yet verified by staff."""
+        return self.filter(review_status=Kim.Review.PENDING)
+
     def active_on(self, day: date):
-        """KIM formed on or before `day` and not yet inactive on that day."""
-        return self.filter(formed_on__lte=day).filter(Q(inactive_since__isnull=True) | Q(inactive_since__gt=day))
+        """Verified KIM formed on or before `day` and not yet inactive on that day.
+
+        Every coverage number goes through here, so a KIM proposed by a field
+        officer counts only once staff have verified it.
+        """
+        return (
+            self.verified()
+            .filter(formed_on__lte=day)
+            .filter(Q(inactive_since__isnull=True) | Q(inactive_since__gt=day))
+        )
 
     def formed_by(self, day: date):
         """KIM formed on or before `day`, active or not."""
@@ -130,6 +146,10 @@ class KimQuerySet(models.QuerySet):
 
 class Kim(models.Model):
     """A Kelompok (Komunitas) Informasi Masyarakat serving one desa/kelurahan."""
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Menunggu verifikasi")
+        VERIFIED = "verified", _("Terverifikasi")
 
     name = models.CharField(_("nama KIM"), max_length=200)
     desa = models.ForeignKey(
@@ -163,10 +183,35 @@ class Kim(models.Model):
         _("telepon kontak (privat)"), max_length=20, blank=True, validators=[validate_phone]
     )
     notes = models.TextField(_("catatan internal (privat)"), blank=True)
+    review_status = models.CharField(
+        _("verifikasi"),
+        max_length=10,
+        choices=Review.choices,
+        default=Review.VERIFIED,
+        help_text=_("KIM yang diusulkan petugas lapangan baru dihitung dalam cakupan setelah diverifikasi staf."),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_kims",
+        verbose_name=_("diusulkan oleh"),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="verified_kims",
+        verbose_name=_("diverifikasi oleh"),
+    )
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = KimQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat KIM"), verbose_name_plural=_("riwayat KIM"))
 
     class Meta:
         ordering = ["name"]
@@ -187,9 +232,21 @@ class Kim(models.Model):
         return reverse("registry:kim-detail", args=[self.pk])
 
     def is_active_on(self, day: date) -> bool:
-        if self.formed_on is None or self.formed_on > day:
+        if not self.is_verified or self.formed_on is None or self.formed_on > day:
             return False
         return self.inactive_since is None or self.inactive_since > day
+
+    @property
+    def is_verified(self) -> bool:
+        return self.review_status == self.Review.VERIFIED
+
+    def verify(self, *, by, when=None):
+        """Staff confirm a proposed KIM: from now on it counts as coverage."""
+        self.review_status = self.Review.VERIFIED
+        self.verified_by = by
+        self.verified_at = when or timezone.now()
+        self._change_reason = "verifikasi"
+        self.save()
 
     @property
     def is_active(self) -> bool:
@@ -231,6 +288,8 @@ class Officer(models.Model):
     name = models.CharField(_("nama"), max_length=150)
     role = models.PositiveSmallIntegerField(_("jabatan"), choices=Role.choices, default=Role.ANGGOTA)
     phone = models.CharField(_("nomor HP (privat)"), max_length=20, blank=True, validators=[validate_phone])
+
+    history = HistoricalRecords(verbose_name=_("riwayat pengurus"), verbose_name_plural=_("riwayat pengurus"))
 
     class Meta:
         ordering = ["kim", "role", "name"]

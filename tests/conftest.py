@@ -3,7 +3,7 @@ import pytest
 from coverage.demo import load_demo
 from registry.regions import load_regions
 
-from .factories import make_user
+from .factories import make_officer_user, make_user
 
 
 @pytest.fixture
@@ -38,3 +38,52 @@ def staff_client(client, staff):
 def citizen(db):
     """Budi, a logged-in user without staff rights."""
     return make_user(username="budi")
+
+
+@pytest.fixture
+def diskominfo_admin(db):
+    """Dewi, Diskominfo staff in the Admin Diskominfo group (not a superuser)."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(username="dewi", is_staff=True)
+    user.groups.add(Group.objects.get(name="Admin Diskominfo"))
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    """Root, the technical administrator."""
+    return make_user(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def parenggean(kotim):
+    from registry.models import Kecamatan
+
+    return Kecamatan.objects.get(code="62.02.04")
+
+
+@pytest.fixture
+def baamang(kotim):
+    from registry.models import Kecamatan
+
+    return Kecamatan.objects.get(code="62.02.05")
+
+
+@pytest.fixture
+def officer_parenggean(parenggean):
+    """Agus, field officer assigned to Kecamatan Parenggean."""
+    return make_officer_user(username="agus", kecamatan=[parenggean])
+
+
+@pytest.fixture
+def officer_baamang(baamang):
+    """Rina, field officer assigned to Kecamatan Baamang."""
+    return make_officer_user(username="rina", kecamatan=[baamang])
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads (report photos) go to a temporary folder, never into the work tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -87,3 +87,16 @@ def make_user(*, username=None, password="rahasia-uji-123", **fields):
     User = get_user_model()
     user = User.objects.create_user(username=username or f"user{next(_seq)}", password=password, **fields)
     return user
+
+
+def make_officer_user(*, kecamatan=(), username=None, **fields):
+    """A field officer (group Petugas lapangan) assigned to `kecamatan`."""
+    from django.contrib.auth.models import Group
+
+    from coverage.models import OfficerAssignment
+
+    user = make_user(username=username, **fields)
+    user.groups.add(Group.objects.get(name="Petugas lapangan"))
+    for k in kecamatan:
+        OfficerAssignment.objects.create(user=user, kecamatan=k)
+    return user

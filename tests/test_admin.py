@@ -1,5 +1,6 @@
 """Diskominfo staff manage regions, KIM and events in the Django admin."""
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -9,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coverage.demo import DEMO_PASSWORD, STAFF_USERNAME
-from coverage.models import OutreachEvent
+from coverage.models import FieldReport, OfficerAssignment, OutreachEvent
 from registry.models import Desa, Kecamatan, Kim, Officer
 
-from .factories import make_event, make_kim, make_officer
+from .factories import make_event, make_kim, make_officer, make_user
 
 CHANGELISTS = [
     "admin:registry_kabupaten_changelist",
@@ -22,7 +23,10 @@ CHANGELISTS = [
     "admin:registry_kim_changelist",
     "admin:registry_officer_changelist",
     "admin:coverage_outreachevent_changelist",
+    "admin:coverage_fieldreport_changelist",
+    "admin:coverage_officerassignment_changelist",
 ]
+NO_ADD_FORM = {"admin:coverage_fieldreport_changelist"}  # reports only come from the field area
 
 
 @pytest.mark.parametrize("name", CHANGELISTS)
@@ -43,7 +47,8 @@ def test_logged_in_users_without_staff_rights_are_refused(client, citizen, name)
 @pytest.mark.parametrize("name", CHANGELISTS)
 def test_staff_see_every_changelist_and_add_form(staff_client, demo, name):
     assert staff_client.get(reverse(name)).status_code == 200
-    assert staff_client.get(reverse(name.replace("changelist", "add"))).status_code == 200
+    add_status = 403 if name in NO_ADD_FORM else 200
+    assert staff_client.get(reverse(name.replace("changelist", "add"))).status_code == add_status
 
 
 def test_the_readme_demo_login_opens_the_admin(client, demo):
@@ -58,13 +63,15 @@ def changelist_queries(client, name):
     return len(queries)
 
 
-def test_changelists_run_a_fixed_number_of_queries_however_many_rows(staff_client, demo):
+def test_changelists_run_a_fixed_number_of_queries_however_many_rows(staff_client, staff, demo):
     before = {name: changelist_queries(staff_client, name) for name in CHANGELISTS}
     desa = list(Desa.objects.filter(kind=Desa.Kind.DESA)[:30])
     for d in desa:
-        kim = make_kim(desa=d, formed_on=date(2021, 2, 1))
+        kim = make_kim(desa=d, formed_on=date(2021, 2, 1), review_status=Kim.Review.PENDING, proposed_by=staff)
         make_officer(kim=kim, role=Officer.Role.KETUA)
-        make_event(desa=d, kims=[kim])
+        event = make_event(desa=d, kims=[kim])
+        FieldReport.objects.create(client_id=uuid.uuid4(), event=event, submitted_by=staff, receipt=f"R-{d.pk}")
+        OfficerAssignment.objects.get_or_create(user=make_user(), kecamatan=d.kecamatan)
     after = {name: changelist_queries(staff_client, name) for name in CHANGELISTS}
     assert after == before
 
@@ -152,3 +159,50 @@ def test_a_kim_formed_in_the_future_is_refused_in_indonesian(staff_client, kotim
     response = staff_client.post(reverse("admin:registry_kim_add"), data)
     assert "Tanggal tidak boleh di masa depan." in response.content.decode()
     assert not Kim.objects.exists()
+
+
+def test_staff_filter_the_kim_waiting_for_verification(staff_client, demo):
+    make_kim(desa=Desa.objects.get(code="62.02.15.2001"), name="KIM Usulan Santuai", review_status=Kim.Review.PENDING)
+    html = staff_client.get(reverse("admin:registry_kim_changelist"), {"review_status__exact": "pending"}).content
+    assert "KIM Usulan Santuai" in html.decode()
+    assert "KIM Kecamatan Parenggean" not in html.decode()
+
+
+def test_one_click_verify_records_who_verified_and_the_kim_counts(staff_client, staff, demo):
+    kim = make_kim(desa=Desa.objects.get(code="62.02.15.2001"), review_status=Kim.Review.PENDING)
+    data = {"action": "verify", "_selected_action": [kim.pk]}
+    staff_client.post(reverse("admin:registry_kim_changelist"), data)
+    kim.refresh_from_db()
+    assert (kim.review_status, kim.verified_by) == (Kim.Review.VERIFIED, staff)
+    assert kim.is_active
+
+
+def test_the_history_of_a_kim_keeps_who_verified_it_and_shows_in_the_admin(staff_client, staff, demo):
+    kim = make_kim(desa=Desa.objects.get(code="62.02.15.2001"), review_status=Kim.Review.PENDING)
+    staff_client.post(reverse("admin:registry_kim_changelist"), {"action": "verify", "_selected_action": [kim.pk]})
+    latest = kim.history.latest()
+    assert (latest.history_user, latest.review_status, latest.history_change_reason) == (
+        staff,
+        "verified",
+        "verifikasi",
+    )
+    assert staff_client.get(reverse("admin:registry_kim_history", args=[kim.pk])).status_code == 200
+
+
+def test_staff_mark_waiting_reports_as_reviewed(staff_client, staff, demo):
+    event = OutreachEvent.objects.held().first()
+    report = FieldReport.objects.create(client_id=uuid.uuid4(), event=event, submitted_by=staff, receipt="LAP-1")
+    waiting = staff_client.get(reverse("admin:coverage_fieldreport_changelist"), {"review_status__exact": "waiting"})
+    assert "LAP-1" in waiting.content.decode()
+    staff_client.post(
+        reverse("admin:coverage_fieldreport_changelist"), {"action": "mark_reviewed", "_selected_action": [report.pk]}
+    )
+    report.refresh_from_db()
+    assert (report.review_status, report.reviewed_by) == (FieldReport.Review.REVIEWED, staff)
+
+
+def test_staff_assign_a_field_officer_to_a_kecamatan(staff_client, kotim):
+    officer = make_user(username="agus")
+    data = {"user": officer.pk, "kecamatan": Kecamatan.objects.get(code="62.02.04").pk}
+    assert staff_client.post(reverse("admin:coverage_officerassignment_add"), data).status_code == 302
+    assert OfficerAssignment.objects.get().user == officer

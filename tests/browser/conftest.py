@@ -1,15 +1,15 @@
-"""Browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
+"""Browser tests: Playwright driving Debian's Chromium (never a downloaded browser) against pytest-django's live server."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls in
-# the tests are still plain synchronous calls.
+# Playwright's sync API runs an event loop in this thread; Django's ORM is still safe to call from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -19,28 +19,39 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("KIM_REQUIRE_BROWSER"):
+    """A fresh Chromium per test. A session-wide one would keep Playwright's event loop running
+    between tests, and Django would then restore the database (serialized_rollback) on another
+    connection than the test's."""
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium (.ci/run installs it)"
+        if os.environ.get("CI") or os.environ.get("KIM_REQUIRE_BROWSER"):
             pytest.fail(message)
         pytest.skip(message)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # Queries made while Playwright's loop runs use connections of their own: close them, or
+            # PostgreSQL refuses to drop the test database at the end ("being accessed by other users").
+            connections.close_all()
 
 
 @pytest.fixture
 def new_page(browser):
+    """Open pages in fresh contexts: new_page(viewport, **context options)."""
     contexts = []
 
     def open_page(viewport=DESKTOP, **options):
@@ -56,19 +67,66 @@ def new_page(browser):
 
 
 @pytest.fixture
+def phone(browser):
+    """A phone-sized browser context (Android-like, 390 x 844), Indonesian locale."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+        service_workers="allow",
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
 
 
 @pytest.fixture
-def live_demo(transactional_db, live_server, settings):
-    """The demo data of the source report, served by a live server."""
-    # The live server serves static files from the finders, by their plain names.
+def screenshot():
+    """Save a screenshot in test-artifacts/ (and in docs/img/ when KIMPORTAL_DOCS_SCREENSHOTS=1)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(page, name, *, show=None):
+        """The phone's screen; scrolled to `show` (a selector) when given."""
+        if show:
+            # The queue list re-renders when the phone's state changes: retry a detached element.
+            for attempt in range(3):
+                try:
+                    page.locator(show).first.scroll_into_view_if_needed()
+                    break
+                except Exception:
+                    if attempt == 2:
+                        raise
+                    page.wait_for_timeout(200)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path))
+        if os.environ.get("KIMPORTAL_DOCS_SCREENSHOTS") == "1":
+            DOCS_IMG.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, DOCS_IMG / path.name)
+        return path
+
+    return take
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """The live server serves static files from the source folders, so use their plain (unhashed) names."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def live_demo(live_server):
+    """The demo data of the source report, served by a live server."""
     from coverage.demo import load_demo
     from registry.regions import load_regions
 

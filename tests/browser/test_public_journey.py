@@ -9,7 +9,8 @@ from registry.models import Kim
 
 from .conftest import AXE, DESKTOP, PHONE
 
-pytestmark = pytest.mark.browser
+# serialized_rollback: the roles made by data migration survive the flush between browser tests.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 UNCOVERED = [
     "Cempaga",

@@ -1,0 +1,255 @@
+"""Who may open which URL: every URL pattern of the portal, for five actors.
+
+The matrix is built from the URL resolver. A URL pattern without a row here
+fails `test_every_url_pattern_has_a_row_in_the_matrix`: when you add a page,
+add its row and say who may see it. Admin URLs get their rows from the admin
+registry (with the rules below); every other URL is listed by hand.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLResolver, get_resolver, reverse
+
+from coverage.models import FieldReport, OfficerAssignment, OutreachEvent, ReportPhoto
+from registry.models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
+
+from .factories import (
+    make_desa,
+    make_event,
+    make_kabupaten,
+    make_kecamatan,
+    make_kim,
+    make_officer,
+    make_officer_user,
+    make_user,
+)
+from .field.photos import image_file
+
+ACTORS = ["anonymous", "officer_a", "officer_b", "staff", "superuser"]
+LOGIN = "login"  # 302 to the login page of that area
+ADMIN_LOGIN, FIELD_LOGIN = "/admin/login/", "/petugas/masuk/"
+LOGOUT_ROUTES = {"admin/logout/", "petugas/keluar/"}
+
+
+@dataclass
+class Row:
+    url: object  # a function of the world giving the URL
+    expect: dict  # actor -> status code, or LOGIN
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+def everyone(status):
+    return dict.fromkeys(ACTORS, status)
+
+
+def field_page(name, officer_b=200):
+    """A page of the field area: login first, then anyone with the field-area permission."""
+    return Row(
+        lambda w: reverse(name),
+        {"anonymous": LOGIN, "officer_a": 200, "officer_b": officer_b, "staff": 200, "superuser": 200},
+    )
+
+
+HAND_ROWS = {
+    # Public pages and open data: everyone.
+    "": Row(lambda w: "/", everyone(200)),
+    "kecamatan/<str:code>/": Row(lambda w: w[Kecamatan].get_absolute_url(), everyone(200)),
+    "kim/": Row(lambda w: reverse("registry:kim-list"), everyone(200)),
+    "kim/<int:pk>/": Row(lambda w: w[Kim].get_absolute_url(), everyone(200)),
+    "data/": Row(lambda w: reverse("coverage:open-data"), everyone(200)),
+    "data/<slug:slug>.json": Row(lambda w: "/data/kim.json", everyone(200)),
+    "data/<slug:slug>.csv": Row(lambda w: "/data/events.csv", everyone(200)),
+    "petugas/": field_page("field:home"),
+    "petugas/masuk/": Row(lambda w: reverse("field:login"), everyone(200)),
+    "petugas/keluar/": Row(lambda w: reverse("field:logout"), everyone(LOGIN), method="post"),
+    "petugas/kegiatan/rencana/": field_page("field:event-plan"),
+    "petugas/laporan/": field_page("field:report-list"),
+    "petugas/laporan/baru/": field_page("field:report-new"),
+    "petugas/laporan/kirim/": Row(
+        lambda w: reverse("field:report-submit"),
+        {"anonymous": LOGIN, "officer_a": 400, "officer_b": 400, "staff": 400, "superuser": 400},
+        method="post",
+    ),
+    # A report of Parenggean (kecamatan A): only its officers; staff read reports in the admin.
+    "petugas/laporan/<int:pk>/": Row(
+        lambda w: reverse("field:report-detail", args=[w["report"].pk]),
+        {"anonymous": LOGIN, "officer_a": 200, "officer_b": 404, "staff": 404, "superuser": 404},
+    ),
+    "petugas/foto/<int:pk>/": Row(
+        lambda w: reverse("field:photo", args=[w["photo"].pk]),
+        {"anonymous": LOGIN, "officer_a": 200, "officer_b": 403, "staff": 200, "superuser": 200},
+    ),
+    "petugas/kim/usulkan/": field_page("field:kim-propose"),
+    "petugas/sesi/": field_page("field:session"),
+    "petugas/sw.js": Row(lambda w: reverse("field:sw"), everyone(200)),
+    # The admin's own pages.
+    "admin/": Row(lambda w: reverse("admin:index"), {**everyone(LOGIN), "staff": 200, "superuser": 200}),
+    "admin/login/": Row(lambda w: reverse("admin:login"), {**everyone(200), "staff": 302, "superuser": 302}),
+    "admin/logout/": Row(
+        lambda w: reverse("admin:logout"), {**everyone(302), "staff": 200, "superuser": 200}, method="post"
+    ),
+    "admin/password_change/": Row(
+        lambda w: reverse("admin:password_change"), {**everyone(LOGIN), "staff": 200, "superuser": 200}
+    ),
+    "admin/password_change/done/": Row(
+        lambda w: reverse("admin:password_change_done"), {**everyone(LOGIN), "staff": 200, "superuser": 200}
+    ),
+    # Without its query parameters the autocomplete refuses even staff.
+    "admin/autocomplete/": Row(
+        lambda w: reverse("admin:autocomplete"), {**everyone(LOGIN), "staff": 403, "superuser": 403}
+    ),
+    "admin/jsi18n/": Row(lambda w: reverse("admin:jsi18n"), {**everyone(LOGIN), "staff": 200, "superuser": 200}),
+    "admin/r/<path:content_type_id>/<path:object_id>/": Row(
+        lambda w: reverse(
+            "admin:view_on_site", args=[ContentType.objects.get_for_model(FieldReport).pk, w["report"].pk]
+        ),
+        {**everyone(LOGIN), "staff": 302, "superuser": 302},
+    ),
+    "admin/^(?P<app_label>auth|registry|coverage)/$": Row(
+        lambda w: reverse("admin:app_list", args=["registry"]), {**everyone(LOGIN), "staff": 200, "superuser": 200}
+    ),
+    "admin/(?P<url>.*)$": Row(lambda w: "/admin/tidak-ada/", {**everyone(LOGIN), "staff": 404, "superuser": 404}),
+    "admin/auth/user/<id>/password/": Row(
+        lambda w: reverse("admin:auth_user_password_change", args=[w["user"].pk]),
+        {**everyone(LOGIN), "staff": 403, "superuser": 200},
+    ),
+}
+# What the Admin Diskominfo group may do per admin model: all, view only, or nothing.
+STAFF_RIGHTS = {"auth.user": "view", "auth.group": "none"}
+NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport"}  # reports only come from the field area
+
+
+def admin_rows():
+    """Rows for every registered admin model's URLs."""
+    rows = {}
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        app, name = label.split(".")
+        base = f"admin/{app}/{name}/"
+        rights = STAFF_RIGHTS.get(label, "all")
+
+        def allowed(action, rights=rights, label=label):
+            if action == "add" and label in NOT_ADDABLE_IN_ADMIN:
+                return 403, 403
+            staff = {"all": 200, "view": 200 if action in ("changelist", "change", "history") else 403, "none": 403}
+            return staff[rights], 200
+
+        def row(url, action, redirect=False):
+            # <object_id>/ only redirects to .../change/, which then checks the rights.
+            staff, superuser = (302, 302) if redirect else allowed(action)
+            return Row(url, {**everyone(LOGIN), "staff": staff, "superuser": superuser})
+
+        rows[base] = row(lambda w, app=app, name=name: reverse(f"admin:{app}_{name}_changelist"), "changelist")
+        rows[f"{base}add/"] = row(lambda w, app=app, name=name: reverse(f"admin:{app}_{name}_add"), "add")
+        for action in ("history", "delete", "change"):
+            rows[f"{base}<path:object_id>/{action}/"] = row(
+                lambda w, app=app, name=name, action=action, model=model: reverse(
+                    f"admin:{app}_{name}_{action}", args=[w[model].pk]
+                ),
+                action,
+            )
+        rows[f"{base}<path:object_id>/"] = row(
+            lambda w, app=app, name=name, model=model: f"/admin/{app}/{name}/{w[model].pk}/", "change", redirect=True
+        )
+        if hasattr(model, "history"):
+            rows[f"{base}^([^/]+)/history/([^/]+)/$"] = row(
+                lambda w, app=app, name=name, model=model: reverse(
+                    f"admin:{app}_{name}_simple_history",
+                    args=[w[model].pk, w[model].history.order_by("history_id").first().history_id],
+                ),
+                "change",
+            )
+    return rows
+
+
+def all_routes(patterns=None, prefix=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            yield from all_routes(p.url_patterns, prefix + str(p.pattern))
+        else:
+            yield prefix + str(p.pattern)
+
+
+def matrix():
+    return {**admin_rows(), **HAND_ROWS}
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix():
+    routes = list(all_routes())
+    missing = [r for r in routes if r not in matrix()]
+    stale = [r for r in matrix() if r not in routes]
+    assert missing == [], "URL patterns without a row in tests/test_permissions.py"
+    assert stale == [], "rows for URL patterns that no longer exist"
+
+
+@pytest.fixture
+def world(db):
+    """Kecamatan A (Parenggean) and B (Baamang), an officer in each, staff, a superuser, one of everything."""
+    kabupaten = make_kabupaten()
+    kec_a = make_kecamatan(kabupaten=kabupaten, code="62.02.04", name="Parenggean")
+    kec_b = make_kecamatan(kabupaten=kabupaten, code="62.02.05", name="Baamang")
+    desa_a = make_desa(kecamatan=kec_a)
+    make_desa(kecamatan=kec_b)
+    kim = make_kim(desa=desa_a)
+    officer_a = make_officer_user(username="agus", kecamatan=[kec_a])
+    officer_b = make_officer_user(username="rina", kecamatan=[kec_b])
+    staff = make_user(username="dewi", is_staff=True)
+    staff.groups.add(Group.objects.get(name="Admin Diskominfo"))
+    superuser = make_user(username="root", is_staff=True, is_superuser=True)
+    event = make_event(kecamatan=kec_a, desa=desa_a, kims=[kim])
+    report = FieldReport.objects.create(
+        client_id="5f0c8b9e-1d2a-4c7e-9a51-0b8f3f1e2d34", event=event, submitted_by=officer_a, receipt="LAP-2026-00001"
+    )
+    photo = ReportPhoto.objects.create(report=report, image=image_file())
+    make_officer(kim=kim)
+    return {
+        "actors": {
+            "anonymous": None,
+            "officer_a": officer_a,
+            "officer_b": officer_b,
+            "staff": staff,
+            "superuser": superuser,
+        },
+        "report": report,
+        "photo": photo,
+        "user": officer_a,
+        Kabupaten: kabupaten,
+        Kecamatan: kec_a,
+        Desa: desa_a,
+        Tier: Tier.objects.create(name="Pemula"),
+        Kim: kim,
+        Officer: kim.officers.first(),
+        OutreachEvent: event,
+        FieldReport: report,
+        OfficerAssignment: OfficerAssignment.objects.first(),
+        Group: Group.objects.first(),
+        type(officer_a): officer_a,
+    }
+
+
+def outcome(route, response):
+    login_url = ADMIN_LOGIN if route.startswith("admin/") else FIELD_LOGIN
+    if response.status_code == 302 and response["Location"].startswith(login_url):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_each_actor_gets_exactly_what_the_matrix_says_on_every_url(client, world, actor):
+    if world["actors"][actor]:
+        client.force_login(world["actors"][actor])
+    wrong = {}
+    for route, row in matrix().items():
+        url = row.url(world)
+        response = getattr(client, row.method)(url, row.data)
+        got = outcome(route, response)
+        if got != row.expect[actor]:
+            wrong[route] = f"{url}: expected {row.expect[actor]}, got {got} {response.get('Location', '')}"
+        if route in LOGOUT_ROUTES and world["actors"][actor]:
+            client.force_login(world["actors"][actor])  # logging out must not end the tour
+    assert wrong == {}
