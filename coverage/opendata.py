@@ -126,7 +126,8 @@ def kim_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
 def _kim_rows(kabupaten: Kabupaten, on: date) -> Iterator[dict]:
     active = set(Kim.objects.in_kabupaten(kabupaten).active_on(on).values_list("pk", flat=True))
     kims = (
-        Kim.objects.in_kabupaten(kabupaten)
+        Kim.objects.public()
+        .in_kabupaten(kabupaten)
         .select_related("desa__kecamatan", "tier")
         .order_by("pk")
         .only(*[f"desa__{f}" for f in ("code", "name", "kecamatan__code", "kecamatan__name")], *KIM_PUBLIC_FIELDS)

@@ -224,12 +224,16 @@ class DesaCoverage:
 
 
 def desa_coverage(*, on: date, kabupaten: Kabupaten | None = None, kecamatan=None) -> list[DesaCoverage]:
-    """Every desa/kelurahan of `kecamatan` (or of `kabupaten`) with the KIM formed there by `on`.
+    """Every desa/kelurahan of `kecamatan` (or of `kabupaten`) with the verified KIM formed there by `on`.
 
     Two SQL queries whatever the number of desa and KIM.
     """
     desa = Desa.objects.select_related("kecamatan").order_by("code")
-    kims = Kim.objects.formed_by(on).annotate(active_then=Exists(Kim.objects.active_on(on).filter(pk=OuterRef("pk"))))
+    kims = (
+        Kim.objects.public()
+        .formed_by(on)
+        .annotate(active_then=Exists(Kim.objects.active_on(on).filter(pk=OuterRef("pk"))))
+    )
     if kecamatan is not None:
         desa, kims = desa.filter(kecamatan=kecamatan), kims.filter(desa__kecamatan=kecamatan)
     else:

@@ -120,6 +120,10 @@ class KimQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(review_status=Kim.Review.VERIFIED)
 
+    def public(self):
+        """What the public pages and open data show: verified KIM only, never open proposals."""
+        return self.verified()
+
     def pending(self):
         """Proposed by a field officer and not yet verified by staff."""
         return self.filter(review_status=Kim.Review.PENDING)
@@ -137,7 +141,11 @@ class KimQuerySet(models.QuerySet):
         )
 
     def formed_by(self, day: date):
-        """KIM formed on or before `day`, active or not."""
+        """KIM formed on or before `day`, active or not, verified or still a proposal.
+
+        A field officer's proposal is a KIM formed and waiting for verification:
+        the "KIM terbentuk" stage of its kecamatan.
+        """
         return self.filter(formed_on__lte=day)
 
     def in_kabupaten(self, kabupaten):

@@ -19,7 +19,7 @@ def kim_list(request):
     kabupaten, missing = _portal_or_503(request)
     if missing:
         return missing
-    kims = Kim.objects.in_kabupaten(kabupaten).select_related("desa__kecamatan", "tier").order_by("name", "pk")
+    kims = Kim.objects.public().in_kabupaten(kabupaten).select_related("desa__kecamatan", "tier").order_by("name", "pk")
     kim_filter = KimFilter(request.GET, queryset=kims, kabupaten=kabupaten)
     page = Paginator(kim_filter.qs, 25).get_page(request.GET.get("halaman"))
     active = set(
@@ -44,7 +44,9 @@ def kim_detail(request, pk):
     kabupaten, missing = _portal_or_503(request)
     if missing:
         return missing
-    kim = get_object_or_404(Kim.objects.in_kabupaten(kabupaten).select_related("desa__kecamatan", "tier"), pk=pk)
+    kim = get_object_or_404(
+        Kim.objects.public().in_kabupaten(kabupaten).select_related("desa__kecamatan", "tier"), pk=pk
+    )
     officers = Officer.objects.filter(kim=kim).only("name", "role", "kim_id")
     events = (
         OutreachEvent.objects.filter(kims=kim).exclude(status=OutreachEvent.Status.CANCELLED).order_by("-starts_at")

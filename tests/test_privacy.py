@@ -49,3 +49,16 @@ def test_the_scan_would_see_a_leak(client, seeded):
     """Guard against a scan that reads nothing: the public officer names are there."""
     kim = Kim.objects.order_by("pk").first()
     assert "Anggota Rahasia (contoh)" in client.get(f"/kim/{kim.pk}/").content.decode()
+
+
+def test_a_proposed_kim_stays_off_the_public_pages_until_verified(client, demo):
+    from registry.models import Desa
+
+    from .factories import make_kim
+
+    proposal = make_kim(
+        desa=Desa.objects.get(code="62.02.15.2001"), name="KIM Usulan Bukit Santuai", review_status=Kim.Review.PENDING
+    )
+    assert client.get(proposal.get_absolute_url()).status_code == 404
+    for url in ["/kim/", "/kecamatan/62.02.15/", "/data/kim.csv", "/data/desa-coverage.json"]:
+        assert "KIM Usulan Bukit Santuai" not in body(client.get(url)).decode(), url

@@ -36,6 +36,19 @@ def test_every_interface_string_has_an_english_translation():
     assert len(po_entries()) > 200
 
 
+def test_translations_keep_every_placeholder_and_no_fuzzy_guess_is_left():
+    text = PO_FILE.read_text(encoding="utf-8")
+    placeholders = re.compile(r"%\((\w+)\)[sd]")
+    wrong = [
+        e["msgid"]
+        for e in po_entries()
+        if any(set(placeholders.findall(e["msgid"])) != set(placeholders.findall(s)) for s in e["msgstr"])
+    ]
+    assert wrong == []
+    assert "\n#| msgid" not in text
+    assert text.count("#, fuzzy") <= 1  # the catalogue header only
+
+
 def test_the_catalogue_is_compiled():
     with translation.override("en"):
         assert translation.gettext("Kecamatan yang belum memiliki KIM") == "Kecamatan without a KIM"

@@ -87,3 +87,26 @@ def test_monthly_progress_follows_formation_and_inactivity(db):
         (date(2022, 3, 1), 2, 2, 0),
         (date(2022, 4, 1), 1, 1, 0),
     ]
+
+
+def test_a_kim_proposed_by_a_field_officer_is_formed_but_not_active_until_verified(db):
+    from registry.models import Kim
+
+    desa = make_desa()
+    kim = make_kim(desa=desa, formed_on=date(2022, 5, 1), review_status=Kim.Review.PENDING)
+    assert stage(desa.kecamatan) == Stage.KIM_FORMED
+    kim.verify(by=None)
+    assert stage(desa.kecamatan) == Stage.KIM_ACTIVE
+
+
+def test_monthly_progress_does_not_count_a_pending_kim(db):
+    from registry.models import Kim
+
+    kabupaten = make_kabupaten()
+    make_kim(
+        desa=make_desa(kecamatan=make_kecamatan(kabupaten=kabupaten)),
+        formed_on=date(2022, 1, 15),
+        review_status=Kim.Review.PENDING,
+    )
+    points = monthly_progress(kabupaten=kabupaten, until=date(2022, 2, 1))
+    assert [(p.covered_kecamatan, p.active_kim) for p in points] == [(0, 0), (0, 0)]
