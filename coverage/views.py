@@ -1,6 +1,6 @@
 import csv
 
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,15 +86,25 @@ def coverage_json(request):
     )
 
 
+class _Echo:
+    """A file-like object whose write() hands back what it was given (for csv.writer)."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_lines(coverage):
+    writer = csv.DictWriter(_Echo(), fieldnames=COVERAGE_COLUMNS, lineterminator="\n")
+    yield writer.writeheader()
+    for row in _coverage_rows(coverage):
+        yield writer.writerow({**row, "covered": "true" if row["covered"] else "false"})
+
+
 def coverage_csv(request):
     coverage, error = _open_data_coverage(request)
     if error:
         return error
     filename = f"cakupan-kim-{coverage.kabupaten.code}-{coverage.as_of.isoformat()}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(_csv_lines(coverage), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.DictWriter(response, fieldnames=COVERAGE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in _coverage_rows(coverage):
-        writer.writerow({**row, "covered": "true" if row["covered"] else "false"})
     return response

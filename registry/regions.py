@@ -95,6 +95,10 @@ def load_regions(codes: list[str] | None = None, *, path: Path = WILAYAH_FILE) -
             },
             result,
         )
+        # Bulk writes send no signals: tell the public pages' cache ourselves.
+        from coverage.cache import invalidate_pages
+
+        invalidate_pages()
     return result
 
 

@@ -87,7 +87,7 @@ def test_open_data_json_has_the_documented_shape(client, demo):
 def test_open_data_csv_has_the_same_columns_and_numbers_as_the_json(client, demo):
     json_rows = client.get("/data/coverage.json").json()["kecamatan"]
     response = client.get("/data/coverage.csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert response["Content-Type"].startswith("text/csv")
     assert list(rows[0]) == list(json_rows[0])
     assert [(r["code"], int(r["active_kim"]), r["covered"]) for r in rows] == [
