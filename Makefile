@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast lint messages clean
+.PHONY: run setup test test-fast lint messages clean bench backup restore
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -32,6 +32,11 @@ test: $(VENV)/.installed
 		$(PY) manage.py collectstatic --noinput -v0
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} DEBUG=0 ENV_FILE=/dev/null \
 		$(PY) -m pytest $(PYTEST_ARGS)
+
+# National-scale benchmark on PostgreSQL (127.0.0.1:5432) with gunicorn and wrk on
+# loopback; not part of `make test`. BENCH_ARGS e.g. --load-urls / /kim/ --reload.
+bench: $(VENV)/.installed
+	$(PY) bench/bench.py all --json bench/results.json $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

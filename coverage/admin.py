@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from registry.admin import KecamatanFilter
@@ -15,6 +16,7 @@ class OutreachEventAdmin(admin.ModelAdmin):
     search_fields = ["title", "venue", "summary", "kecamatan__name", "desa__name"]
     autocomplete_fields = ["kecamatan", "desa", "responsible", "kims"]
     date_hierarchy = "starts_at"
+    show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "kind", "status", "starts_at"]}),
@@ -25,7 +27,16 @@ class OutreachEventAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_kims=Count("kims"))
+        # A correlated count, computed only for the rows of the page (a JOIN with
+        # GROUP BY would aggregate all events before paginating).
+        links = (
+            OutreachEvent.kims.through.objects.filter(outreachevent=OuterRef("pk"))
+            .order_by()
+            .values("outreachevent")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(n_kims=Coalesce(Subquery(links, IntegerField()), 0))
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, event):

@@ -7,6 +7,6 @@ app_name = "coverage"
 
 urlpatterns = [
     path("", cached_page(views.dashboard), name="dashboard"),
-    path("data/coverage.json", views.coverage_json, name="coverage-json"),
+    path("data/coverage.json", cached_page(views.coverage_json), name="coverage-json"),
     path("data/coverage.csv", views.coverage_csv, name="coverage-csv"),
 ]

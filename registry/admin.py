@@ -103,6 +103,7 @@ class KimAdmin(admin.ModelAdmin):
     autocomplete_fields = ["desa", "tier"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [OfficerInline]
+    show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     fieldsets = [
         (None, {"fields": ["name", "desa", "tier", "formed_on"]}),
         (_("Surat keputusan"), {"fields": ["sk_number", "sk_date"]}),
