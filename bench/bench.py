@@ -345,6 +345,7 @@ def serve(args) -> dict:
         "CACHE_URL": args.cache_url,
         "ALLOWED_HOSTS": "127.0.0.1",
         "CONN_MAX_AGE": "60",
+        "PAGE_CACHE_VERSION_SECONDS": str(args.version_seconds),
     }
     gunicorn = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -408,6 +409,7 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/2")
+    parser.add_argument("--version-seconds", type=float, default=0, help="PAGE_CACHE_VERSION_SECONDS of the server")
     parser.add_argument("--ratio-runs", type=int, default=3)
     parser.add_argument("--ratio-seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)

@@ -188,6 +188,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # every imported row is a LogEntry in the 
 # Public pages are cached (coverage/cache.py) for this many seconds at most;
 # any change to regions, KIM, officers or events invalidates them at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# Seconds a worker may trust the data version it read from the shared cache
+# (0: ask Redis on every request; its own changes always count at once).
+PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=0)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 """The public page is served from the cache, and every change shows at once."""
 
+import time
 from datetime import date
 
 import pytest
@@ -137,3 +138,28 @@ def test_visitors_with_a_session_always_get_a_fresh_page(staff_client, page_cach
 def test_an_invalid_day_is_not_cached(client, page_cache, kotim):
     client.get("/", {"tanggal": "kemarin"})
     assert "X-Cache" not in client.get("/", {"tanggal": "kemarin"})
+
+
+def test_a_worker_trusting_its_version_for_a_while_still_sees_its_own_changes_at_once(
+    client, page_cache, parenggean, settings
+):
+    settings.PAGE_CACHE_VERSION_SECONDS = 60
+    assert headline(client) == "0 dari 17 kecamatan sudah memiliki KIM"
+    make_kim(desa=parenggean.desa.first())
+    assert headline(client) == "1 dari 17 kecamatan sudah memiliki KIM"
+
+
+def test_a_worker_trusting_its_version_sees_another_workers_change_once_the_time_is_up(
+    client, page_cache, parenggean, settings, monkeypatch
+):
+    settings.PAGE_CACHE_VERSION_SECONDS = 60
+    headline(client)
+    with monkeypatch.context() as m:
+        m.setattr("coverage.cache.invalidate_pages", lambda: None)  # the change happens in another worker...
+        m.setattr("coverage.cache._bump", lambda: None)
+        make_kim(desa=parenggean.desa.first())
+    cache.incr("kimportal:pages:version")  # ...which bumps the shared version
+    assert headline(client) == "0 dari 17 kecamatan sudah memiliki KIM"
+    clock = time.monotonic() + 61
+    monkeypatch.setattr("coverage.cache.time.monotonic", lambda: clock)
+    assert headline(client) == "1 dari 17 kecamatan sudah memiliki KIM"
