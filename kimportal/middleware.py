@@ -2,6 +2,7 @@
 database is away, and a 400 for input no page should ever see."""
 
 import logging
+import re
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -63,11 +64,18 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+# A whole number beyond 64 bits: no id, count or phone number is that long, and
+# databases fail on it (SQLite: OverflowError, PostgreSQL: out of range).
+HUGE_NUMBER = re.compile(r"-?\d{19,}")
+
+
 class RejectHostileInputMiddleware:
-    """400 for a NUL byte or an absurdly long value in the path or a parameter.
+    """400 for a NUL byte, an absurdly long value or a number beyond 64 bits.
 
     PostgreSQL refuses NUL in text (Django would answer 500 from an admin
-    search), and no field of the portal needs a query parameter longer than
+    search); the admin prefills add forms from query parameters and looks
+    foreign keys up with them, so a 30-digit `?desa=` would reach the
+    database; and no field of the portal needs a query parameter longer than
     MAX_QUERY_PARAM_LENGTH.
     """
 
@@ -83,4 +91,7 @@ class RejectHostileInputMiddleware:
     def _hostile(self, request) -> bool:
         if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
             return True
-        return any(len(v) > self.limit for _, values in request.GET.lists() for v in values)
+        if any(HUGE_NUMBER.fullmatch(part) for part in request.path.split("/")):
+            return True
+        values = [v for _, vs in request.GET.lists() for v in vs]
+        return any(len(v) > self.limit or HUGE_NUMBER.fullmatch(v.strip()) for v in values)

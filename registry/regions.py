@@ -5,6 +5,7 @@ import gzip
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -34,6 +35,7 @@ class _Wilayah:
     desa: dict[str, list[str]]  # kecamatan code -> desa codes
 
 
+@lru_cache(maxsize=2)  # the file ships with the code: read it once per process
 def read_wilayah(path: Path = WILAYAH_FILE) -> _Wilayah:
     names, kecamatan, desa = {}, defaultdict(list), defaultdict(list)
     opener = gzip.open if path.suffix == ".gz" else open
