@@ -3,13 +3,14 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from kimportal.admin_widgets import SafeAutocompleteMixin
 from registry.admin import KecamatanFilter
 
 from .models import OutreachEvent
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(admin.ModelAdmin):
+class OutreachEventAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "status_label", "starts_at", "kecamatan", "desa", "responsible", "kim_count"]
     list_filter = ["status", "kind", KecamatanFilter, "starts_at"]
     list_select_related = ["kecamatan", "desa", "responsible"]

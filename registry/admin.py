@@ -4,6 +4,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kimportal.admin_widgets import SafeAutocompleteMixin
+
 from .models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
 
 
@@ -51,7 +53,7 @@ class KabupatenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(admin.ModelAdmin):
+class KecamatanAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kabupaten"]
     list_select_related = ["kabupaten"]
     search_fields = ["code", "name"]
@@ -59,7 +61,7 @@ class KecamatanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Desa)
-class DesaAdmin(admin.ModelAdmin):
+class DesaAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "kecamatan"]
     list_filter = [KecamatanFilter, "kind"]
     list_select_related = ["kecamatan"]
@@ -95,7 +97,7 @@ class OfficerInline(admin.TabularInline):
 
 
 @admin.register(Kim)
-class KimAdmin(admin.ModelAdmin):
+class KimAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status"]
     list_filter = [KimKecamatanFilter, ActiveFilter, "tier", "formed_on"]
     list_select_related = ["desa__kecamatan", "tier"]
@@ -130,7 +132,7 @@ class KimAdmin(admin.ModelAdmin):
 
 
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "role", "kim"]
     list_filter = ["role"]
     list_select_related = ["kim"]
