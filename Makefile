@@ -38,6 +38,16 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/bench.py all --json bench/results.json $(BENCH_ARGS)
 
+# Backups of whatever DATABASE_URL names: PostgreSQL with pg_dump/pg_restore,
+# SQLite as JSON. `make backup` writes backups/kimportal-<time>.{dump,json};
+# `make restore FILE=backups/...` replaces the database's contents with it.
+backup: $(VENV)/.installed
+	$(PY) scripts/db_backup.py dump backups/
+
+restore: $(VENV)/.installed
+	test -n "$(FILE)" || (echo "usage: make restore FILE=backups/kimportal-....dump" && exit 2)
+	$(PY) scripts/db_backup.py restore $(FILE)
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
