@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast lint messages clean
+.PHONY: run setup test test-fast lint messages clean bench backup restore
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -38,6 +38,21 @@ test: $(VENV)/.installed
 messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=test-artifacts
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+# National-scale benchmark on PostgreSQL (127.0.0.1:5432) with gunicorn and wrk on
+# loopback; not part of `make test`. BENCH_ARGS e.g. --load-urls / /kim/ --reload.
+bench: $(VENV)/.installed
+	$(PY) bench/bench.py all --json bench/results.json $(BENCH_ARGS)
+
+# Backups of whatever DATABASE_URL names: PostgreSQL with pg_dump/pg_restore,
+# SQLite as JSON. `make backup` writes backups/kimportal-<time>.{dump,json};
+# `make restore FILE=backups/...` replaces the database's contents with it.
+backup: $(VENV)/.installed
+	$(PY) scripts/db_backup.py dump backups/
+
+restore: $(VENV)/.installed
+	test -n "$(FILE)" || (echo "usage: make restore FILE=backups/kimportal-....dump" && exit 2)
+	$(PY) scripts/db_backup.py restore $(FILE)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,26 +1,28 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from kimportal.admin_widgets import SafeAutocompleteMixin, SafeHistoryAdmin
 from registry.admin import KecamatanFilter
 
 from .models import FieldReport, OfficerAssignment, OutreachEvent, ReportPhoto
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(SimpleHistoryAdmin):
+class OutreachEventAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
     list_display = ["title", "kind", "status_label", "starts_at", "kecamatan", "desa", "responsible", "kim_count"]
     list_filter = ["status", "kind", KecamatanFilter, "starts_at"]
     list_select_related = ["kecamatan", "desa", "responsible"]
     search_fields = ["title", "venue", "summary", "kecamatan__name", "desa__name"]
     autocomplete_fields = ["kecamatan", "desa", "responsible", "kims"]
     date_hierarchy = "starts_at"
+    show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "kind", "status", "starts_at"]}),
@@ -34,7 +36,16 @@ class OutreachEventAdmin(SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_kims=Count("kims"))
+        # A correlated count, computed only for the rows of the page (a JOIN with
+        # GROUP BY would aggregate all events before paginating).
+        links = (
+            OutreachEvent.kims.through.objects.filter(outreachevent=OuterRef("pk"))
+            .order_by()
+            .values("outreachevent")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(n_kims=Coalesce(Subquery(links, IntegerField()), 0))
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, event):
@@ -68,7 +79,7 @@ class ReportPhotoInline(admin.TabularInline):
 
 
 @admin.register(FieldReport)
-class FieldReportAdmin(SimpleHistoryAdmin):
+class FieldReportAdmin(SafeHistoryAdmin):
     list_display = ["receipt", "event", "kecamatan", "submitted_by", "submitted_at", "review_status", "photo_count"]
     list_filter = ["review_status", ReportKecamatanFilter, "submitted_at"]
     list_select_related = ["event__kecamatan", "submitted_by"]

@@ -100,6 +100,8 @@ class OutreachEvent(models.Model):
         verbose_name_plural = _("kegiatan")
         indexes = [
             models.Index(fields=["kecamatan", "status", "starts_at"], name="coverage_event_kec_status"),
+            # The admin's changelist order (newest first) on a national table.
+            models.Index(fields=["starts_at", "id"], name="coverage_event_starts_at"),
         ]
 
     def __str__(self):

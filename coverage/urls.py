@@ -1,14 +1,15 @@
 from django.urls import path
 
 from . import views
+from .cache import cached_page
 
 app_name = "coverage"
 
 # Public pages, under i18n_patterns (Indonesian at /, English at /en/).
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("kecamatan/<str:code>/", views.kecamatan_detail, name="kecamatan-detail"),
-    path("data/", views.open_data, name="open-data"),
+    path("", cached_page(views.dashboard), name="dashboard"),
+    path("kecamatan/<str:code>/", cached_page(views.kecamatan_detail), name="kecamatan-detail"),
+    path("data/", cached_page(views.open_data), name="open-data"),
 ]
 
 # Downloads: stable addresses without a language prefix.

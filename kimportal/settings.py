@@ -124,6 +124,82 @@ LOGIN_URL = "admin:login"
 FIELD_PHOTOS_PER_REPORT = 3
 FIELD_PHOTO_MAX_BYTES = 8 * 1024 * 1024
 
+# ---------------------------------------------------------------------------
+# Trust at scale (issue 5): security headers, login lock-out, spreadsheet
+# imports, the page cache. Every value below comes from the environment;
+# `.env.example` and the README's settings table describe them.
+# ---------------------------------------------------------------------------
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (nginx).
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS: one year in production (0 turns it off, e.g. before HTTPS works).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy sent by kimportal.middleware.SecurityHeadersMiddleware:
+# scripts and styles only from our own origin, never inline script.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+    + ([f"report-uri {env.str('CSP_REPORT_URI')}"] if env.str("CSP_REPORT_URI", default="") else [])
+)
+# Requests carrying a NUL byte or absurdly long parameters get a 400 page.
+MAX_QUERY_PARAM_LENGTH = 1000
+
+INSTALLED_APPS += ["axes", "import_export"]
+MIDDLEWARE.insert(1, "kimportal.middleware.SecurityHeadersMiddleware")
+MIDDLEWARE.insert(2, "kimportal.middleware.DatabaseUnavailableMiddleware")
+MIDDLEWARE.insert(3, "kimportal.middleware.RejectHostileInputMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # must be last
+
+# Login lock-out (django-axes). It listens to django.contrib.auth's
+# user_login_failed signal, so every login built on authenticate() is covered:
+# the admin's and any other (e.g. the field officers' under /petugas/).
+AUTHENTICATION_BACKENDS = [
+    "kimportal.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
+# Lock the pair (user name, address): an attacker cannot lock staff out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# Trust X-Forwarded-For only behind that many proxies; otherwise the socket address.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Spreadsheet import/export in the admin (django-import-export): all or nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # every imported row is a LogEntry in the admin history
+
+# Public pages are cached (coverage/cache.py) for this many seconds at most;
+# any change to regions, KIM, officers or events invalidates them at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# Seconds a worker may trust the data version it read from the shared cache
+# (0: ask Redis on every request; its own changes always count at once).
+PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,7 +4,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+
+from kimportal.admin_widgets import SafeAutocompleteMixin, SafeHistoryAdmin
 
 from .models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
 
@@ -53,7 +54,7 @@ class KabupatenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(admin.ModelAdmin):
+class KecamatanAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kabupaten"]
     list_select_related = ["kabupaten"]
     search_fields = ["code", "name"]
@@ -61,7 +62,7 @@ class KecamatanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Desa)
-class DesaAdmin(admin.ModelAdmin):
+class DesaAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "kecamatan"]
     list_filter = [KecamatanFilter, "kind"]
     list_select_related = ["kecamatan"]
@@ -97,7 +98,7 @@ class OfficerInline(admin.TabularInline):
 
 
 @admin.register(Kim)
-class KimAdmin(SimpleHistoryAdmin):
+class KimAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
     list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status", "review_status", "proposed_by"]
     list_filter = ["review_status", KimKecamatanFilter, ActiveFilter, "tier", "formed_on"]
     list_select_related = ["desa__kecamatan", "tier", "proposed_by"]
@@ -106,6 +107,7 @@ class KimAdmin(SimpleHistoryAdmin):
     readonly_fields = ["review_status", "proposed_by", "verified_by", "verified_at", "created_at", "updated_at"]
     inlines = [OfficerInline]
     actions = ["verify"]
+    show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     fieldsets = [
         (None, {"fields": ["name", "desa", "tier", "formed_on"]}),
         (_("Verifikasi"), {"fields": ["review_status", "proposed_by", "verified_by", "verified_at"]}),
@@ -151,7 +153,7 @@ class KimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Officer)
-class OfficerAdmin(SimpleHistoryAdmin):
+class OfficerAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
     list_display = ["name", "role", "kim"]
     list_filter = ["role"]
     list_select_related = ["kim"]

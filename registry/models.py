@@ -225,6 +225,7 @@ class Kim(models.Model):
         ordering = ["name"]
         verbose_name = _("KIM")
         verbose_name_plural = _("KIM")
+        indexes = [models.Index(fields=["name"], name="registry_kim_name")]  # the admin's order
         constraints = [
             models.UniqueConstraint(
                 fields=["desa", "name"],

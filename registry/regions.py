@@ -5,6 +5,7 @@ import gzip
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -34,6 +35,7 @@ class _Wilayah:
     desa: dict[str, list[str]]  # kecamatan code -> desa codes
 
 
+@lru_cache(maxsize=2)  # the file ships with the code: read it once per process
 def read_wilayah(path: Path = WILAYAH_FILE) -> _Wilayah:
     names, kecamatan, desa = {}, defaultdict(list), defaultdict(list)
     opener = gzip.open if path.suffix == ".gz" else open
@@ -95,6 +97,10 @@ def load_regions(codes: list[str] | None = None, *, path: Path = WILAYAH_FILE) -
             },
             result,
         )
+        # Bulk writes send no signals: tell the public pages' cache ourselves.
+        from coverage.cache import invalidate_pages
+
+        invalidate_pages()
     return result
 
 

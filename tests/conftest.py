@@ -6,6 +6,16 @@ from registry.regions import load_regions
 from .factories import make_officer_user, make_user
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (cached pages would outlive the rolled-back data)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def kotim(db):
     """Kabupaten Kotawaringin Timur with its 17 kecamatan and 185 desa/kelurahan."""

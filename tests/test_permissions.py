@@ -9,6 +9,7 @@ registry (with the rules below); every other URL is listed by hand.
 from dataclasses import dataclass, field
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -110,7 +111,8 @@ HAND_ROWS = {
         ),
         {**everyone(LOGIN), "staff": 302, "superuser": 302},
     ),
-    "admin/^(?P<app_label>auth|registry|coverage)/$": Row(
+    "healthz": Row(lambda w: "/healthz", everyone(200)),
+    "admin/^(?P<app_label>auth|registry|coverage|axes)/$": Row(
         lambda w: reverse("admin:app_list", args=["registry"]), {**everyone(LOGIN), "staff": 200, "superuser": 200}
     ),
     "admin/(?P<url>.*)$": Row(lambda w: "/admin/tidak-ada/", {**everyone(LOGIN), "staff": 404, "superuser": 404}),
@@ -120,8 +122,10 @@ HAND_ROWS = {
     ),
 }
 # What the Admin Diskominfo group may do per admin model: all, view only, or nothing.
-STAFF_RIGHTS = {"auth.user": "view", "auth.group": "none"}
-NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport"}  # reports only come from the field area
+AXES = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}  # login lock-out records: superusers only
+STAFF_RIGHTS = {"auth.user": "view", "auth.group": "none", **dict.fromkeys(AXES, "none")}
+# Reports only come from the field area; lock-out records only from failed logins.
+NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", *AXES}
 
 
 def admin_rows():
@@ -207,7 +211,11 @@ def world(db):
     )
     photo = ReportPhoto.objects.create(report=report, image=image_file())
     make_officer(kim=kim)
+    attempt = {"ip_address": "127.0.0.9", "username": "tamu", "user_agent": "uji", "path_info": "/admin/login/"}
     return {
+        AccessAttempt: AccessAttempt.objects.create(**attempt, failures_since_start=1),
+        AccessLog: AccessLog.objects.create(**attempt),
+        AccessFailureLog: AccessFailureLog.objects.create(**attempt),
         "actors": {
             "anonymous": None,
             "officer_a": officer_a,

@@ -6,9 +6,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM is still safe to call from it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -26,7 +23,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     """A fresh Chromium per test. A session-wide one would keep Playwright's event loop running
     between tests, and Django would then restore the database (serialized_rollback) on another
     connection than the test's."""
@@ -37,6 +34,10 @@ def browser():
         pytest.skip(message)
     from django.db import connections
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM is still safe to call
+    # from it. Only for this test: a subprocess started later must not inherit the switch.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

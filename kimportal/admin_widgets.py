@@ -1,0 +1,89 @@
+"""Admin autocomplete widgets that survive a hostile posted value.
+
+Django's AutocompleteSelect re-renders a form with errors by looking the
+posted values up in the database as they are: `tier=":"` raises ValueError
+and a 30-digit id overflows SQLite, both a 500. These widgets drop values the
+related key could never hold before the lookup (the form still reports the
+field as invalid). ModelAdmins use them through SafeAutocompleteMixin.
+"""
+
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+
+def _possible(field, values):
+    remote = field.remote_field.model._meta
+    target = remote.get_field(getattr(field.remote_field, "field_name", None) or remote.pk.name)
+    low, high = (
+        connection.ops.integer_field_range(target.get_internal_type())
+        if isinstance(target, models.IntegerField | models.AutoField)
+        else (None, None)
+    )
+    kept = []
+    for value in values:
+        try:
+            python = target.to_python(value)
+        except (ValidationError, TypeError, ValueError):
+            continue
+        if isinstance(python, int) and (low is not None and python < low or high is not None and python > high):
+            continue
+        kept.append(value)
+    return kept
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _possible(self.field, value), attr)
+
+
+class SafeAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _possible(self.field, value), attr)
+
+
+class SafeAutocompleteMixin:
+    """Use the safe widgets for every field in `autocomplete_fields`."""
+
+    def _make_safe(self, formfield):
+        widget = getattr(formfield, "widget", None)
+        inner = getattr(widget, "widget", widget)  # inside RelatedFieldWidgetWrapper
+        if type(inner) is AutocompleteSelect:
+            inner.__class__ = SafeAutocompleteSelect
+        elif type(inner) is AutocompleteSelectMultiple:
+            inner.__class__ = SafeAutocompleteSelectMultiple
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._make_safe(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._make_safe(super().formfield_for_manytomany(db_field, request, **kwargs))
+
+
+class SafeHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, answering 404 (not 500) to an id its model could never hold."""
+
+    def _check_id(self, object_id):
+        if not _possible(_PkField(self.model), [object_id]):
+            raise Http404(_("Data tidak ditemukan."))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_id(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_id(object_id)
+        if not str(version_id).isdigit() or len(str(version_id)) > 18:
+            raise Http404(_("Data tidak ditemukan."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class _PkField:
+    """Looks like a relation to `model`'s primary key, for `_possible`."""
+
+    def __init__(self, model):
+        self.remote_field = type("Remote", (), {"model": model, "field_name": model._meta.pk.name})
