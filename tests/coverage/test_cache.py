@@ -91,6 +91,14 @@ def test_a_renamed_kecamatan_shows_at_once(client, page_cache, parenggean):
     assert "Parenggean Raya" in client.get("/").content.decode()
 
 
+def test_regions_reloaded_in_bulk_show_at_once(client, page_cache, parenggean):
+    Kecamatan.objects.filter(pk=parenggean.pk).update(name="Nama Lama")  # as an older code file had it
+    assert "Nama Lama" in client.get("/").content.decode()  # now cached
+    load_regions(["62.02"])  # bulk update back to the Kemendagri name: no post_save, so load_regions invalidates itself
+    page = client.get("/").content.decode()
+    assert "Parenggean" in page and "Nama Lama" not in page
+
+
 @pytest.mark.parametrize(
     "change",
     [
