@@ -67,6 +67,7 @@ def test_the_dashboard_fits_a_phone_and_stays_light(live_demo, new_page, artifac
         """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
                  .reduce((sum, entry) => sum + entry.transferSize, 0)"""
     )
+    (artifacts / "dashboard-weight.txt").write_text(f"/ at 360 px: {transferred} bytes over the wire\n")
     assert 0 < transferred < 150_000
 
 
