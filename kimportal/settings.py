@@ -184,6 +184,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # Spreadsheet import/export in the admin (django-import-export): all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # every imported row is a LogEntry in the admin history
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"  # import needs the right to add KIM
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Public pages are cached (coverage/cache.py) for this many seconds at most;
 # any change to regions, KIM, officers or events invalidates them at once.

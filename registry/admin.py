@@ -3,10 +3,13 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from kimportal.admin_widgets import SafeAutocompleteMixin
 
 from .models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
+from .resources import KimResource
 
 
 class KecamatanFilter(admin.SimpleListFilter):
@@ -97,7 +100,9 @@ class OfficerInline(admin.TabularInline):
 
 
 @admin.register(Kim)
-class KimAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class KimAdmin(SafeAutocompleteMixin, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [KimResource]
+    formats = [CSV, XLSX]  # import and export: the README documents the columns
     list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status"]
     list_filter = [KimKecamatanFilter, ActiveFilter, "tier", "formed_on"]
     list_select_related = ["desa__kecamatan", "tier"]
