@@ -137,12 +137,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Content-Security-Policy sent by kimportal.middleware.SecurityHeadersMiddleware:
-# scripts and styles only from our own origin, never inline script.
+# scripts only from our own origin, never inline. Inline *styles* stay allowed:
+# the admin's select2 widgets and django-import-export's preview set style
+# attributes, and a browser check showed them blocked (broken widths) without it.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
