@@ -42,6 +42,7 @@ messages: $(VENV)/.installed
 # National-scale benchmark on PostgreSQL (127.0.0.1:5432) with gunicorn and wrk on
 # loopback; not part of `make test`. BENCH_ARGS e.g. --load-urls / /kim/ --reload.
 bench: $(VENV)/.installed
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) bench/bench.py all --json bench/results.json $(BENCH_ARGS)
 
 # Backups of whatever DATABASE_URL names: PostgreSQL with pg_dump/pg_restore,

@@ -297,7 +297,31 @@ def measure(args) -> dict:
                     _get(client, url)
                 row["cached_median_ms"] = round((time.perf_counter() - t) * 1000 / args.repeat, 2)
             results[f"{code} {url}"] = row
+    if len(args.kabupaten) > 1:
+        results["national"] = national_coverage()
     return results
+
+
+def national_coverage() -> dict:
+    """The coverage query for every kabupaten/kota in the country, one call each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from coverage.queries import kecamatan_coverage
+    from registry.models import Kabupaten
+
+    kabupaten = list(Kabupaten.objects.all())
+    with CaptureQueriesContext(connection) as ctx:
+        t = time.perf_counter()
+        kecamatan = sum(len(kecamatan_coverage(kabupaten=k, on=timezone.localdate()).kecamatan) for k in kabupaten)
+        elapsed = time.perf_counter() - t
+    return {
+        "kabupaten": len(kabupaten),
+        "kecamatan": kecamatan,
+        "total_ms": round(elapsed * 1000),
+        "queries": len(ctx.captured_queries),
+    }
 
 
 # --------------------------------------------------------------------------- serve
@@ -447,13 +471,19 @@ def main():
     big = step("measure", "--repeat", str(args.repeat), "--kabupaten", *args.kabupaten)
     small = step("small", "--repeat", "3")
     print(f"{'page':62} {'queries':>7} {'small db':>8} {'median ms':>9} {'cached ms':>9} {'peak KiB':>8}")
+    national = big.pop("national", None)
     for key, row in big.items():
         small_row = small.get(key, {})
         print(
             f"{key:62} {row['queries']:>7} {small_row.get('queries', ''):>8} {row['median_ms']:>9} "
             f"{row.get('cached_median_ms', ''):>9} {row.get('peak_kib', ''):>8}"
         )
-    results = {"pages": big, "small_db_pages": small}
+    if national:
+        print(
+            f"whole country: coverage of {national['kabupaten']} kabupaten/kota ({national['kecamatan']} kecamatan) "
+            f"in {national['total_ms']} ms, {national['queries']} queries"
+        )
+    results = {"pages": big, "small_db_pages": small, "national": national}
     print(f"== serve with gunicorn ({args.workers} gthread workers, cache {args.cache_url}) and wrk on loopback")
     served = serve(args)
     for run in served["ratio_runs"]:

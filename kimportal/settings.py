@@ -144,12 +144,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Content-Security-Policy sent by kimportal.middleware.SecurityHeadersMiddleware:
-# scripts and styles only from our own origin, never inline script.
+# scripts only from our own origin, never inline. Inline *styles* stay allowed:
+# the admin's select2 widgets and django-import-export's preview set style
+# attributes, and a browser check showed them blocked (broken widths) without it.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
@@ -192,6 +194,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # Spreadsheet import/export in the admin (django-import-export): all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # every imported row is a LogEntry in the admin history
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"  # import needs the right to add KIM
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Public pages are cached (coverage/cache.py) for this many seconds at most;
 # any change to regions, KIM, officers or events invalidates them at once.

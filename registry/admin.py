@@ -4,10 +4,13 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from kimportal.admin_widgets import SafeAutocompleteMixin, SafeHistoryAdmin
 
 from .models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
+from .resources import KimResource
 
 
 class KecamatanFilter(admin.SimpleListFilter):
@@ -98,7 +101,9 @@ class OfficerInline(admin.TabularInline):
 
 
 @admin.register(Kim)
-class KimAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
+class KimAdmin(SafeAutocompleteMixin, ImportExportMixin, SafeHistoryAdmin):
+    resource_classes = [KimResource]
+    formats = [CSV, XLSX]  # import and export: the README documents the columns
     list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status", "review_status", "proposed_by"]
     list_filter = ["review_status", KimKecamatanFilter, ActiveFilter, "tier", "formed_on"]
     list_select_related = ["desa__kecamatan", "tier", "proposed_by"]

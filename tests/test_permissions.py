@@ -112,6 +112,19 @@ HAND_ROWS = {
         {**everyone(LOGIN), "staff": 302, "superuser": 302},
     ),
     "healthz": Row(lambda w: "/healthz", everyone(200)),
+    # Spreadsheet import and export of KIM (django-import-export): staff only.
+    "admin/registry/kim/import/": Row(
+        lambda w: reverse("admin:registry_kim_import"), {**everyone(LOGIN), "staff": 200, "superuser": 200}
+    ),
+    "admin/registry/kim/export/": Row(
+        lambda w: reverse("admin:registry_kim_export"), {**everyone(LOGIN), "staff": 200, "superuser": 200}
+    ),
+    # Confirming an import is a POST of the previewed file; without one, a clear refusal.
+    "admin/registry/kim/process_import/": Row(
+        lambda w: reverse("admin:registry_kim_process_import"),
+        {**everyone(LOGIN), "staff": 200, "superuser": 200},
+        method="post",
+    ),
     "admin/^(?P<app_label>auth|registry|coverage|axes)/$": Row(
         lambda w: reverse("admin:app_list", args=["registry"]), {**everyone(LOGIN), "staff": 200, "superuser": 200}
     ),

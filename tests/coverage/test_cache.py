@@ -171,3 +171,9 @@ def test_a_worker_trusting_its_version_sees_another_workers_change_once_the_time
     clock = time.monotonic() + 61
     monkeypatch.setattr("coverage.cache.time.monotonic", lambda: clock)
     assert headline(client) == "1 dari 17 kecamatan sudah memiliki KIM"
+
+
+def test_the_csv_export_is_streamed_not_built_in_memory(client, kotim):
+    response = client.get("/data/coverage.csv")
+    assert response.streaming
+    assert response.getvalue().decode().count("\n") == 18  # header and 17 kecamatan

@@ -44,7 +44,8 @@ def test_every_page_carries_a_content_security_policy_without_inline_script(clie
     policy = client.get("/").headers["Content-Security-Policy"]
     script_src = re.search(r"script-src ([^;]*)", policy).group(1)
     assert script_src == "'self'"
-    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert "object-src 'none'" in policy
     assert "frame-ancestors 'none'" in policy
 
 

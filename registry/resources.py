@@ -1,0 +1,195 @@
+"""KIM lists in and out of spreadsheets (CSV, XLSX) for the admin (django-import-export).
+
+A row's desa is found by its Kemendagri code (`kode_desa`) or, when that is
+empty, by the names in `kecamatan` and `desa` within the portal's kabupaten.
+A KIM is the same KIM when desa and name match, so importing a file twice, or
+importing an export, changes nothing. Any bad row rejects the whole file, with
+a message per row and column in Indonesian. Columns: README, "Importing KIM".
+"""
+
+import re
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from .models import Desa, Kim, Tier
+
+DAY_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+DESA_PREFIX = re.compile(r"^(desa|kelurahan|kel\.|ds\.)\s+", re.I)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+class DayWidget(widgets.Widget):
+    """A date from a spreadsheet cell or text in one of DAY_FORMATS; written as YYYY-MM-DD."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = _text(value)
+        if not text:
+            return None
+        for fmt in DAY_FORMATS:
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            _("“%(value)s” bukan tanggal yang valid. Gunakan TTTT-BB-HH (2022-03-24) atau HH-BB-TTTT (24-03-2022).")
+            % {"value": text[:40]}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class TextWidget(widgets.CharWidget):
+    """Text with surrounding spaces dropped; empty cells become ''."""
+
+    def clean(self, value, row=None, **kwargs):
+        return _text(value)
+
+
+class TierWidget(widgets.ForeignKeyWidget):
+    def __init__(self):
+        super().__init__(Tier, "name")
+
+    def clean(self, value, row=None, **kwargs):
+        name = _text(value)
+        if not name:
+            return None
+        tier = Tier.objects.filter(name__iexact=name).first()
+        if tier is None:
+            known = ", ".join(Tier.objects.values_list("name", flat=True)) or "-"
+            raise ValueError(
+                _("Tingkatan “%(name)s” tidak dikenal. Pilihan: %(known)s.") % {"name": name[:40], "known": known}
+            )
+        return tier
+
+
+class DesaWidget(widgets.ForeignKeyWidget):
+    """The desa of a row: by `kode_desa`, or by `kecamatan` and `desa` names."""
+
+    def __init__(self):
+        super().__init__(Desa, "code")
+
+    def clean(self, value, row=None, **kwargs):
+        row = row or {}
+        code = _text(value)
+        kecamatan_name = _text(row.get("kecamatan"))
+        desa_typed = _text(row.get("desa"))
+        desa_name = DESA_PREFIX.sub("", desa_typed)
+        portal = settings.KIM_KABUPATEN_CODE
+        in_portal = Desa.objects.select_related("kecamatan").filter(kecamatan__kabupaten__code=portal)
+        if code:
+            desa = in_portal.filter(code=code).first()
+            if desa is None:
+                raise ValueError(
+                    _("Kode desa %(code)s tidak dikenal di kabupaten ini (%(portal)s).")
+                    % {"code": code[:20], "portal": portal}
+                )
+            if kecamatan_name and kecamatan_name.casefold() != desa.kecamatan.name.casefold():
+                raise ValueError(
+                    _("Kode desa %(code)s adalah %(desa)s di Kecamatan %(right)s, bukan di Kecamatan %(wrong)s.")
+                    % {"code": code, "desa": desa, "right": desa.kecamatan.name, "wrong": kecamatan_name[:60]}
+                )
+            if desa_name and desa_name.casefold() != desa.name.casefold():
+                raise ValueError(
+                    _("Kode desa %(code)s adalah %(desa)s, bukan “%(wrong)s”.")
+                    % {"code": code, "desa": desa, "wrong": desa_name[:60]}
+                )
+            return desa
+        if not (kecamatan_name and desa_name):
+            raise ValueError(_("Isi kode_desa, atau kecamatan dan desa."))
+        matches = list(in_portal.filter(kecamatan__name__iexact=kecamatan_name, name__iexact=desa_name)[:2])
+        if not matches:
+            raise ValueError(
+                _("Desa/kelurahan “%(desa)s” tidak ditemukan di Kecamatan “%(kecamatan)s”.")
+                % {"desa": desa_typed[:60], "kecamatan": kecamatan_name[:60]}
+            )
+        if len(matches) > 1:
+            raise ValueError(
+                _("Ada lebih dari satu “%(desa)s” di Kecamatan %(kecamatan)s; isi kode_desa.")
+                % {"desa": desa_name[:60], "kecamatan": kecamatan_name[:60]}
+            )
+        return matches[0]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+def _text_field(attribute, column):
+    return fields.Field(attribute=attribute, column_name=column, widget=TextWidget())
+
+
+def _day_field(attribute, column):
+    return fields.Field(attribute=attribute, column_name=column, widget=DayWidget())
+
+
+class KimResource(resources.ModelResource):
+    kode_desa = fields.Field(attribute="desa", column_name="kode_desa", widget=DesaWidget())
+    kecamatan = fields.Field(attribute="desa__kecamatan__name", column_name="kecamatan", readonly=True)
+    desa = fields.Field(attribute="desa__name", column_name="desa", readonly=True)
+    nama = _text_field("name", "nama")
+    tingkatan = fields.Field(attribute="tier", column_name="tingkatan", widget=TierWidget())
+    nomor_sk = _text_field("sk_number", "nomor_sk")
+    tanggal_sk = _day_field("sk_date", "tanggal_sk")
+    tanggal_terbentuk = _day_field("formed_on", "tanggal_terbentuk")
+    tidak_aktif_sejak = _day_field("inactive_since", "tidak_aktif_sejak")
+    alasan_tidak_aktif = _text_field("inactive_reason", "alasan_tidak_aktif")
+    alamat = _text_field("address", "alamat")
+    situs_web = _text_field("website", "situs_web")
+    facebook = _text_field("facebook", "facebook")
+    instagram = _text_field("instagram", "instagram")
+    youtube = _text_field("youtube", "youtube")
+    email_kontak = _text_field("contact_email", "email_kontak")
+    telepon_kontak = _text_field("contact_phone", "telepon_kontak")
+    catatan = _text_field("notes", "catatan")
+
+    class Meta:
+        model = Kim
+        fields = [
+            "kode_desa",
+            "kecamatan",
+            "desa",
+            "nama",
+            "tingkatan",
+            "nomor_sk",
+            "tanggal_sk",
+            "tanggal_terbentuk",
+            "tidak_aktif_sejak",
+            "alasan_tidak_aktif",
+            "alamat",
+            "situs_web",
+            "facebook",
+            "instagram",
+            "youtube",
+            "email_kontak",
+            "telepon_kontak",
+            "catatan",
+        ]
+        export_order = fields
+        import_id_fields = ["kode_desa", "nama"]
+        clean_model_instances = True  # the model's own rules (dates, SK, phone, unique name per desa)
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("desa__kecamatan", "tier")
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:  # no desa found: reported on the row by import_instance
+            return None
+
+    def before_import_row(self, row, **kwargs):
+        missing = [c for c in ("nama", "tanggal_terbentuk") if c not in row]
+        if missing:
+            raise ValueError(_("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)})

@@ -1,0 +1,164 @@
+"""Staff import KIM lists from CSV and XLSX in the admin, and export them back."""
+
+from datetime import date
+
+import pytest
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from registry.models import Kim
+from registry.resources import KimResource
+
+from ..factories import make_kim, make_tier
+
+HEADER = "kode_desa,kecamatan,desa,nama,tingkatan,tanggal_terbentuk,telepon_kontak\n"
+
+
+def upload(client, content: bytes, name="kim.csv", fmt="0"):
+    return client.post("/admin/registry/kim/import/", {"format": fmt, "import_file": SimpleUploadedFile(name, content)})
+
+
+def confirm(client, preview):
+    html = preview.content.decode()
+    fields = {
+        name: html.split(f'name="{name}" value="')[1].split('"')[0]
+        for name in ("import_file_name", "original_file_name", "format")
+    }
+    return client.post("/admin/registry/kim/process_import/", {**fields, "resource": ""})
+
+
+def test_a_csv_is_previewed_row_by_row_and_saved_only_on_confirmation(staff_client, kotim):
+    make_tier(name="Pemula")
+    csv = HEADER + (
+        "62.02.04.1004,,,KIM Parenggean,Pemula,2021-01-05,0812 3456 7890\n"
+        ",Baamang,Baamang Hulu,KIM Baamang Hulu,,24-03-2022,\n"
+    )
+    preview = upload(staff_client, csv.encode())
+    assert preview.status_code == 200
+    assert preview.content.decode().count('<tr class="new">') == 2
+    assert "Konfirmasi impor" in preview.content.decode()
+    assert not Kim.objects.exists()
+    confirm(staff_client, preview)
+    assert set(Kim.objects.values_list("name", "desa__name")) == {
+        ("KIM Parenggean", "Parenggean"),
+        ("KIM Baamang Hulu", "Baamang Hulu"),
+    }
+    assert Kim.objects.get(name="KIM Parenggean").contact_phone == "081234567890"
+
+
+def test_one_bad_row_rejects_the_whole_file_with_a_message_per_row(staff_client, kotim):
+    csv = HEADER + (
+        "62.02.04.1004,,,KIM Baik,,2021-01-05,\n"
+        ",Baamang,Desa Tidak Ada,KIM Salah Desa,,2021-01-05,\n"
+        "62.02.04.1004,,,KIM Salah Tanggal,,30-02-2021,\n"
+        "62.02.04.1004,,,KIM Masa Depan,,2999-01-01,\n"
+        "62.02.04.1004,,,KIM Telepon,,2021-01-05,12345\n"
+    )
+    html = upload(staff_client, csv.encode()).content.decode()
+    assert "Beberapa baris tidak valid" in html
+    assert "Konfirmasi impor" not in html
+    assert "Desa/kelurahan “Desa Tidak Ada” tidak ditemukan di Kecamatan “Baamang”" in html
+    assert "“30-02-2021” bukan tanggal yang valid" in html
+    assert "Tanggal tidak boleh di masa depan" in html
+    assert "Nomor telepon tidak valid" in html
+    assert not Kim.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            "62.02.04.1004,Baamang,,KIM X,,2021-01-05,",
+            "adalah Kelurahan Parenggean di Kecamatan Parenggean, bukan di Kecamatan Baamang",
+        ),
+        ("62.01.01.2001,,,KIM X,,2021-01-05,", "Kode desa 62.01.01.2001 tidak dikenal di kabupaten ini"),
+        (",,,KIM X,,2021-01-05,", "Isi kode_desa, atau kecamatan dan desa"),
+        ("62.02.04.1004,,,KIM X,Legenda,2021-01-05,", "Tingkatan “Legenda” tidak dikenal"),
+        ("62.02.04.1004,,,,,2021-01-05,", "tidak boleh kosong"),
+        ("62.02.04.1004,,,<script>alert(1)</script>,,kemarin,", "“kemarin” bukan tanggal yang valid"),
+    ],
+)
+def test_each_kind_of_bad_row_gets_a_clear_indonesian_message(kotim, row, message):
+    dataset = tablib.Dataset().load(HEADER + row + "\n", format="csv")
+    result = KimResource().import_data(dataset, dry_run=True)
+    messages = [str(e) for row in result.invalid_rows for errors in row.error_dict.values() for e in errors]
+    assert any(message in m for m in messages), messages
+    assert not Kim.objects.exists()
+
+
+def test_a_desa_is_found_by_name_with_or_without_its_kind(kotim):
+    dataset = tablib.Dataset().load(HEADER + ",parenggean,Kelurahan Parenggean,KIM Nama,,2021-01-05,\n", format="csv")
+    KimResource().import_data(dataset, dry_run=False)
+    assert Kim.objects.get(name="KIM Nama").desa.code == "62.02.04.1004"
+
+
+def test_an_xlsx_file_imports_like_a_csv(staff_client, kotim):
+    dataset = tablib.Dataset(headers=HEADER.strip().split(","))
+    dataset.append(["62.02.04.1004", "", "", "KIM Dari Excel", "", date(2021, 1, 5), ""])
+    preview = upload(staff_client, dataset.export("xlsx"), name="kim.xlsx", fmt="1")
+    confirm(staff_client, preview)
+    assert Kim.objects.get(name="KIM Dari Excel").formed_on == date(2021, 1, 5)
+
+
+def snapshot():
+    return sorted(
+        Kim.objects.values_list(
+            "name",
+            "desa__code",
+            "tier__name",
+            "sk_number",
+            "sk_date",
+            "formed_on",
+            "inactive_since",
+            "inactive_reason",
+            "address",
+            "website",
+            "contact_email",
+            "contact_phone",
+            "notes",
+            "updated_at",
+        )
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_importing_an_export_changes_nothing(kotim, fmt):
+    parenggean = kotim.kecamatan.get(code="62.02.04")
+    make_kim(
+        desa=parenggean.desa.first(),
+        name="KIM Lengkap",
+        tier=make_tier(),
+        sk_number="SK 1/2021",
+        sk_date=date(2021, 1, 2),
+        address="Jl. Tjilik Riwut",
+        website="https://kim.example.id",
+        contact_email="kim@example.id",
+        contact_phone="081234567890",
+        notes='Catatan, dengan koma; dan "kutip"',
+    )
+    make_kim(desa=parenggean.desa.last(), name="KIM Tidur", inactive_since=date(2022, 5, 1))
+    before = snapshot()
+    exported = KimResource().export().export(fmt)
+    dataset = tablib.Dataset().load(exported, format=fmt)
+    result = KimResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert {row.import_type for row in result.rows} == {"skip"}
+    assert snapshot() == before
+
+
+def test_an_export_has_the_documented_columns(staff_client, kotim):
+    columns = KimResource().export().headers
+    assert columns[:5] == ["kode_desa", "kecamatan", "desa", "nama", "tingkatan"]
+    assert "telepon_kontak" in columns and "catatan" in columns
+
+
+def test_importing_the_same_list_twice_does_not_duplicate_kim(kotim):
+    csv = HEADER + "62.02.04.1004,,,KIM Sekali,,2021-01-05,\n"
+    for _ in range(2):
+        KimResource().import_data(tablib.Dataset().load(csv, format="csv"), dry_run=False)
+    assert Kim.objects.filter(name="KIM Sekali").count() == 1
+
+
+def test_a_citizen_cannot_reach_the_import(client, citizen):
+    client.force_login(citizen)
+    assert client.get("/admin/registry/kim/import/").status_code == 302
