@@ -147,11 +147,12 @@ def load(args):
                     "",
                     now,
                     now,
+                    "pending" if i % 50 == 0 else "verified",  # 2 % are field officers' proposals
                 )
 
         kim_columns = (
             "name desa_id tier_id sk_number sk_date formed_on inactive_since inactive_reason address website facebook "
-            "instagram youtube contact_email contact_phone notes created_at updated_at"
+            "instagram youtube contact_email contact_phone notes created_at updated_at review_status"
         ).split()
         n_kim = _copy(cur, "registry_kim", kim_columns, kims())
         _copy(
@@ -190,12 +191,15 @@ def load(args):
                     None,
                     rng.randint(5, 80) if status == "held" else None,
                     "",
+                    "",
+                    "",
                     now,
                     now,
                 )
 
         event_columns = (
-            "title kind status starts_at kecamatan_id desa_id venue responsible_id participants summary created_at updated_at"
+            "title kind status starts_at kecamatan_id desa_id venue responsible_id participants summary outcome "
+            "follow_up created_at updated_at"
         ).split()
         n_events = _copy(cur, "coverage_outreachevent", event_columns, events())
         _copy(cur, "coverage_outreachevent_kims", ["outreachevent_id", "kim_id"], links)
@@ -221,11 +225,22 @@ def load_small():
 
 # --------------------------------------------------------------------------- measure
 
+# "{kec}" stands for the first kecamatan of the kabupaten measured.
 PAGES = [
     ("/", "public"),
     ("/?tanggal=2022-03-25", "public"),
+    ("/kecamatan/{kec}/", "public"),
+    ("/kim/?kecamatan={kec}&status=aktif", "public"),
+    ("/kim/?q=Bench&urut=-terbentuk", "public"),
+    ("/data/", "public"),
     ("/data/coverage.json", "public"),
     ("/data/coverage.csv", "public"),
+    ("/data/desa-coverage.json", "public"),
+    ("/data/desa-coverage.csv", "public"),
+    ("/data/kim.json", "public"),
+    ("/data/kim.csv", "public"),
+    ("/data/events.json", "public"),
+    ("/data/events.csv", "public"),
     ("/admin/registry/kim/", "admin"),
     ("/admin/registry/kim/?q=Bench+12", "admin"),
     ("/admin/registry/kim/?aktif=ya&kecamatan=62.02.04", "admin"),
@@ -234,7 +249,7 @@ PAGES = [
     ("/admin/coverage/outreachevent/", "admin"),
     ("/admin/coverage/outreachevent/?status=planned&kecamatan=62.02.04", "admin"),
 ]
-EXPORTS = {"/data/coverage.json", "/data/coverage.csv"}
+EXPORTS = {url for url, _kind in PAGES if url.startswith("/data/") and url != "/data/"}
 
 
 def _client(kind):
@@ -251,11 +266,13 @@ def _client(kind):
 
 
 def _get(client, url):
+    """GET `url` and read the whole answer, chunk by chunk; return its size in bytes."""
     response = client.get(url)
-    body = response.getvalue()
     if response.status_code != 200:
         raise SystemExit(f"{url} answered {response.status_code}")
-    return body
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
 
 
 def measure(args) -> dict:
@@ -269,9 +286,13 @@ def measure(args) -> dict:
     results = {}
     for code in args.kabupaten:
         settings.KIM_KABUPATEN_CODE = code
-        for url, kind in PAGES:
+        from registry.models import Kecamatan
+
+        first_kecamatan = Kecamatan.objects.filter(kabupaten__code=code).order_by("code").first().code
+        for template, kind in PAGES:
             if kind == "admin" and code != args.kabupaten[0]:
                 continue
+            url = template.format(kec=first_kecamatan)
             client = _client(kind)
             _get(client, url)  # warm-up
             times, queries = [], 0
@@ -283,12 +304,11 @@ def measure(args) -> dict:
                     times.append((time.perf_counter() - t) * 1000)
                 queries = len(ctx.captured_queries)
             row = {"queries": queries, "median_ms": round(statistics.median(times), 1)}
-            if url in EXPORTS:
+            if template in EXPORTS:
                 cache.clear()
                 tracemalloc.start()
-                body = _get(client, url)
+                row["bytes"] = _get(client, url)
                 row["peak_kib"] = round(tracemalloc.get_traced_memory()[1] / 1024)
-                row["bytes"] = len(body)
                 tracemalloc.stop()
             if url == "/":
                 _get(client, url)
@@ -433,7 +453,7 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/2")
-    parser.add_argument("--version-seconds", type=float, default=0, help="PAGE_CACHE_VERSION_SECONDS of the server")
+    parser.add_argument("--version-seconds", type=float, default=1, help="PAGE_CACHE_VERSION_SECONDS of the server")
     parser.add_argument("--ratio-runs", type=int, default=3)
     parser.add_argument("--ratio-seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)

@@ -266,10 +266,18 @@ def monthly_progress(*, kabupaten: Kabupaten, until: date) -> list[MonthPoint]:
     """Covered kecamatan and active KIM at the end of each month, and events held in it.
 
     From the first KIM formation or held event up to the month of `until`, in two
-    SQL queries; each month is judged by `Kim.is_active_on` on its last day (or on
-    `until` for the last month).
+    SQL queries. A month is judged on its last day (or on `until` for the last
+    month) by the rule of `KimQuerySet.active_on`: verified, formed by then and not
+    inactive since; one sweep over the formation and inactivity dates keeps it
+    linear in the number of KIM.
     """
-    kims = list(Kim.objects.in_kabupaten(kabupaten).formed_by(until).select_related("desa"))
+    spans = list(
+        Kim.objects.in_kabupaten(kabupaten)
+        .verified()
+        .formed_by(until)
+        .order_by()
+        .values_list("formed_on", "inactive_since", "desa__kecamatan_id")
+    )
     held = {
         timezone.localdate(month): n
         for month, n in OutreachEvent.objects.in_kabupaten(kabupaten)
@@ -280,21 +288,28 @@ def monthly_progress(*, kabupaten: Kabupaten, until: date) -> list[MonthPoint]:
         .values_list("month")
         .annotate(n=Count("pk"))
     }
-    starts = [k.formed_on for k in kims] + list(held)
-    first = min(starts).replace(day=1) if starts else until.replace(day=1)
+    # (day, +1/-1, kecamatan): a KIM counts from its formation day until the day it became inactive.
+    changes = sorted(
+        [(formed, 1, kec) for formed, _inactive, kec in spans]
+        + [(inactive, -1, kec) for _formed, inactive, kec in spans if inactive]
+    )
+    starts = [formed for formed, _inactive, _kec in spans] + list(held)
+    month = min(starts).replace(day=1) if starts else until.replace(day=1)
+    per_kecamatan: dict[int, int] = {}
+    active = covered = index = 0
     points = []
-    month = first
     while month <= until:
-        nxt = (month + timedelta(days=32)).replace(day=1)
-        last_day = min(nxt - timedelta(days=1), until)
-        active = [k for k in kims if k.is_active_on(last_day)]
+        following = (month + timedelta(days=32)).replace(day=1)
+        last_day = min(following - timedelta(days=1), until)
+        while index < len(changes) and changes[index][0] <= last_day:
+            _day, step, kec = changes[index]
+            before = per_kecamatan.get(kec, 0)
+            per_kecamatan[kec] = before + step
+            active += step
+            covered += (before == 0 and step > 0) - (before + step == 0 and step < 0)
+            index += 1
         points.append(
-            MonthPoint(
-                month=month,
-                covered_kecamatan=len({k.desa.kecamatan_id for k in active}),
-                active_kim=len(active),
-                held_events=held.get(month, 0),
-            )
+            MonthPoint(month=month, covered_kecamatan=covered, active_kim=active, held_events=held.get(month, 0))
         )
-        month = nxt
+        month = following
     return points

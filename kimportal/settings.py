@@ -202,7 +202,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # Seconds a worker may trust the data version it read from the shared cache
 # (0: ask Redis on every request; its own changes always count at once).
-PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=0)
+PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1)
 
 LOGGING = {
     "version": 1,

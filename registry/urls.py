@@ -1,10 +1,12 @@
 from django.urls import path
 
+from coverage.cache import cached_page
+
 from . import views
 
 app_name = "registry"
 
 urlpatterns = [
-    path("", views.kim_list, name="kim-list"),
-    path("<int:pk>/", views.kim_detail, name="kim-detail"),
+    path("", cached_page(views.kim_list), name="kim-list"),
+    path("<int:pk>/", cached_page(views.kim_detail), name="kim-detail"),
 ]

@@ -177,3 +177,10 @@ def test_the_csv_export_is_streamed_not_built_in_memory(client, kotim):
     response = client.get("/data/coverage.csv")
     assert response.streaming
     assert response.getvalue().decode().count("\n") == 18  # header and 17 kecamatan
+
+
+def test_the_directory_is_cached_and_shows_a_new_kim_at_once(client, page_cache, parenggean):
+    client.get("/kim/")
+    assert client.get("/kim/")["X-Cache"] == "hit"
+    make_kim(desa=Desa.objects.get(code="62.02.04.2001"), name="KIM Tehang Baru")
+    assert "KIM Tehang Baru" in client.get("/kim/").content.decode()

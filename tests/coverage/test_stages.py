@@ -1,6 +1,6 @@
 """Each uncovered kecamatan shows where it stands on the path to coverage."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -109,4 +109,25 @@ def test_monthly_progress_does_not_count_a_pending_kim(db):
         review_status=Kim.Review.PENDING,
     )
     points = monthly_progress(kabupaten=kabupaten, until=date(2022, 2, 1))
-    assert [(p.covered_kecamatan, p.active_kim) for p in points] == [(0, 0), (0, 0)]
+    assert [(p.covered_kecamatan, p.active_kim) for p in points] == [(0, 0)]
+
+
+def test_monthly_progress_agrees_with_active_on_for_every_month(db):
+    from registry.models import Kim
+
+    kabupaten = make_kabupaten()
+    kecamatan = [make_kecamatan(kabupaten=kabupaten) for _n in range(3)]
+    spans = [
+        (0, date(2021, 1, 31), None),
+        (0, date(2021, 3, 1), date(2021, 3, 31)),
+        (1, date(2021, 2, 28), date(2021, 5, 1)),
+        (1, date(2021, 4, 15), None),
+        (2, date(2021, 6, 30), date(2021, 7, 1)),
+    ]
+    for kec, formed, inactive in spans:
+        make_kim(desa=make_desa(kecamatan=kecamatan[kec]), formed_on=formed, inactive_since=inactive)
+    for point in monthly_progress(kabupaten=kabupaten, until=date(2021, 8, 15)):
+        last_day = min((point.month + timedelta(days=32)).replace(day=1) - timedelta(days=1), date(2021, 8, 15))
+        active = Kim.objects.in_kabupaten(kabupaten).active_on(last_day)
+        assert point.active_kim == active.count(), point
+        assert point.covered_kecamatan == active.values("desa__kecamatan").distinct().count(), point
