@@ -129,16 +129,24 @@ def report_submit(request):
         return _delivered(request, found, created=False)
     form = ReportForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
-        if wants_json(request):
-            errors = [
-                {"field": name, "label": str(form.fields[name].label) if name in form.fields else "", "messages": msgs}
-                for name, msgs in form.errors.items()
-            ]
-            message = _("Laporan ditolak server. Perbaiki isian berikut lalu kirim lagi.")
-            return JsonResponse({"status": "refused", "message": message, "errors": errors}, status=400)
-        return render(request, "coverage/field/report_form.html", {"form": form}, status=400)
-    report, created = services.submit_report(form=form, user=request.user)
+        return _refused(request, form)
+    try:
+        report, created = services.submit_report(form=form, user=request.user)
+    except services.ReportRefused as refusal:
+        return _refused(request, refusal.form)
     return _delivered(request, report, created=created)
+
+
+def _refused(request, form):
+    """The officer sees why (400); the phone keeps the report to be fixed, never drops it."""
+    if wants_json(request):
+        errors = [
+            {"field": name, "label": str(form.fields[name].label) if name in form.fields else "", "messages": msgs}
+            for name, msgs in form.errors.items()
+        ]
+        message = _("Laporan ditolak server. Perbaiki isian berikut lalu kirim lagi.")
+        return JsonResponse({"status": "refused", "message": message, "errors": errors}, status=400)
+    return render(request, "coverage/field/report_form.html", {"form": form}, status=400)
 
 
 @field_officer_required

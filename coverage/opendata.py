@@ -316,11 +316,23 @@ class _Echo:
         return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    """Booleans as true/false; text that a spreadsheet would run as a formula gets a leading '."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def stream_csv(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
     writer = csv.DictWriter(_Echo(), fieldnames=dataset.column_names, lineterminator="\n")
     yield writer.writeheader()
     for row in rows:
-        yield writer.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
+        yield writer.writerow({k: _csv_cell(v) for k, v in row.items()})
 
 
 def stream_json(dataset: Dataset, rows: Iterable[dict], header: dict) -> Iterator[str]:

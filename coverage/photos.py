@@ -47,7 +47,14 @@ def clean_photo(upload) -> ContentFile:
         )
     if width * height > MAX_PIXELS:
         raise ValidationError(_("%(name)s terlalu besar ukuran pikselnya.") % {"name": name}, code="too_many_pixels")
-    return _reencode(upload, image_format)
+    try:
+        return _reencode(upload, image_format)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        # verify() passes some broken files (a cut-off JPEG); decoding the pixels does not.
+        raise ValidationError(
+            _("%(name)s bukan berkas gambar yang dapat dibaca. Kirim foto JPEG atau PNG.") % {"name": name},
+            code="not_an_image",
+        ) from error
 
 
 def _reencode(upload, image_format: str) -> ContentFile:

@@ -1,8 +1,17 @@
 """Writes from the field that touch several models at once, each all-or-nothing."""
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from .models import FieldReport, ReportPhoto
+
+
+class ReportRefused(Exception):
+    """The report could not be stored; `form` carries the reason for the officer."""
+
+    def __init__(self, form):
+        super().__init__("report refused")
+        self.form = form
 
 
 def existing_report(*, client_id, user) -> FieldReport | None:
@@ -34,8 +43,12 @@ def submit_report(*, form, user) -> tuple[FieldReport, bool]:
         for image in stored_files:  # the rows are gone with the transaction; the files go too
             image.storage.delete(image.name)
         # The same report arrived twice at once: the other request stored it.
-        if isinstance(error, IntegrityError) and (found := existing_report(client_id=client_id, user=user)):
-            return found, False
+        if isinstance(error, IntegrityError):
+            if found := existing_report(client_id=client_id, user=user):
+                return found, False
+            # Another officer's report for the same planned event was stored in the meantime.
+            form.add_error("event", _("Kegiatan ini baru saja dilaporkan oleh petugas lain."))
+            raise ReportRefused(form) from error
         raise
     return report, True
 

@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -193,3 +194,15 @@ class KimResource(resources.ModelResource):
         missing = [c for c in ("nama", "tanggal_terbentuk") if c not in row]
         if missing:
             raise ValueError(_("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)})
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # Staff vouch for the list they import: a matching proposal becomes verified.
+        if instance.review_status != Kim.Review.VERIFIED:
+            instance.review_status = Kim.Review.VERIFIED
+            instance.verified_by = kwargs.get("user")
+            instance.verified_at = timezone.now()
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if original is not None and original.pk and original.review_status != Kim.Review.VERIFIED:
+            return False  # unchanged columns, but importing it verifies the proposal
+        return super().skip_row(instance, original, row, import_validation_errors)

@@ -52,3 +52,13 @@ def test_the_events_dataset_holds_the_two_parenggean_meetings(client, demo):
 
 def test_an_unknown_dataset_is_not_found(client, demo):
     assert client.get("/data/rahasia.csv").status_code == 404
+
+
+def test_a_title_a_spreadsheet_would_run_as_a_formula_is_defused_in_csv_only(client, demo):
+    from coverage.models import OutreachEvent
+
+    OutreachEvent.objects.filter(kind="konsolidasi").update(title='=HYPERLINK("http://contoh.invalid")')
+    rows = list(csv.DictReader(io.StringIO(download(client, "/data/events.csv"))))
+    data = json.loads(download(client, "/data/events.json"))
+    assert rows[0]["title"] == '\'=HYPERLINK("http://contoh.invalid")'
+    assert data["events"][0]["title"] == '=HYPERLINK("http://contoh.invalid")'

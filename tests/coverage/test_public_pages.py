@@ -173,3 +173,10 @@ def test_an_unknown_page_answers_404_in_indonesian(client, demo):
     response = client.get("/kecamatan/99.99.99/")
     assert response.status_code == 404
     assert "Halaman tidak ditemukan" in response.content.decode()
+
+
+def test_a_day_before_2000_is_refused_in_indonesian(client, demo):
+    response = client.get("/data/coverage.json", {"tanggal": "0001-01-01"})
+    assert response.status_code == 400
+    assert response.json() == {"error": "Tanggal paling awal adalah 1 Januari 2000."}
+    assert client.get("/", {"tanggal": "0001-01-01"}).status_code == 400

@@ -49,3 +49,11 @@ def test_an_oversize_photo_is_refused_before_it_is_read(settings):
 def test_a_large_photo_is_scaled_down_to_2048_pixels():
     with Image.open(clean_photo(jpeg_with_gps(size=(3000, 1500)))) as image:
         assert image.size == (2048, 1024)
+
+
+def test_a_cut_off_jpeg_is_refused_in_indonesian_not_a_server_error():
+    whole = io.BytesIO()
+    Image.new("RGB", (200, 150), "green").save(whole, format="JPEG")
+    cut = SimpleUploadedFile("terpotong.jpg", whole.getvalue()[: len(whole.getvalue()) // 2], "image/jpeg")
+    with pytest.raises(ValidationError, match="bukan berkas gambar yang dapat dibaca"):
+        clean_photo(cut)

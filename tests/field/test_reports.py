@@ -229,3 +229,20 @@ def test_a_report_that_fails_to_store_leaves_no_photo_files_behind(
         services.submit_report(form=form, user=officer_parenggean)
     assert not ReportPhoto.objects.exists()
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
+
+
+def test_a_report_for_an_event_another_officer_just_reported_is_refused_with_a_reason(
+    agus_client, parenggean, officer_parenggean, monkeypatch
+):
+    from coverage import services
+    from coverage.field_forms import ReportForm
+
+    planned = make_event(kecamatan=parenggean, status=OutreachEvent.Status.PLANNED, starts_at=timezone.now())
+    first = ReportForm(report_data(parenggean, event=planned.pk), user=officer_parenggean)
+    second = ReportForm(report_data(parenggean, event=planned.pk), user=officer_parenggean)
+    assert first.is_valid() and second.is_valid()  # both checked before either was stored
+    services.submit_report(form=first, user=officer_parenggean)
+    with pytest.raises(services.ReportRefused):
+        services.submit_report(form=second, user=officer_parenggean)
+    assert "baru saja dilaporkan" in str(second.errors["event"])
+    assert FieldReport.objects.count() == 1

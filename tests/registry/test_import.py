@@ -162,3 +162,14 @@ def test_importing_the_same_list_twice_does_not_duplicate_kim(kotim):
 def test_a_citizen_cannot_reach_the_import(client, citizen):
     client.force_login(citizen)
     assert client.get("/admin/registry/kim/import/").status_code == 302
+
+
+def test_importing_a_pending_proposal_verifies_it(kotim):
+    from registry.models import Desa
+
+    make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Usulan", review_status=Kim.Review.PENDING)
+    dataset = tablib.Dataset().load(HEADER + "62.02.04.1004,,,KIM Usulan,,2021-01-01,\n", format="csv")
+    KimResource().import_data(dataset, dry_run=False)
+    kim = Kim.objects.get(name="KIM Usulan")
+    assert kim.review_status == Kim.Review.VERIFIED
+    assert kim.verified_at is not None
