@@ -29,10 +29,6 @@ class OutreachEventQuerySet(models.QuerySet):
     def planned(self):
         return self.filter(status=OutreachEvent.Status.PLANNED)
 
-    def between(self, first: date, last: date):
-        """Events dated from `first` to `last`, both days included."""
-        return self.filter(starts_at__gte=start_of_day(first), starts_at__lt=end_of_day(last))
-
     def overdue(self, today: date | None = None):
         """Planned events whose day has passed without a report."""
         today = today or timezone.localdate()

@@ -124,10 +124,10 @@ def kim_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
 
 
 def _kim_rows(kabupaten: Kabupaten, on: date) -> Iterator[dict]:
-    active = set(Kim.objects.in_kabupaten(kabupaten).active_on(on).values_list("pk", flat=True))
     kims = (
         Kim.objects.public()
         .in_kabupaten(kabupaten)
+        .with_active_on(on)
         .select_related("desa__kecamatan", "tier")
         .order_by("pk")
         .only(*[f"desa__{f}" for f in ("code", "name", "kecamatan__code", "kecamatan__name")], *KIM_PUBLIC_FIELDS)
@@ -141,7 +141,7 @@ def _kim_rows(kabupaten: Kabupaten, on: date) -> Iterator[dict]:
             "kecamatan_code": kim.desa.kecamatan.code,
             "kecamatan_name": kim.desa.kecamatan.name,
             "tier": kim.tier.name if kim.tier else None,
-            "active": kim.pk in active,
+            "active": kim.active_then,
             "formed_on": _day(kim.formed_on),
             "inactive_since": _day(kim.inactive_since),
             "sk_number": kim.sk_number or None,

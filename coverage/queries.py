@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -136,7 +136,7 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
     # As of `on`, an event held later was still upcoming then.
     not_yet_held = Q(status=OutreachEvent.Status.PLANNED) | Q(status=OutreachEvent.Status.HELD, starts_at__gte=day_end)
     upcoming = events.filter(not_yet_held, starts_at__gte=day_start).order_by("starts_at", "pk")
-    overdue = events.planned().filter(starts_at__lt=day_start).annotate(grouped=Value(1))
+    overdue = events.overdue(on).annotate(grouped=Value(1))
     held_year = held.filter(starts_at__gte=start_of_day(on.replace(month=1, day=1))).annotate(grouped=Value(1))
     planned = events.filter(not_yet_held).annotate(grouped=Value(1))
 
@@ -229,11 +229,7 @@ def desa_coverage(*, on: date, kabupaten: Kabupaten | None = None, kecamatan=Non
     Two SQL queries whatever the number of desa and KIM.
     """
     desa = Desa.objects.select_related("kecamatan").order_by("code")
-    kims = (
-        Kim.objects.public()
-        .formed_by(on)
-        .annotate(active_then=Exists(Kim.objects.active_on(on).filter(pk=OuterRef("pk"))))
-    )
+    kims = Kim.objects.public().formed_by(on).with_active_on(on)
     if kecamatan is not None:
         desa, kims = desa.filter(kecamatan=kecamatan), kims.filter(desa__kecamatan=kecamatan)
     else:

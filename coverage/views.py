@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.models import Kabupaten, Kecamatan
+from registry.views import portal_or_503
 
 from . import charts, maps
 from .forms import AsOfForm
@@ -18,14 +19,10 @@ def _as_of(request):
     return form, (form.cleaned_data["tanggal"] if form.is_valid() else timezone.localdate())
 
 
-def _regions_missing(request):
-    return render(request, "coverage/regions_missing.html", status=503)
-
-
 def dashboard(request):
-    kabupaten = Kabupaten.objects.portal_or_none()
-    if kabupaten is None:
-        return _regions_missing(request)
+    kabupaten, missing = portal_or_503(request)
+    if missing:
+        return missing
     form, as_of = _as_of(request)
     coverage = kecamatan_coverage(kabupaten=kabupaten, on=as_of)
     progress = monthly_progress(kabupaten=kabupaten, until=as_of)
@@ -44,9 +41,9 @@ def dashboard(request):
 
 
 def kecamatan_detail(request, code):
-    kabupaten = Kabupaten.objects.portal_or_none()
-    if kabupaten is None:
-        return _regions_missing(request)
+    kabupaten, missing = portal_or_503(request)
+    if missing:
+        return missing
     kecamatan = get_object_or_404(Kecamatan, kabupaten=kabupaten, code=code)
     form, as_of = _as_of(request)
     row = next(k for k in kecamatan_coverage(kabupaten=kabupaten, on=as_of).kecamatan if k.code == code)
@@ -69,9 +66,9 @@ def kecamatan_detail(request, code):
 
 
 def open_data(request):
-    kabupaten = Kabupaten.objects.portal_or_none()
-    if kabupaten is None:
-        return _regions_missing(request)
+    kabupaten, missing = portal_or_503(request)
+    if missing:
+        return missing
     updated = last_updated(kabupaten)
     return render(
         request,

@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +139,10 @@ class KimQuerySet(models.QuerySet):
             .filter(formed_on__lte=day)
             .filter(Q(inactive_since__isnull=True) | Q(inactive_since__gt=day))
         )
+
+    def with_active_on(self, day: date):
+        """Annotate each KIM with `active_then`: whether `active_on(day)` counts it."""
+        return self.annotate(active_then=Exists(Kim.objects.active_on(day).filter(pk=OuterRef("pk"))))
 
     def formed_by(self, day: date):
         """KIM formed on or before `day`, active or not, verified or still a proposal.

@@ -8,7 +8,8 @@ from .filters import KimFilter
 from .models import Kabupaten, Kim, Officer
 
 
-def _portal_or_503(request):
+def portal_or_503(request):
+    """(the portal's kabupaten, None), or (None, a 503 page) while its regions are not loaded."""
     kabupaten = Kabupaten.objects.portal_or_none()
     if kabupaten is None:
         return None, render(request, "coverage/regions_missing.html", status=503)
@@ -16,15 +17,18 @@ def _portal_or_503(request):
 
 
 def kim_list(request):
-    kabupaten, missing = _portal_or_503(request)
+    kabupaten, missing = portal_or_503(request)
     if missing:
         return missing
-    kims = Kim.objects.public().in_kabupaten(kabupaten).select_related("desa__kecamatan", "tier").order_by("name", "pk")
+    kims = (
+        Kim.objects.public()
+        .in_kabupaten(kabupaten)
+        .with_active_on(timezone.localdate())
+        .select_related("desa__kecamatan", "tier")
+        .order_by("name", "pk")
+    )
     kim_filter = KimFilter(request.GET, queryset=kims, kabupaten=kabupaten)
     page = Paginator(kim_filter.qs, 25).get_page(request.GET.get("halaman"))
-    active = set(
-        Kim.objects.active_on(timezone.localdate()).filter(pk__in=[k.pk for k in page]).values_list("pk", flat=True)
-    )
     query = request.GET.copy()
     query.pop("halaman", None)
     return render(
@@ -33,7 +37,6 @@ def kim_list(request):
         {
             "filter": kim_filter,
             "page": page,
-            "rows": [(kim, kim.pk in active) for kim in page],
             "query": query.urlencode(),
             "kabupaten": kabupaten,
         },
@@ -41,7 +44,7 @@ def kim_list(request):
 
 
 def kim_detail(request, pk):
-    kabupaten, missing = _portal_or_503(request)
+    kabupaten, missing = portal_or_503(request)
     if missing:
         return missing
     kim = get_object_or_404(

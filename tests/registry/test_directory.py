@@ -71,3 +71,16 @@ def test_a_kim_profile_shows_its_public_fields(client, demo):
 
 def test_an_unknown_kim_is_not_found(client, demo):
     assert client.get("/kim/999999/").status_code == 404
+
+
+def test_the_directory_marks_each_kim_active_or_not_today(client, demo):
+    make_kim(
+        desa=Desa.objects.get(code="62.02.02.2004"),
+        name="KIM Lama",
+        formed_on=date(2020, 1, 1),
+        inactive_since=date(2021, 1, 1),
+    )
+    html = client.get("/kim/", {"kecamatan": "62.02.02"}).content.decode()
+    assert "KIM Lama" in html
+    assert '<span class="badge warn">Tidak aktif</span>' in html
+    assert '<span class="badge ok">Aktif</span>' not in html
