@@ -49,11 +49,11 @@ bench: $(VENV)/.installed
 # SQLite as JSON. `make backup` writes backups/kimportal-<time>.{dump,json};
 # `make restore FILE=backups/...` replaces the database's contents with it.
 backup: $(VENV)/.installed
-	$(PY) scripts/db_backup.py dump backups/
+	$(PY) manage.py backup backups/
 
 restore: $(VENV)/.installed
 	test -n "$(FILE)" || (echo "usage: make restore FILE=backups/kimportal-....dump" && exit 2)
-	$(PY) scripts/db_backup.py restore $(FILE)
+	$(PY) manage.py restore $(FILE)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -85,7 +85,7 @@ def load(args):
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from coverage.cache import invalidate_pages
+    from core.cache import invalidate_pages
     from registry.models import Desa, Kim
     from registry.regions import load_regions
 
@@ -207,7 +207,7 @@ def load(args):
             cur.execute(f"ANALYZE {table}")
     invalidate_pages()
     print(
-        f"  generated {n_kim} KIM, {n_kim} officers, {n_events} events, {len(links)} event-KIM links "
+        f"  generated {n_kim} KIM, {n_kim} pengurus, {n_events} events, {len(links)} event-KIM links "
         f"in {time.perf_counter() - t:.1f} s"
     )
 
@@ -215,7 +215,7 @@ def load(args):
 def load_small():
     from django.core.management import call_command
 
-    from coverage.demo import load_demo
+    from kimportal.demo import load_demo
     from registry.regions import load_regions
 
     call_command("migrate", verbosity=0)

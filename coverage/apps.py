@@ -7,4 +7,8 @@ class CoverageConfig(AppConfig):
     verbose_name = _("Kegiatan dan cakupan")
 
     def ready(self):
-        from . import cache  # noqa: F401 - connects the cache invalidation signals
+        from core.cache import invalidate_on_change
+
+        from .models import OutreachEvent
+
+        invalidate_on_change(OutreachEvent)

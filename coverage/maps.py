@@ -32,6 +32,17 @@ class SvgMap:
     shapes: dict[str, Shape]
 
 
+@dataclass(frozen=True)
+class MapArea:
+    """One region as the map partial draws it: its shape, colour class, label and link."""
+
+    shape: Shape
+    name: str
+    css_class: str
+    label: str  # "Parenggean: KIM aktif"
+    url: str | None = None
+
+
 def _rings(geometry: dict):
     if geometry["type"] == "Polygon":
         yield from geometry["coordinates"]

@@ -1,6 +1,6 @@
 """Outreach events: the sosialisasi, meetings and trainings that build KIM coverage."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,17 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import start_of_day
 from registry.models import Desa, Kecamatan, Kim
 
-
-def start_of_day(day: date) -> datetime:
-    """Midnight at the start of `day` in the portal's time zone (Asia/Jakarta)."""
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def end_of_day(day: date) -> datetime:
-    """Midnight at the end of `day`, exclusive."""
-    return start_of_day(day + timedelta(days=1))
+# An event planned or reported without an hour starts at this time.
+DEFAULT_TIME = time(9, 0)
 
 
 class OutreachEventQuerySet(models.QuerySet):
@@ -111,6 +105,36 @@ class OutreachEvent(models.Model):
     def is_overdue(self) -> bool:
         """Planned, and its day has passed without a report."""
         return self.status == self.Status.PLANNED and self.day < timezone.localdate()
+
+    def mark_held(
+        self,
+        *,
+        on: date,
+        desa: Desa | None = None,
+        venue: str = "",
+        participants: int | None = None,
+        participants_women: int | None = None,
+        participants_men: int | None = None,
+        summary: str = "",
+        outcome: str = "",
+        follow_up: str = "",
+    ):
+        """Record that the event took place on `on`, with what happened; validated, not saved.
+
+        A planned event keeps its hour (an event reported on its own day before
+        that hour starts now); its desa and venue stay unless new ones are given.
+        Raises ValidationError, keyed by this model's fields, when the result is invalid.
+        """
+        at = timezone.localtime(self.starts_at).time() if self.starts_at else DEFAULT_TIME
+        self.status = self.Status.HELD
+        self.starts_at = min(timezone.make_aware(datetime.combine(on, at)), timezone.now())
+        self.desa = desa or self.desa
+        self.venue = venue or self.venue
+        self.participants = participants
+        self.participants_women = participants_women
+        self.participants_men = participants_men
+        self.summary, self.outcome, self.follow_up = summary, outcome or "", follow_up or ""
+        self.full_clean()
 
     def clean(self):
         errors = {}

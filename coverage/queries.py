@@ -11,9 +11,10 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import end_of_day, start_of_day
 from registry.models import Desa, Kabupaten, Kecamatan, Kim
 
-from .models import OutreachEvent, end_of_day, start_of_day
+from .models import OutreachEvent
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class KecamatanCoverage:
 @dataclass(frozen=True)
 class KabupatenCoverage:
     kabupaten: Kabupaten
-    as_of: date
+    on: date
     kecamatan: list[KecamatanCoverage]
 
     @property
@@ -174,7 +175,7 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
 
     return KabupatenCoverage(
         kabupaten=kabupaten,
-        as_of=on,
+        on=on,
         kecamatan=[
             KecamatanCoverage(
                 code=r.code,
@@ -258,11 +259,11 @@ class MonthPoint:
     held_events: int
 
 
-def monthly_progress(*, kabupaten: Kabupaten, until: date) -> list[MonthPoint]:
+def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
     """Covered kecamatan and active KIM at the end of each month, and events held in it.
 
-    From the first KIM formation or held event up to the month of `until`, in two
-    SQL queries. A month is judged on its last day (or on `until` for the last
+    From the first KIM formation or held event up to the month of `on`, in two
+    SQL queries. A month is judged on its last day (or on `on` for the last
     month) by the rule of `KimQuerySet.active_on`: verified, formed by then and not
     inactive since; one sweep over the formation and inactivity dates keeps it
     linear in the number of KIM.
@@ -270,7 +271,7 @@ def monthly_progress(*, kabupaten: Kabupaten, until: date) -> list[MonthPoint]:
     spans = list(
         Kim.objects.in_kabupaten(kabupaten)
         .verified()
-        .formed_by(until)
+        .formed_by(on)
         .order_by()
         .values_list("formed_on", "inactive_since", "desa__kecamatan_id")
     )
@@ -278,7 +279,7 @@ def monthly_progress(*, kabupaten: Kabupaten, until: date) -> list[MonthPoint]:
         timezone.localdate(month): n
         for month, n in OutreachEvent.objects.in_kabupaten(kabupaten)
         .held()
-        .filter(starts_at__lt=end_of_day(until))
+        .filter(starts_at__lt=end_of_day(on))
         .annotate(month=TruncMonth("starts_at"))
         .order_by()
         .values_list("month")
@@ -290,13 +291,13 @@ def monthly_progress(*, kabupaten: Kabupaten, until: date) -> list[MonthPoint]:
         + [(inactive, -1, kec) for _formed, inactive, kec in spans if inactive]
     )
     starts = [formed for formed, _inactive, _kec in spans] + list(held)
-    month = min(starts).replace(day=1) if starts else until.replace(day=1)
+    month = min(starts).replace(day=1) if starts else on.replace(day=1)
     per_kecamatan: dict[int, int] = {}
     active = covered = index = 0
     points = []
-    while month <= until:
+    while month <= on:
         following = (month + timedelta(days=32)).replace(day=1)
-        last_day = min(following - timedelta(days=1), until)
+        last_day = min(following - timedelta(days=1), on)
         while index < len(changes) and changes[index][0] <= last_day:
             _day, step, kec = changes[index]
             before = per_kecamatan.get(kec, 0)

@@ -1,7 +1,8 @@
 from django.urls import path
 
+from core.cache import cached_page
+
 from . import views
-from .cache import cached_page
 
 app_name = "coverage"
 
@@ -9,11 +10,5 @@ app_name = "coverage"
 urlpatterns = [
     path("", cached_page(views.dashboard), name="dashboard"),
     path("kecamatan/<str:code>/", cached_page(views.kecamatan_detail), name="kecamatan-detail"),
-    path("data/", cached_page(views.open_data), name="open-data"),
-]
-
-# Downloads: stable addresses without a language prefix.
-data_urlpatterns = [
-    path("<slug:slug>.csv", views.download, {"fmt": "csv"}, name="csv"),
-    path("<slug:slug>.json", views.download, {"fmt": "json"}, name="json"),
+    path("kim/<int:pk>/", cached_page(views.kim_detail), name="kim-detail"),
 ]

@@ -1,108 +1,93 @@
-from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.models import Kabupaten, Kecamatan
-from registry.views import portal_or_503
+from core.forms import requested_day
+from registry.decorators import portal_required
+from registry.models import Kecamatan, Kim
 
 from . import charts, maps
-from .forms import AsOfForm
 from .models import OutreachEvent
-from .opendata import DATASETS, LICENCE, LICENCE_URL, last_updated, stream_csv, stream_json
 from .queries import Stage, desa_coverage, kecamatan_coverage, monthly_progress
+from .templatetags.stages import stage_class
 
 
-def _as_of(request):
-    """(form, day): the `tanggal` parameter, today when it is missing or invalid."""
-    form = AsOfForm(request.GET)
-    return form, (form.cleaned_data["tanggal"] if form.is_valid() else timezone.localdate())
-
-
-def dashboard(request):
-    kabupaten, missing = portal_or_503(request)
-    if missing:
-        return missing
-    form, as_of = _as_of(request)
-    coverage = kecamatan_coverage(kabupaten=kabupaten, on=as_of)
-    progress = monthly_progress(kabupaten=kabupaten, until=as_of)
+@portal_required
+def dashboard(request, kabupaten):
+    form, on = requested_day(request)
+    coverage = kecamatan_coverage(kabupaten=kabupaten, on=on)
+    progress = monthly_progress(kabupaten=kabupaten, on=on)
     svg = maps.kecamatan_map(kabupaten.code)
+    areas = [
+        maps.MapArea(
+            shape=svg.shapes[k.code],
+            name=k.name,
+            css_class=stage_class(k.stage),
+            label=f"{k.name}: {k.stage.label}",
+            url=reverse("coverage:kecamatan-detail", args=[k.code]),
+        )
+        for k in coverage.kecamatan
+        if svg and k.code in svg.shapes
+    ]
     context = {
         "coverage": coverage,
         "form": form,
         "today": timezone.localdate(),
         "stages": Stage,
         "map": svg,
-        "map_shapes": [(svg.shapes.get(k.code), k) for k in coverage.kecamatan] if svg else [],
+        "map_areas": areas,
         "chart": charts.progress_chart(progress, kecamatan_total=coverage.total),
         "progress": progress,
     }
     return render(request, "coverage/dashboard.html", context, status=400 if form.errors else 200)
 
 
-def kecamatan_detail(request, code):
-    kabupaten, missing = portal_or_503(request)
-    if missing:
-        return missing
+@portal_required
+def kecamatan_detail(request, kabupaten, code):
     kecamatan = get_object_or_404(Kecamatan, kabupaten=kabupaten, code=code)
-    form, as_of = _as_of(request)
-    row = next(k for k in kecamatan_coverage(kabupaten=kabupaten, on=as_of).kecamatan if k.code == code)
-    desa = desa_coverage(kecamatan=kecamatan, on=as_of)
+    form, on = requested_day(request)
+    row = next(k for k in kecamatan_coverage(kabupaten=kabupaten, on=on).kecamatan if k.code == code)
+    desa = desa_coverage(kecamatan=kecamatan, on=on)
     svg = maps.desa_map(code)
+    areas = [
+        maps.MapArea(
+            shape=svg.shapes[d.code],
+            name=d.name,
+            css_class="has-kim" if d.covered else "no-kim",
+            label=f"{d.name}: {_('ada KIM aktif') if d.covered else _('belum ada KIM aktif')}",
+        )
+        for d in desa
+        if svg and d.code in svg.shapes
+    ]
     events = OutreachEvent.objects.filter(kecamatan=kecamatan).select_related("desa").order_by("-starts_at")
     context = {
         "kecamatan": kecamatan,
         "row": row,
         "desa": desa,
         "form": form,
-        "as_of": as_of,
+        "on": on,
         "today": timezone.localdate(),
         "map": svg,
-        "map_shapes": [(svg.shapes.get(d.code), d) for d in desa] if svg else [],
+        "map_areas": areas,
         "past_events": [e for e in events if e.status != OutreachEvent.Status.PLANNED][:50],
         "planned_events": [e for e in events if e.status == OutreachEvent.Status.PLANNED][::-1],
     }
     return render(request, "coverage/kecamatan_detail.html", context, status=400 if form.errors else 200)
 
 
-def open_data(request):
-    kabupaten, missing = portal_or_503(request)
-    if missing:
-        return missing
-    updated = last_updated(kabupaten)
+@portal_required
+def kim_detail(request, kabupaten, pk):
+    """A KIM's public profile: the register's facts and its outreach events with Diskominfo."""
+    kim = get_object_or_404(
+        Kim.objects.public().in_kabupaten(kabupaten).select_related("desa__kecamatan", "tier"), pk=pk
+    )
+    pengurus = kim.pengurus.only("name", "role", "kim_id")
+    events = (
+        OutreachEvent.objects.filter(kims=kim).exclude(status=OutreachEvent.Status.CANCELLED).order_by("-starts_at")
+    )
     return render(
         request,
-        "coverage/open_data.html",
-        {
-            "datasets": [(d, updated.get(d.slug)) for d in DATASETS.values()],
-            "licence": LICENCE,
-            "licence_url": LICENCE_URL,
-            "kabupaten": kabupaten,
-        },
+        "coverage/kim_detail.html",
+        {"kim": kim, "pengurus": pengurus, "events": events[:50], "today": timezone.localdate()},
     )
-
-
-def download(request, slug, fmt):
-    dataset = DATASETS.get(slug)
-    if dataset is None:
-        raise Http404(_("Dataset tidak ditemukan."))
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return JsonResponse({"error": form.errors["tanggal"][0]}, status=400)
-    kabupaten = Kabupaten.objects.portal_or_none()
-    if kabupaten is None:
-        return JsonResponse({"error": _("Data wilayah belum dimuat.")}, status=503)
-    as_of = form.cleaned_data["tanggal"] if dataset.as_of else timezone.localdate()
-    summary, rows = dataset.build(kabupaten, as_of)
-    stamp = as_of.isoformat()
-    if fmt == "csv":
-        response = StreamingHttpResponse(stream_csv(dataset, rows), content_type="text/csv; charset=utf-8")
-    else:
-        header = {"kabupaten": {"code": kabupaten.code, "name": kabupaten.name}}
-        header["as_of" if dataset.as_of else "generated_on"] = stamp
-        header.update(summary)
-        response = StreamingHttpResponse(stream_json(dataset, rows, header), content_type="application/json")
-    filename = f"kim-{dataset.slug}-{kabupaten.code}-{stamp}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response

@@ -35,6 +35,22 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (nginx).
+BEHIND_TLS_PROXY = env.bool("SECURE_PROXY_SSL_HEADER", default=False)
+# HSTS: one year in production (0 turns it off, e.g. before HTTPS works).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+CSP_REPORT_URI = env.str("CSP_REPORT_URI", default="")
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # proxies in front (nginx: 1)
+# Public pages are cached (core/cache.py) for this many seconds at most;
+# any change to regions, KIM, pengurus or events invalidates them at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# Seconds a worker may trust the data version it read from the shared cache
+# (0: ask Redis on every request; its own changes always count at once).
+PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1)
 
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY):
     raise ImproperlyConfigured(
@@ -53,12 +69,22 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "axes",
+    "import_export",
+    # The portal's rooms; imports point one way: core <- registry <- coverage <- field, opendata.
+    "core",
     "registry",
     "coverage",
+    "field",
+    "opendata",
+    "kimportal",  # the demo data command
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.RejectHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -68,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # must be last
 ]
 
 ROOT_URLCONF = "kimportal.urls"
@@ -120,22 +147,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: a typed "kotim.go.id" means https
 LOGIN_URL = "admin:login"
 
-# Field officers' report photos (coverage/photos.py): how many per report and how large.
+# Field officers' report photos (field/photos.py): how many per report and how large.
 FIELD_PHOTOS_PER_REPORT = 3
 FIELD_PHOTO_MAX_BYTES = 8 * 1024 * 1024
 
-# ---------------------------------------------------------------------------
-# Trust at scale (issue 5): security headers, login lock-out, spreadsheet
-# imports, the page cache. Every value below comes from the environment;
-# `.env.example` and the README's settings table describe them.
-# ---------------------------------------------------------------------------
-# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (nginx).
-if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+# Security headers, login lock-out and spreadsheet imports. The values that
+# vary by deployment were read from the environment at the top of this file.
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# HSTS: one year in production (0 turns it off, e.g. before HTTPS works).
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -143,7 +162,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# Content-Security-Policy sent by kimportal.middleware.SecurityHeadersMiddleware:
+# Content-Security-Policy sent by core.middleware.SecurityHeadersMiddleware:
 # scripts only from our own origin, never inline. Inline *styles* stay allowed:
 # the admin's select2 widgets and django-import-export's preview set style
 # attributes, and a browser check showed them blocked (broken widths) without it.
@@ -160,33 +179,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
         "frame-ancestors 'none'",
     ]
-    + ([f"report-uri {env.str('CSP_REPORT_URI')}"] if env.str("CSP_REPORT_URI", default="") else [])
+    + ([f"report-uri {CSP_REPORT_URI}"] if CSP_REPORT_URI else [])
 )
 # Requests carrying a NUL byte or absurdly long parameters get a 400 page.
 MAX_QUERY_PARAM_LENGTH = 1000
-
-INSTALLED_APPS += ["axes", "import_export"]
-MIDDLEWARE.insert(1, "kimportal.middleware.SecurityHeadersMiddleware")
-MIDDLEWARE.insert(2, "kimportal.middleware.DatabaseUnavailableMiddleware")
-MIDDLEWARE.insert(3, "kimportal.middleware.RejectHostileInputMiddleware")
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # must be last
 
 # Login lock-out (django-axes). It listens to django.contrib.auth's
 # user_login_failed signal, so every login built on authenticate() is covered:
 # the admin's and any other (e.g. the field officers' under /petugas/).
 AUTHENTICATION_BACKENDS = [
-    "kimportal.auth.LockoutBackend",
+    "core.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
 # Lock the pair (user name, address): an attacker cannot lock staff out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Trust X-Forwarded-For only behind that many proxies; otherwise the socket address.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
@@ -196,13 +207,6 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # every imported row is a LogEntry in the admin history
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"  # import needs the right to add KIM
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-
-# Public pages are cached (coverage/cache.py) for this many seconds at most;
-# any change to regions, KIM, officers or events invalidates them at once.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
-# Seconds a worker may trust the data version it read from the shared cache
-# (0: ask Redis on every request; its own changes always count at once).
-PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1)
 
 LOGGING = {
     "version": 1,

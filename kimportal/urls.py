@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from coverage.urls import data_urlpatterns
-from kimportal.views import healthz
+from core.views import healthz
+from opendata.urls import download_urlpatterns
 
 admin.site.site_header = _("KIM Portal Kotawaringin Timur")
 admin.site.site_title = _("KIM Portal")
@@ -13,14 +13,15 @@ admin.site.index_title = _("Administrasi Diskominfo")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("data/", include((data_urlpatterns, "data"))),
+    path("data/", include((download_urlpatterns, "data"))),
     # The field officers' area; its service worker's scope is /petugas/.
-    path("petugas/", include("coverage.field_urls")),
+    path("petugas/", include("field.urls")),
 ]
 
 # Public pages: Bahasa Indonesia without a prefix, English under /en/.
 urlpatterns += i18n_patterns(
     path("", include("coverage.urls")),
     path("kim/", include("registry.urls")),
+    path("data/", include("opendata.urls")),
     prefix_default_language=False,
 )

@@ -1,15 +1,14 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from kimportal.admin_widgets import SafeAutocompleteMixin, SafeHistoryAdmin
+from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin
 
-from .models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
+from .forms import PengurusFormSet
+from .models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
 from .resources import KimResource
 
 
@@ -79,23 +78,9 @@ class TierAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class OfficerFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        ketua = [
-            form
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("role") == Officer.Role.KETUA
-        ]
-        if len(ketua) > 1:
-            raise ValidationError(_("Satu KIM hanya boleh memiliki satu ketua."))
-
-
-class OfficerInline(admin.TabularInline):
-    model = Officer
-    formset = OfficerFormSet
+class PengurusInline(admin.TabularInline):
+    model = Pengurus
+    formset = PengurusFormSet
     extra = 1
     fields = ["name", "role", "phone"]
 
@@ -110,7 +95,7 @@ class KimAdmin(SafeAutocompleteMixin, ImportExportMixin, SafeHistoryAdmin):
     search_fields = ["name", "desa__name", "desa__kecamatan__name", "sk_number"]
     autocomplete_fields = ["desa", "tier"]
     readonly_fields = ["review_status", "proposed_by", "verified_by", "verified_at", "created_at", "updated_at"]
-    inlines = [OfficerInline]
+    inlines = [PengurusInline]
     actions = ["verify"]
     show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     fieldsets = [
@@ -157,8 +142,8 @@ class KimAdmin(SafeAutocompleteMixin, ImportExportMixin, SafeHistoryAdmin):
         return _("Belum terbentuk")
 
 
-@admin.register(Officer)
-class OfficerAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
+@admin.register(Pengurus)
+class PengurusAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
     list_display = ["name", "role", "kim"]
     list_filter = ["role"]
     list_select_related = ["kim"]

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("Wilayah dan KIM")
+
+    def ready(self):
+        from core.cache import invalidate_on_change
+
+        from .models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
+
+        invalidate_on_change(Kabupaten, Kecamatan, Desa, Tier, Kim, Pengurus)

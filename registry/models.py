@@ -242,7 +242,7 @@ class Kim(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("registry:kim-detail", args=[self.pk])
+        return reverse("coverage:kim-detail", args=[self.pk])
 
     def is_active_on(self, day: date) -> bool:
         if not self.is_verified or self.formed_on is None or self.formed_on > day:
@@ -287,7 +287,7 @@ class Kim(models.Model):
         self.contact_phone = normalize_phone(self.contact_phone)
 
 
-class Officer(models.Model):
+class Pengurus(models.Model):
     """A member of a KIM's board (pengurus)."""
 
     class Role(models.IntegerChoices):
@@ -297,7 +297,7 @@ class Officer(models.Model):
         BENDAHARA = 4, _("Bendahara")
         ANGGOTA = 9, _("Anggota")
 
-    kim = models.ForeignKey(Kim, models.CASCADE, related_name="officers", verbose_name=_("KIM"))
+    kim = models.ForeignKey(Kim, models.CASCADE, related_name="pengurus", verbose_name=_("KIM"))
     name = models.CharField(_("nama"), max_length=150)
     role = models.PositiveSmallIntegerField(_("jabatan"), choices=Role.choices, default=Role.ANGGOTA)
     phone = models.CharField(_("nomor HP (privat)"), max_length=20, blank=True, validators=[validate_phone])

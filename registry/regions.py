@@ -11,6 +11,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.cache import invalidate_pages
+
 from .models import KABUPATEN_CODE_RE, Desa, Kabupaten, Kecamatan
 
 WILAYAH_FILE = Path(__file__).resolve().parent / "data" / "kemendagri_wilayah.csv.gz"
@@ -98,8 +100,6 @@ def load_regions(codes: list[str] | None = None, *, path: Path = WILAYAH_FILE) -
             result,
         )
         # Bulk writes send no signals: tell the public pages' cache ourselves.
-        from coverage.cache import invalidate_pages
-
         invalidate_pages()
     return result
 

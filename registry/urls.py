@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coverage.cache import cached_page
+from core.cache import cached_page
 
 from . import views
 
@@ -8,5 +8,4 @@ app_name = "registry"
 
 urlpatterns = [
     path("", cached_page(views.kim_list), name="kim-list"),
-    path("<int:pk>/", cached_page(views.kim_detail), name="kim-detail"),
 ]

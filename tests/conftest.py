@@ -1,6 +1,6 @@
 import pytest
 
-from coverage.demo import load_demo
+from kimportal.demo import load_demo
 from registry.regions import load_regions
 
 from .factories import make_officer_user, make_user

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from coverage.models import OutreachEvent
-from registry.models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
+from registry.models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
 
 _seq = count(1)
 
@@ -46,8 +46,8 @@ def make_kim(*, desa=None, name=None, formed_on=date(2021, 1, 1), inactive_since
     return kim
 
 
-def make_officer(*, kim=None, name="Andi (contoh)", role=Officer.Role.ANGGOTA, phone=""):
-    officer = Officer(kim=kim or make_kim(), name=name, role=role, phone=phone)
+def make_pengurus(*, kim=None, name="Andi (contoh)", role=Pengurus.Role.ANGGOTA, phone=""):
+    officer = Pengurus(kim=kim or make_kim(), name=name, role=role, phone=phone)
     officer.full_clean()
     officer.save()
     return officer

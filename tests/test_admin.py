@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from coverage.demo import DEMO_PASSWORD, STAFF_USERNAME
+from kimportal.demo import DEMO_PASSWORD, STAFF_USERNAME
 from coverage.models import FieldReport, OfficerAssignment, OutreachEvent
-from registry.models import Desa, Kecamatan, Kim, Officer
+from registry.models import Desa, Kecamatan, Kim, Pengurus
 
-from .factories import make_event, make_kim, make_officer, make_user
+from .factories import make_event, make_kim, make_pengurus, make_user
 
 CHANGELISTS = [
     "admin:registry_kabupaten_changelist",
@@ -21,7 +21,7 @@ CHANGELISTS = [
     "admin:registry_desa_changelist",
     "admin:registry_tier_changelist",
     "admin:registry_kim_changelist",
-    "admin:registry_officer_changelist",
+    "admin:registry_pengurus_changelist",
     "admin:coverage_outreachevent_changelist",
     "admin:coverage_fieldreport_changelist",
     "admin:coverage_officerassignment_changelist",
@@ -68,7 +68,7 @@ def test_changelists_run_a_fixed_number_of_queries_however_many_rows(staff_clien
     desa = list(Desa.objects.filter(kind=Desa.Kind.DESA)[:30])
     for d in desa:
         kim = make_kim(desa=d, formed_on=date(2021, 2, 1), review_status=Kim.Review.PENDING, proposed_by=staff)
-        make_officer(kim=kim, role=Officer.Role.KETUA)
+        make_pengurus(kim=kim, role=Pengurus.Role.KETUA)
         event = make_event(desa=d, kims=[kim])
         FieldReport.objects.create(client_id=uuid.uuid4(), event=event, submitted_by=staff, receipt=f"R-{d.pk}")
         OfficerAssignment.objects.get_or_create(user=make_user(), kecamatan=d.kecamatan)
@@ -118,38 +118,38 @@ def test_staff_can_record_a_held_event(staff_client, kotim):
     assert OutreachEvent.objects.get().participants == 25
 
 
-def kim_form(desa, officers):
+def kim_form(desa, pengurus):
     data = {
         "name": "KIM Harapan Baru",
         "desa": desa.pk,
         "formed_on": "2022-01-10",
-        "officers-TOTAL_FORMS": str(len(officers)),
-        "officers-INITIAL_FORMS": "0",
-        "officers-MIN_NUM_FORMS": "0",
-        "officers-MAX_NUM_FORMS": "1000",
+        "pengurus-TOTAL_FORMS": str(len(pengurus)),
+        "pengurus-INITIAL_FORMS": "0",
+        "pengurus-MIN_NUM_FORMS": "0",
+        "pengurus-MAX_NUM_FORMS": "1000",
     }
-    for index, (name, role) in enumerate(officers):
-        data[f"officers-{index}-name"] = name
-        data[f"officers-{index}-role"] = str(role)
-        data[f"officers-{index}-phone"] = ""
+    for index, (name, role) in enumerate(pengurus):
+        data[f"pengurus-{index}-name"] = name
+        data[f"pengurus-{index}-role"] = str(role)
+        data[f"pengurus-{index}-phone"] = ""
     return data
 
 
-def test_staff_add_a_kim_with_its_officers(staff_client, kotim):
+def test_staff_add_a_kim_with_its_pengurus(staff_client, kotim):
     desa = Desa.objects.get(code="62.02.02.2004")
-    data = kim_form(desa, [("Rina (uji)", Officer.Role.KETUA), ("Tono (uji)", Officer.Role.SEKRETARIS)])
+    data = kim_form(desa, [("Rina (uji)", Pengurus.Role.KETUA), ("Tono (uji)", Pengurus.Role.SEKRETARIS)])
     response = staff_client.post(reverse("admin:registry_kim_add"), data)
     assert response.status_code == 302
-    assert Kim.objects.get().officers.count() == 2
+    assert Kim.objects.get().pengurus.count() == 2
 
 
 def test_a_kim_with_two_ketua_is_refused_and_nothing_is_saved(staff_client, kotim):
     desa = Desa.objects.get(code="62.02.02.2004")
-    data = kim_form(desa, [("Rina (uji)", Officer.Role.KETUA), ("Tono (uji)", Officer.Role.KETUA)])
+    data = kim_form(desa, [("Rina (uji)", Pengurus.Role.KETUA), ("Tono (uji)", Pengurus.Role.KETUA)])
     response = staff_client.post(reverse("admin:registry_kim_add"), data)
     assert "Satu KIM hanya boleh memiliki satu ketua." in response.content.decode()
     assert not Kim.objects.exists()
-    assert not Officer.objects.exists()
+    assert not Pengurus.objects.exists()
 
 
 def test_a_kim_formed_in_the_future_is_refused_in_indonesian(staff_client, kotim):

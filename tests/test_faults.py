@@ -10,10 +10,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from coverage.demo import load_demo
+from kimportal.demo import load_demo
 from coverage.models import OutreachEvent
-from kimportal.backup import dump, restore
-from registry.models import Kim, Officer
+from core.backup import dump, restore
+from registry.models import Kim, Pengurus
 from registry.regions import load_regions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,7 +117,7 @@ def test_the_open_data_answers_503_too_while_postgresql_is_away(client, postgres
 def snapshot():
     return (
         sorted(Kim.objects.values_list("name", "desa__code", "formed_on")),
-        sorted(Officer.objects.values_list("name", "phone")),
+        sorted(Pengurus.objects.values_list("name", "phone")),
         sorted(OutreachEvent.objects.values_list("title", "starts_at", "status")),
     )
 
@@ -140,7 +140,7 @@ def test_a_backup_restores_the_database_as_it_was(tmp_path):
 
 def test_the_backup_script_says_what_it_did(tmp_path):
     result = subprocess.run(
-        [sys.executable, "scripts/db_backup.py", "restore", str(tmp_path / "missing.dump")],
+        [sys.executable, "manage.py", "restore", str(tmp_path / "missing.dump")],
         cwd=ROOT,
         capture_output=True,
         text=True,

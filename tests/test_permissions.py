@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
 
 from coverage.models import FieldReport, OfficerAssignment, OutreachEvent, ReportPhoto
-from registry.models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
+from registry.models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
 
 from .factories import (
     make_desa,
@@ -24,7 +24,7 @@ from .factories import (
     make_kabupaten,
     make_kecamatan,
     make_kim,
-    make_officer,
+    make_pengurus,
     make_officer_user,
     make_user,
 )
@@ -62,7 +62,7 @@ HAND_ROWS = {
     "kecamatan/<str:code>/": Row(lambda w: w[Kecamatan].get_absolute_url(), everyone(200)),
     "kim/": Row(lambda w: reverse("registry:kim-list"), everyone(200)),
     "kim/<int:pk>/": Row(lambda w: w[Kim].get_absolute_url(), everyone(200)),
-    "data/": Row(lambda w: reverse("coverage:open-data"), everyone(200)),
+    "data/": Row(lambda w: reverse("opendata:index"), everyone(200)),
     "data/<slug:slug>.json": Row(lambda w: "/data/kim.json", everyone(200)),
     "data/<slug:slug>.csv": Row(lambda w: "/data/events.csv", everyone(200)),
     "petugas/": field_page("field:home"),
@@ -125,7 +125,7 @@ HAND_ROWS = {
         {**everyone(LOGIN), "staff": 200, "superuser": 200},
         method="post",
     ),
-    "admin/^(?P<app_label>auth|registry|coverage|axes)/$": Row(
+    "admin/^(?P<app_label>auth|axes|registry|coverage)/$": Row(
         lambda w: reverse("admin:app_list", args=["registry"]), {**everyone(LOGIN), "staff": 200, "superuser": 200}
     ),
     "admin/(?P<url>.*)$": Row(lambda w: "/admin/tidak-ada/", {**everyone(LOGIN), "staff": 404, "superuser": 404}),
@@ -223,7 +223,7 @@ def world(db):
         client_id="5f0c8b9e-1d2a-4c7e-9a51-0b8f3f1e2d34", event=event, submitted_by=officer_a, receipt="LAP-2026-00001"
     )
     photo = ReportPhoto.objects.create(report=report, image=image_file())
-    make_officer(kim=kim)
+    make_pengurus(kim=kim)
     attempt = {"ip_address": "127.0.0.9", "username": "tamu", "user_agent": "uji", "path_info": "/admin/login/"}
     return {
         AccessAttempt: AccessAttempt.objects.create(**attempt, failures_since_start=1),
@@ -244,7 +244,7 @@ def world(db):
         Desa: desa_a,
         Tier: Tier.objects.create(name="Pemula"),
         Kim: kim,
-        Officer: kim.officers.first(),
+        Pengurus: kim.pengurus.first(),
         OutreachEvent: event,
         FieldReport: report,
         OfficerAssignment: OfficerAssignment.objects.first(),

@@ -2,23 +2,23 @@
 
 import pytest
 
-from registry.models import Kim, Officer
+from registry.models import Kim, Pengurus
 
-from .factories import make_officer
+from .factories import make_pengurus
 
 SECRETS = {
     "contact_email": "rahasia.kim@contoh.invalid",
     "contact_phone": "081299990000",
     "notes": "CATATAN-INTERNAL-JANGAN-DIBUKA",
 }
-OFFICER_PHONE = "081211112222"
+PENGURUS_PHONE = "081211112222"
 
 
 @pytest.fixture
 def seeded(demo):
     Kim.objects.update(**SECRETS)
     for kim in Kim.objects.all():
-        make_officer(kim=kim, name="Anggota Rahasia (contoh)", role=Officer.Role.ANGGOTA, phone=OFFICER_PHONE)
+        make_pengurus(kim=kim, name="Anggota Rahasia (contoh)", role=Pengurus.Role.ANGGOTA, phone=PENGURUS_PHONE)
     return demo
 
 
@@ -41,7 +41,7 @@ def test_no_private_value_appears_on_any_public_page_or_export(client, seeded):
         response = client.get(url)
         assert response.status_code == 200, url
         text = body(response).decode()
-        for secret in [*SECRETS.values(), OFFICER_PHONE]:
+        for secret in [*SECRETS.values(), PENGURUS_PHONE]:
             assert secret not in text, f"{secret} leaked on {url}"
 
 

@@ -128,7 +128,7 @@ def plain_static_files(settings):
 @pytest.fixture
 def live_demo(live_server):
     """The demo data of the source report, served by a live server."""
-    from coverage.demo import load_demo
+    from kimportal.demo import load_demo
     from registry.regions import load_regions
 
     load_regions(["62.02"])

@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from coverage.demo import DEMO_PASSWORD, OFFICER_USERNAME
+from kimportal.demo import DEMO_PASSWORD, OFFICER_USERNAME
 from coverage.models import FieldReport, OutreachEvent, ReportPhoto
 
 # serialized_rollback: the roles made by data migration survive the flush between browser tests.

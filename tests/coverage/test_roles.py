@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 
-from coverage.demo import OFFICER_USERNAME, STAFF_USERNAME
+from kimportal.demo import OFFICER_USERNAME, STAFF_USERNAME
 from coverage.models import OfficerAssignment
 
 

@@ -80,7 +80,7 @@ def test_monthly_progress_follows_formation_and_inactivity(db):
     make_kim(desa=make_desa(kecamatan=first), formed_on=date(2022, 1, 15))
     make_kim(desa=make_desa(kecamatan=second), formed_on=date(2022, 2, 10), inactive_since=date(2022, 4, 5))
     make_event(kecamatan=second, starts_at=date(2022, 2, 3))
-    points = monthly_progress(kabupaten=kabupaten, until=date(2022, 4, 20))
+    points = monthly_progress(kabupaten=kabupaten, on=date(2022, 4, 20))
     assert [(p.month, p.covered_kecamatan, p.active_kim, p.held_events) for p in points] == [
         (date(2022, 1, 1), 1, 1, 0),
         (date(2022, 2, 1), 2, 2, 1),
@@ -108,7 +108,7 @@ def test_monthly_progress_does_not_count_a_pending_kim(db):
         formed_on=date(2022, 1, 15),
         review_status=Kim.Review.PENDING,
     )
-    points = monthly_progress(kabupaten=kabupaten, until=date(2022, 2, 1))
+    points = monthly_progress(kabupaten=kabupaten, on=date(2022, 2, 1))
     assert [(p.covered_kecamatan, p.active_kim) for p in points] == [(0, 0)]
 
 
@@ -126,7 +126,7 @@ def test_monthly_progress_agrees_with_active_on_for_every_month(db):
     ]
     for kec, formed, inactive in spans:
         make_kim(desa=make_desa(kecamatan=kecamatan[kec]), formed_on=formed, inactive_since=inactive)
-    for point in monthly_progress(kabupaten=kabupaten, until=date(2021, 8, 15)):
+    for point in monthly_progress(kabupaten=kabupaten, on=date(2021, 8, 15)):
         last_day = min((point.month + timedelta(days=32)).replace(day=1) - timedelta(days=1), date(2021, 8, 15))
         active = Kim.objects.in_kabupaten(kabupaten).active_on(last_day)
         assert point.active_kim == active.count(), point

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from coverage.photos import clean_photo
+from field.photos import clean_photo
 
 from .photos import gps_of, image_file, jpeg_with_gps
 

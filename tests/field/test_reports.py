@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -135,27 +136,27 @@ def test_a_plan_in_the_past_is_refused_in_indonesian(agus_client, parenggean):
     assert not OutreachEvent.objects.exists()
 
 
-def kim_proposal(desa, officers):
+def kim_proposal(desa, pengurus):
     data = {
         "name": "KIM Tehang Maju",
         "desa": desa.pk,
         "formed_on": (timezone.localdate() - timedelta(days=3)).isoformat(),
-        "officers-TOTAL_FORMS": str(len(officers)),
-        "officers-INITIAL_FORMS": "0",
-        "officers-MIN_NUM_FORMS": "1",
-        "officers-MAX_NUM_FORMS": "15",
+        "pengurus-TOTAL_FORMS": str(len(pengurus)),
+        "pengurus-INITIAL_FORMS": "0",
+        "pengurus-MIN_NUM_FORMS": "1",
+        "pengurus-MAX_NUM_FORMS": "15",
     }
-    for index, (name, role) in enumerate(officers):
-        data |= {f"officers-{index}-name": name, f"officers-{index}-role": str(role), f"officers-{index}-phone": ""}
+    for index, (name, role) in enumerate(pengurus):
+        data |= {f"pengurus-{index}-name": name, f"pengurus-{index}-role": str(role), f"pengurus-{index}-phone": ""}
     return data
 
 
-def test_a_proposed_kim_is_pending_with_its_officers_and_its_proposer(agus_client, parenggean):
+def test_a_proposed_kim_is_pending_with_its_pengurus_and_its_proposer(agus_client, parenggean):
     desa = parenggean.desa.exclude(code="62.02.04.1004").first()
     response = agus_client.post(reverse("field:kim-propose"), kim_proposal(desa, [("Rina", 1), ("Tono", 3)]))
     kim = Kim.objects.get()
     assert response.status_code == 302
-    assert (kim.review_status, kim.proposed_by.username, kim.officers.count()) == ("pending", "agus", 2)
+    assert (kim.review_status, kim.proposed_by.username, kim.pengurus.count()) == ("pending", "agus", 2)
 
 
 def test_a_proposal_with_two_ketua_saves_nothing(agus_client, parenggean):
@@ -195,8 +196,8 @@ def test_field_pages_cost_a_fixed_number_of_queries(agus_client, parenggean, dja
 def test_two_deliveries_racing_with_the_same_id_store_one_report(
     agus_client, parenggean, officer_parenggean, monkeypatch
 ):
-    from coverage import services
-    from coverage.field_forms import ReportForm
+    from field import services
+    from field.forms import ReportForm
 
     form = ReportForm(report_data(parenggean), user=officer_parenggean)
     assert form.is_valid()
@@ -211,7 +212,7 @@ def test_two_deliveries_racing_with_the_same_id_store_one_report(
         return real(**kwargs)
 
     monkeypatch.setattr(services, "existing_report", too_late_to_see_it)
-    report, created = services.submit_report(form=form, user=officer_parenggean)
+    report, created = services.submit_report(user=officer_parenggean, **form.submission())
     assert (created, FieldReport.objects.count(), OutreachEvent.objects.count()) == (False, 1, 1)
     assert report == FieldReport.objects.get()
 
@@ -219,14 +220,14 @@ def test_two_deliveries_racing_with_the_same_id_store_one_report(
 def test_a_report_that_fails_to_store_leaves_no_photo_files_behind(
     agus_client, parenggean, officer_parenggean, monkeypatch, media_root
 ):
-    from coverage import services
-    from coverage.field_forms import ReportForm
+    from field import services
+    from field.forms import ReportForm
 
     form = ReportForm(report_data(parenggean), {"photos": [image_file()]}, user=officer_parenggean)
     assert form.is_valid()
     monkeypatch.setattr(FieldReport, "make_receipt", lambda self: 1 / 0)
     with pytest.raises(ZeroDivisionError):
-        services.submit_report(form=form, user=officer_parenggean)
+        services.submit_report(user=officer_parenggean, **form.submission())
     assert not ReportPhoto.objects.exists()
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
 
@@ -234,15 +235,15 @@ def test_a_report_that_fails_to_store_leaves_no_photo_files_behind(
 def test_a_report_for_an_event_another_officer_just_reported_is_refused_with_a_reason(
     agus_client, parenggean, officer_parenggean, monkeypatch
 ):
-    from coverage import services
-    from coverage.field_forms import ReportForm
+    from field import services
+    from field.forms import ReportForm
 
     planned = make_event(kecamatan=parenggean, status=OutreachEvent.Status.PLANNED, starts_at=timezone.now())
     first = ReportForm(report_data(parenggean, event=planned.pk), user=officer_parenggean)
     second = ReportForm(report_data(parenggean, event=planned.pk), user=officer_parenggean)
     assert first.is_valid() and second.is_valid()  # both checked before either was stored
-    services.submit_report(form=first, user=officer_parenggean)
-    with pytest.raises(services.ReportRefused):
-        services.submit_report(form=second, user=officer_parenggean)
-    assert "baru saja dilaporkan" in str(second.errors["event"])
+    services.submit_report(user=officer_parenggean, **first.submission())
+    with pytest.raises(ValidationError) as refused:
+        services.submit_report(user=officer_parenggean, **second.submission())
+    assert "baru saja dilaporkan" in str(refused.value.message_dict["event"])
     assert FieldReport.objects.count() == 1

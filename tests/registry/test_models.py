@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from registry.models import Kim, Officer
+from registry.models import Kim, Pengurus
 
-from ..factories import make_desa, make_kim, make_officer
+from ..factories import make_desa, make_kim, make_pengurus
 
 
 def test_sk_date_in_the_future_is_refused(db):
@@ -51,17 +51,17 @@ def test_two_kim_with_the_same_name_in_one_desa_are_refused(db):
 
 def test_a_kim_has_only_one_ketua(db):
     kim = make_kim()
-    make_officer(kim=kim, role=Officer.Role.KETUA, name="Ketua Pertama")
-    second = Officer(kim=kim, role=Officer.Role.KETUA, name="Ketua Kedua")
+    make_pengurus(kim=kim, role=Pengurus.Role.KETUA, name="Ketua Pertama")
+    second = Pengurus(kim=kim, role=Pengurus.Role.KETUA, name="Ketua Kedua")
     with pytest.raises(ValidationError, match="hanya boleh memiliki satu ketua"):
         second.full_clean()
 
 
-def test_officer_phone_numbers_are_checked_and_stored_without_spaces(db):
-    officer = make_officer(phone="0812-3456 7890")
+def test_pengurus_phone_numbers_are_checked_and_stored_without_spaces(db):
+    officer = make_pengurus(phone="0812-3456 7890")
     assert officer.phone == "081234567890"
     with pytest.raises(ValidationError, match="Nomor telepon tidak valid"):
-        Officer(kim=officer.kim, name="X", phone="12345").full_clean()
+        Pengurus(kim=officer.kim, name="X", phone="12345").full_clean()
 
 
 def test_a_kim_is_active_from_its_formation_until_it_becomes_inactive(db):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from coverage.queries import kecamatan_coverage
 from registry.models import Kim
 
-from ..factories import make_kim, make_officer, make_user
+from ..factories import make_kim, make_pengurus, make_user
 
 
 def test_a_pending_kim_is_not_active():
@@ -38,10 +38,10 @@ def test_kim_entered_without_review_status_are_verified(db):
     assert make_kim().review_status == Kim.Review.VERIFIED
 
 
-def test_every_change_to_a_kim_and_its_officers_is_kept_in_history(db):
+def test_every_change_to_a_kim_and_its_pengurus_is_kept_in_history(db):
     kim = make_kim(name="KIM Lama")
     kim.name = "KIM Baru"
     kim.save()
-    make_officer(kim=kim)
+    make_pengurus(kim=kim)
     assert [h.name for h in kim.history.order_by("history_date")] == ["KIM Lama", "KIM Baru"]
-    assert kim.officers.get().history.count() == 1
+    assert kim.pengurus.get().history.count() == 1

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coverage.models import OutreachEvent
-from registry.models import Desa, Kecamatan, Kim, Officer
+from registry.models import Desa, Kecamatan, Kim, Pengurus
 
 PROPERTY_SETTINGS = settings(
     max_examples=40,
@@ -53,7 +53,7 @@ def no_server_error_and_all_or_nothing(response, before, after, model_count_afte
 @PROPERTY_SETTINGS
 @given(data=st.data())
 def test_the_kim_add_form_takes_any_input_without_breaking(staff_client, desa_ids, data):
-    officers = data.draw(st.integers(min_value=0, max_value=3))
+    pengurus = data.draw(st.integers(min_value=0, max_value=3))
     post = {
         "name": data.draw(nasty_text),
         "desa": data.draw(st.one_of(st.sampled_from(desa_ids).map(str), id_text)),
@@ -66,16 +66,16 @@ def test_the_kim_add_form_takes_any_input_without_breaking(staff_client, desa_id
         "website": data.draw(st.one_of(st.just(""), texts, st.just("javascript:alert(1)"))),
         "contact_email": data.draw(st.one_of(st.just(""), texts)),
         "contact_phone": data.draw(st.one_of(st.just(""), st.text(max_size=30), st.just("0812 3456 7890"))),
-        "officers-TOTAL_FORMS": str(officers),
-        "officers-INITIAL_FORMS": "0",
+        "pengurus-TOTAL_FORMS": str(pengurus),
+        "pengurus-INITIAL_FORMS": "0",
     }
-    for i in range(officers):
-        post[f"officers-{i}-name"] = data.draw(nasty_text)
-        post[f"officers-{i}-role"] = data.draw(st.one_of(st.sampled_from(["1", "2", "9"]), id_text))
-        post[f"officers-{i}-phone"] = data.draw(st.one_of(st.just(""), st.text(max_size=25)))
-    before = (Kim.objects.count(), Officer.objects.count())
+    for i in range(pengurus):
+        post[f"pengurus-{i}-name"] = data.draw(nasty_text)
+        post[f"pengurus-{i}-role"] = data.draw(st.one_of(st.sampled_from(["1", "2", "9"]), id_text))
+        post[f"pengurus-{i}-phone"] = data.draw(st.one_of(st.just(""), st.text(max_size=25)))
+    before = (Kim.objects.count(), Pengurus.objects.count())
     response = staff_client.post("/admin/registry/kim/add/", post)
-    after = (Kim.objects.count(), Officer.objects.count())
+    after = (Kim.objects.count(), Pengurus.objects.count())
     if response.status_code == 302:
         kim = Kim.objects.latest("pk")
         kim.full_clean()  # what was saved is valid
@@ -156,8 +156,8 @@ def test_a_broken_id_in_an_autocomplete_field_gets_the_form_back_with_a_message(
             "desa": value,
             "tier": value,
             "formed_on": "01-01-2022",
-            "officers-TOTAL_FORMS": "0",
-            "officers-INITIAL_FORMS": "0",
+            "pengurus-TOTAL_FORMS": "0",
+            "pengurus-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200
@@ -165,21 +165,21 @@ def test_a_broken_id_in_an_autocomplete_field_gets_the_form_back_with_a_message(
     assert not Kim.objects.filter(name="KIM Uji").exists()
 
 
-def test_a_kim_with_a_broken_officer_row_is_not_saved_at_all(staff_client, desa_ids):
+def test_a_kim_with_a_broken_pengurus_row_is_not_saved_at_all(staff_client, desa_ids):
     response = staff_client.post(
         "/admin/registry/kim/add/",
         {
             "name": "KIM Utuh",
             "desa": desa_ids[0],
             "formed_on": "01-01-2022",
-            "officers-TOTAL_FORMS": "2",
-            "officers-INITIAL_FORMS": "0",
-            "officers-0-name": "Andi",
-            "officers-0-role": "1",
-            "officers-1-name": "Budi",
-            "officers-1-role": "1",
+            "pengurus-TOTAL_FORMS": "2",
+            "pengurus-INITIAL_FORMS": "0",
+            "pengurus-0-name": "Andi",
+            "pengurus-0-role": "1",
+            "pengurus-1-name": "Budi",
+            "pengurus-1-role": "1",
         },
     )
     assert "Satu KIM hanya boleh memiliki satu ketua" in response.content.decode()
     assert not Kim.objects.filter(name="KIM Utuh").exists()
-    assert not Officer.objects.filter(name__in=["Andi", "Budi"]).exists()
+    assert not Pengurus.objects.filter(name__in=["Andi", "Budi"]).exists()

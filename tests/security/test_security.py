@@ -136,8 +136,8 @@ def test_admin_changes_are_written_to_the_admin_history(staff_client, db):
             "name": "KIM Baru",
             "desa": desa.pk,
             "formed_on": "2023-01-05",
-            "officers-TOTAL_FORMS": "0",
-            "officers-INITIAL_FORMS": "0",
+            "pengurus-TOTAL_FORMS": "0",
+            "pengurus-INITIAL_FORMS": "0",
         },
     )
     kim = Kim.objects.get(name="KIM Baru")

@@ -1,0 +1,115 @@
+"""Staff's side of the field area: officers' reports to review and officers' kecamatan.
+
+The models live in `coverage` (with their migrations); their admin belongs to the field work.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core.admin import SafeHistoryAdmin
+from coverage.models import FieldReport, OfficerAssignment, ReportPhoto
+from registry.admin import KecamatanFilter
+
+
+class ReportKecamatanFilter(KecamatanFilter):
+    kecamatan_path = "event__kecamatan"
+
+
+class ReportPhotoInline(admin.TabularInline):
+    model = ReportPhoto
+    extra = 0
+    fields = ["preview", "width", "height"]
+    readonly_fields = ["preview", "width", "height"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("foto"))
+    def preview(self, photo):
+        url = photo.get_absolute_url()
+        return format_html('<a href="{}"><img src="{}" alt="" height="120"></a>', url, url)
+
+
+@admin.register(FieldReport)
+class FieldReportAdmin(SafeHistoryAdmin):
+    list_display = ["receipt", "event", "kecamatan", "submitted_by", "submitted_at", "review_status", "photo_count"]
+    list_filter = ["review_status", ReportKecamatanFilter, "submitted_at"]
+    list_select_related = ["event__kecamatan", "submitted_by"]
+    search_fields = ["receipt", "client_id", "event__title", "submitted_by__username"]
+    readonly_fields = [
+        "receipt",
+        "client_id",
+        "event_link",
+        "submitted_by",
+        "submitted_at",
+        "review_status",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    fields = readonly_fields
+    inlines = [ReportPhotoInline]
+    actions = ["mark_reviewed"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_photos=Count("photos"))
+
+    def has_add_permission(self, request):
+        return False  # reports come from the field area, each with its receipt
+
+    @admin.display(description=_("kecamatan"), ordering="event__kecamatan__name")
+    def kecamatan(self, report):
+        return report.event.kecamatan
+
+    @admin.display(description=_("foto"), ordering="n_photos")
+    def photo_count(self, report):
+        return report.n_photos
+
+    @admin.display(description=_("kegiatan"))
+    def event_link(self, report):
+        url = reverse("admin:coverage_outreachevent_change", args=[report.event_id])
+        return format_html('<a href="{}">{}</a>', url, report.event)
+
+    @admin.action(description=_("Tandai laporan terpilih sudah diperiksa"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        waiting = list(queryset.waiting())
+        for report in waiting:
+            report.mark_reviewed(by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d laporan ditandai sudah diperiksa.", "%(n)d laporan ditandai sudah diperiksa.", len(waiting))
+            % {"n": len(waiting)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(OfficerAssignment)
+class OfficerAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "kecamatan", "assigned_at"]
+    list_filter = [KecamatanFilter]
+    list_select_related = ["user", "kecamatan"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "kecamatan__name"]
+    autocomplete_fields = ["user", "kecamatan"]
+
+
+class OfficerAssignmentInline(admin.TabularInline):
+    model = OfficerAssignment
+    extra = 1
+    autocomplete_fields = ["kecamatan"]
+    verbose_name_plural = _("kecamatan tugas (petugas lapangan)")
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, OfficerAssignmentInline]

@@ -1,0 +1,231 @@
+"""Forms of the field officers' area (/petugas/): every choice is limited to the officer's kecamatan."""
+
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coverage.models import DEFAULT_TIME, FieldReport, OfficerAssignment, OutreachEvent
+from registry.forms import PengurusFormSet
+from registry.models import Desa, Kim, Pengurus
+
+from .photos import clean_photo
+from .services import HeldEvent
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to FIELD_PHOTOS_PER_REPORT photos, each checked and re-encoded by field.photos."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png"})
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        limit = settings.FIELD_PHOTOS_PER_REPORT
+        if len(files) > limit:
+            raise ValidationError(_("Paling banyak %(n)d foto per laporan.") % {"n": limit}, code="too_many")
+        cleaned, errors = [], []
+        for upload in files:
+            try:
+                cleaned.append(clean_photo(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+def _starts_at(day, at=None):
+    return timezone.make_aware(datetime.combine(day, at or DEFAULT_TIME))
+
+
+class ScopedForm(forms.Form):
+    """Limits kecamatan, desa, KIM and event choices to where `user` is assigned."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.kecamatan = OfficerAssignment.objects.kecamatan_of(user)
+        if "kecamatan" in self.fields:
+            self.fields["kecamatan"].queryset = self.kecamatan
+        if "desa" in self.fields:
+            self.fields["desa"].queryset = Desa.objects.filter(kecamatan__in=self.kecamatan).select_related("kecamatan")
+            self.fields["desa"].label_from_instance = lambda d: f"{d} ({d.kecamatan})"
+
+    def add_model_errors(self, error: ValidationError, mapping: dict | None = None):
+        """Show a model's or service's ValidationError on the form's own fields."""
+        mapping = {"starts_at": "day", **(mapping or {})}
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for field, messages in error.message_dict.items():
+            target = mapping.get(field, field)
+            self.add_error(target if target in self.fields else None, messages)
+
+
+class PlanEventForm(ScopedForm):
+    title = forms.CharField(label=_("Judul kegiatan"), max_length=200)
+    kind = forms.ChoiceField(label=_("Jenis kegiatan"), choices=OutreachEvent.Kind.choices)
+    kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=None)
+    desa = forms.ModelChoiceField(label=_("Desa/kelurahan (opsional)"), queryset=None, required=False)
+    day = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.TimeField(label=_("Jam"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    venue = forms.CharField(label=_("Tempat"), max_length=200, required=False)
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day < timezone.localdate():
+            raise ValidationError(_("Tanggal rencana tidak boleh di masa lalu."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        self.instance = OutreachEvent(
+            title=data["title"],
+            kind=data["kind"],
+            status=OutreachEvent.Status.PLANNED,
+            starts_at=_starts_at(data["day"], data.get("at")),
+            kecamatan=data["kecamatan"],
+            desa=data.get("desa"),
+            venue=data.get("venue", ""),
+            responsible=self.user,
+        )
+        try:
+            self.instance.full_clean()
+        except ValidationError as error:
+            self.add_model_errors(error)
+        return data
+
+
+class ReportForm(ScopedForm):
+    """A held event: either one the officer planned (`event`) or a new one."""
+
+    client_id = forms.UUIDField(label=_("Kode laporan"), widget=forms.HiddenInput)
+    event = forms.ModelChoiceField(
+        label=_("Kegiatan yang direncanakan"),
+        queryset=None,
+        required=False,
+        empty_label=_("— kegiatan baru (tidak direncanakan) —"),
+    )
+    title = forms.CharField(label=_("Judul kegiatan"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("Jenis kegiatan"), choices=[("", "—"), *OutreachEvent.Kind.choices], required=False
+    )
+    kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=None, required=False)
+    desa = forms.ModelChoiceField(label=_("Desa/kelurahan (opsional)"), queryset=None, required=False)
+    day = forms.DateField(label=_("Tanggal pelaksanaan"), widget=forms.DateInput(attrs={"type": "date"}))
+    venue = forms.CharField(label=_("Tempat"), max_length=200, required=False)
+    kims = forms.ModelMultipleChoiceField(
+        label=_("KIM yang terlibat"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    participants = forms.IntegerField(label=_("Jumlah peserta"), min_value=0, required=False)
+    participants_women = forms.IntegerField(label=_("Peserta perempuan (bila diketahui)"), min_value=0, required=False)
+    participants_men = forms.IntegerField(label=_("Peserta laki-laki (bila diketahui)"), min_value=0, required=False)
+    summary = forms.CharField(label=_("Ringkasan"), widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.CharField(label=_("Hasil"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    follow_up = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    photos = PhotosField(label=_("Foto (JPEG/PNG, paling banyak 3)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = (
+            OutreachEvent.objects.planned().filter(kecamatan__in=self.kecamatan).select_related("kecamatan")
+        )
+        self.fields["event"].label_from_instance = lambda e: f"{e} – {e.kecamatan}"
+        self.fields["kims"].queryset = Kim.objects.filter(desa__kecamatan__in=self.kecamatan).select_related("desa")
+
+    def clean_client_id(self):
+        # The officer's own earlier delivery is answered before validation (see field.views.report_submit).
+        if FieldReport.objects.filter(client_id=self.cleaned_data["client_id"]).exists():
+            raise ValidationError(_("Kode laporan ini sudah dipakai. Muat ulang formulir dan kirim lagi."))
+        return self.cleaned_data["client_id"]
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > timezone.localdate():
+            raise ValidationError(_("Tanggal pelaksanaan tidak boleh di masa depan."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("event"):
+            for field in ("title", "kind", "kecamatan"):
+                if field not in self.errors and not data.get(field):
+                    self.add_error(field, _("Wajib diisi untuk kegiatan yang tidak direncanakan."))
+        return data
+
+    def submission(self) -> dict:
+        """The keyword arguments of field.services.submit_report, all but the user."""
+        return {
+            "client_id": self.cleaned_data["client_id"],
+            "event": self.reported_event(),
+            "held": self.held(),
+            "kims": list(self.cleaned_data["kims"]),
+            "photos": self.cleaned_data["photos"],
+        }
+
+    def reported_event(self) -> OutreachEvent:
+        """The planned event reported, or a new (unsaved) one for an unplanned event."""
+        data = self.cleaned_data
+        return data["event"] or OutreachEvent(
+            title=data["title"], kind=data["kind"], kecamatan=data["kecamatan"], responsible=self.user
+        )
+
+    def held(self) -> HeldEvent:
+        data = self.cleaned_data
+        return HeldEvent(
+            on=data["day"],
+            desa=data.get("desa"),
+            venue=data.get("venue", ""),
+            participants=data.get("participants"),
+            participants_women=data.get("participants_women"),
+            participants_men=data.get("participants_men"),
+            summary=data.get("summary", ""),
+            outcome=data.get("outcome", ""),
+            follow_up=data.get("follow_up", ""),
+        )
+
+
+class ProposeKimForm(forms.ModelForm):
+    class Meta:
+        model = Kim
+        fields = ["name", "desa", "formed_on", "sk_number", "sk_date", "address", "contact_phone"]
+        widgets = {
+            "formed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "sk_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        kecamatan = OfficerAssignment.objects.kecamatan_of(user)
+        self.fields["desa"].queryset = Desa.objects.filter(kecamatan__in=kecamatan).select_related("kecamatan")
+        self.fields["desa"].label_from_instance = lambda d: f"{d} ({d.kecamatan})"
+
+
+class AtLeastOnePengurusFormSet(PengurusFormSet):
+    default_error_messages = {
+        **PengurusFormSet.default_error_messages,
+        "too_few_forms": _("Isi paling sedikit satu pengurus."),
+    }
+
+
+ProposedPengurusFormSet = inlineformset_factory(
+    Kim,
+    Pengurus,
+    formset=AtLeastOnePengurusFormSet,
+    fields=["name", "role", "phone"],
+    extra=4,
+    min_num=1,
+    validate_min=True,
+    max_num=15,
+    can_delete=False,
+)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "field"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("masuk/", views.login, name="login"),
+    path("keluar/", views.logout, name="logout"),
+    path("kegiatan/rencana/", views.plan_event, name="event-plan"),
+    path("laporan/", views.report_list, name="report-list"),
+    path("laporan/baru/", views.report_new, name="report-new"),
+    path("laporan/kirim/", views.report_submit, name="report-submit"),
+    path("laporan/<int:pk>/", views.report_detail, name="report-detail"),
+    path("foto/<int:pk>/", views.photo, name="photo"),
+    path("kim/usulkan/", views.propose_kim, name="kim-propose"),
+    path("sesi/", views.session, name="session"),
+    path("sw.js", views.service_worker, name="sw"),
+]

@@ -1,0 +1,245 @@
+"""The field officers' area (/petugas/): small, mobile-first pages that work with weak or no signal."""
+
+import hashlib
+import json
+import uuid
+from functools import wraps
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from coverage.models import FieldReport, OfficerAssignment, OutreachEvent, ReportPhoto
+from coverage.queries import kecamatan_coverage
+from registry.models import Kabupaten, Kim
+
+from . import services
+from .forms import PlanEventForm, ProposedPengurusFormSet, ProposeKimForm, ReportForm
+
+FIELD_AREA_PERMISSION = "coverage.use_field_area"
+
+
+def wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def field_officer_required(view):
+    """Logged in (else the field login page) and allowed to use the field area (else 403)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            if wants_json(request):
+                return JsonResponse({"error": _("Sesi Anda berakhir. Masuk lagi untuk mengirim.")}, status=401)
+            return redirect_to_login(request.get_full_path(), reverse("field:login"))
+        if not request.user.has_perm(FIELD_AREA_PERMISSION):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class FieldLoginView(LoginView):
+    template_name = "field/login.html"
+    next_page = reverse_lazy("field:home")
+
+
+login = FieldLoginView.as_view()
+logout = LogoutView.as_view(next_page=reverse_lazy("field:login"))
+
+
+@field_officer_required
+def home(request):
+    """My kecamatan with their coverage today, my overdue and upcoming events, my pending KIM."""
+    kecamatan = OfficerAssignment.objects.kecamatan_of(request.user)
+    codes = set(kecamatan.values_list("code", flat=True))
+    kabupaten = Kabupaten.objects.portal_or_none()
+    today = timezone.localdate()
+    coverage = kecamatan_coverage(kabupaten=kabupaten, on=today).kecamatan if kabupaten and codes else []
+    planned = OutreachEvent.objects.planned().filter(kecamatan__in=kecamatan).select_related("kecamatan", "desa")
+    planned = list(planned.order_by("starts_at"))
+    context = {
+        "coverage": [k for k in coverage if k.code in codes],
+        "overdue": [e for e in planned if e.is_overdue],
+        "upcoming": [e for e in planned if not e.is_overdue],
+        "pending_kims": Kim.objects.pending().filter(desa__kecamatan__in=kecamatan).select_related("desa"),
+        "today": today,
+    }
+    return render(request, "field/home.html", context)
+
+
+@field_officer_required
+def plan_event(request):
+    form = PlanEventForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.instance.save()
+            messages.success(request, _("Rencana kegiatan “%(title)s” disimpan.") % {"title": form.instance.title})
+            return redirect("field:home")
+        return render(request, "field/event_plan.html", {"form": form}, status=400)
+    return render(request, "field/event_plan.html", {"form": form})
+
+
+@field_officer_required
+def report_new(request):
+    """The report form. It is cached by the service worker and submitted by field.js, also offline."""
+    form = ReportForm(user=request.user, initial={"client_id": uuid.uuid4(), "event": request.GET.get("kegiatan")})
+    return render(request, "field/report_form.html", {"form": form})
+
+
+def _parse_uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _delivered(request, report, *, created):
+    if wants_json(request):
+        body = {
+            "status": "created" if created else "duplicate",
+            "receipt": report.receipt,
+            "client_id": str(report.client_id),
+            "url": report.get_absolute_url(),
+        }
+        return JsonResponse(body, status=201 if created else 200)
+    messages.success(request, _("Laporan diterima. Nomor tanda terima: %(receipt)s.") % {"receipt": report.receipt})
+    return redirect(report)
+
+
+@field_officer_required
+@require_POST
+def report_submit(request):
+    """Store a report once per client id: a retry gets the first receipt back, never a duplicate."""
+    client_id = _parse_uuid(request.POST.get("client_id"))
+    if client_id and (found := services.existing_report(client_id=client_id, user=request.user)):
+        return _delivered(request, found, created=False)
+    form = ReportForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return _refused(request, form)
+    try:
+        report, created = services.submit_report(user=request.user, **form.submission())
+    except ValidationError as error:
+        form.add_model_errors(error)
+        return _refused(request, form)
+    return _delivered(request, report, created=created)
+
+
+def _refused(request, form):
+    """The officer sees why (400); the phone keeps the report to be fixed, never drops it."""
+    if wants_json(request):
+        errors = [
+            {"field": name, "label": str(form.fields[name].label) if name in form.fields else "", "messages": msgs}
+            for name, msgs in form.errors.items()
+        ]
+        message = _("Laporan ditolak server. Perbaiki isian berikut lalu kirim lagi.")
+        return JsonResponse({"status": "refused", "message": message, "errors": errors}, status=400)
+    return render(request, "field/report_form.html", {"form": form}, status=400)
+
+
+@field_officer_required
+def report_list(request):
+    """What the server holds, to reconcile with the phone's own list (drawn by field.js)."""
+    reports = (
+        FieldReport.objects.visible_to(request.user)
+        .select_related("event__kecamatan", "submitted_by")
+        .annotate(n_photos=Count("photos"))[:200]
+    )
+    return render(request, "field/report_list.html", {"reports": reports})
+
+
+@field_officer_required
+def report_detail(request, pk):
+    report = get_object_or_404(
+        FieldReport.objects.visible_to(request.user).select_related(
+            "event__kecamatan", "event__desa", "submitted_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+    context = {"report": report, "event": report.event, "kims": report.event.kims.all(), "photos": report.photos.all()}
+    return render(request, "field/report_detail.html", context)
+
+
+def photo(request, pk):
+    """A report photo, for officers of its kecamatan and for staff who may view report photos."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("field:login"))
+    photo = get_object_or_404(ReportPhoto.objects.select_related("report__event"), pk=pk)
+    in_scope = request.user.has_perm(FIELD_AREA_PERMISSION) and (
+        FieldReport.objects.visible_to(request.user).filter(pk=photo.report_id).exists()
+    )
+    if not (in_scope or (request.user.is_staff and request.user.has_perm("coverage.view_reportphoto"))):
+        raise PermissionDenied
+    response = FileResponse(photo.image.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@field_officer_required
+def propose_kim(request):
+    form = ProposeKimForm(request.POST or None, user=request.user)
+    pengurus = ProposedPengurusFormSet(request.POST or None, instance=form.instance, prefix="pengurus")
+    if request.method == "POST":
+        if all([form.is_valid(), pengurus.is_valid()]):
+            kim = services.propose_kim(
+                user=request.user, kim=form.save(commit=False), pengurus=pengurus.save(commit=False)
+            )
+            messages.success(request, _("Usulan %(name)s disimpan dan menunggu verifikasi staf.") % {"name": kim.name})
+            return redirect("field:home")
+        return render(request, "field/kim_propose.html", {"form": form, "pengurus": pengurus}, status=400)
+    return render(request, "field/kim_propose.html", {"form": form, "pengurus": pengurus})
+
+
+@never_cache
+@field_officer_required
+def session(request):
+    """Who is logged in and a fresh CSRF token, asked by field.js before it sends the phone's queue."""
+    return JsonResponse({"username": request.user.get_username(), "csrf_token": get_token(request)})
+
+
+SW_ASSETS = ["css/portal.css", "css/field.css", "js/field.js", "js/field-sw.js"]
+
+
+def _assets_version(names) -> str:
+    """Changes whenever one of the cached files changes, so phones drop their old copies."""
+    digest = hashlib.sha256()
+    for name in names:
+        path = finders.find(name)
+        digest.update(Path(path).read_bytes() if path else static(name).encode())
+    return digest.hexdigest()[:16]
+
+
+SW_CONFIG = """self.FIELD_SW = {config};
+importScripts({script});
+"""
+
+
+@never_cache
+def service_worker(request):
+    """The service worker, served from /petugas/ so that its scope covers the field area."""
+    config = {
+        "version": _assets_version(SW_ASSETS),
+        "scope": reverse("field:home"),
+        "assets": [static(name) for name in SW_ASSETS if name != "js/field-sw.js"],
+        "pages": [reverse("field:home"), reverse("field:report-new"), reverse("field:report-list")],
+        "network_only": [reverse("field:login"), reverse("field:logout"), reverse("field:session")],
+        "fallback": reverse("field:report-new"),
+        "offline_text": str(gettext_lazy("Tidak ada sinyal dan halaman ini belum tersimpan di HP.")),
+    }
+    body = SW_CONFIG.format(config=json.dumps(config), script=json.dumps(static("js/field-sw.js")))
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("field:home")
+    return response

@@ -1,0 +1,342 @@
+"""Open data: the datasets the portal publishes, their columns and their rows.
+
+Column names are stable: new columns may be added at the end, none renamed.
+Rows are plain dicts of JSON-ready values, produced lazily so that large
+downloads stream in flat memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coverage.models import OutreachEvent
+from coverage.queries import Stage, desa_coverage, kecamatan_coverage
+from registry.models import Kabupaten, Kim
+
+LICENCE = _("Creative Commons Atribusi 4.0 Internasional (CC BY 4.0)")
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.id"
+STAGE_CODES = {
+    Stage.NO_ACTIVITY: "no_activity",
+    Stage.PLANNED: "planned",
+    Stage.HELD: "held",
+    Stage.KIM_FORMED: "kim_formed",
+    Stage.KIM_ACTIVE: "kim_active",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    slug: str
+    title: str
+    description: str
+    list_key: str
+    columns: list[Column]
+    build: Callable[[Kabupaten, date], tuple[dict, Iterable[dict]]]  # -> (summary, rows)
+    takes_day: bool  # answers the `tanggal` parameter (coverage on that day)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def coverage_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
+    coverage = kecamatan_coverage(kabupaten=kabupaten, on=on)
+    summary = {
+        "kecamatan_total": coverage.total,
+        "kecamatan_covered": coverage.covered_count,
+        "percentage": coverage.percentage,
+    }
+    return summary, (_coverage_row(k) for k in coverage.kecamatan)
+
+
+def _coverage_row(k) -> dict:
+    return {
+        "code": k.code,
+        "name": k.name,
+        "active_kim": k.active_kim,
+        "desa_total": k.desa_total,
+        "desa_covered": k.desa_covered,
+        "covered": k.covered,
+        "last_event": _day(k.last_event and k.last_event.day),
+        "last_event_kind": k.last_event.kind if k.last_event else None,
+        "next_event": _day(k.next_event and k.next_event.day),
+        "next_event_kind": k.next_event.kind if k.next_event else None,
+        "overdue_events": k.overdue_events,
+        "stage": STAGE_CODES[k.stage],
+        "held_this_year": k.held_this_year,
+    }
+
+
+def desa_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
+    return {}, (_desa_row(d) for d in desa_coverage(kabupaten=kabupaten, on=on))
+
+
+def _desa_row(d) -> dict:
+    return {
+        "code": d.code,
+        "name": d.name,
+        "kind": d.kind,
+        "kecamatan_code": d.kecamatan_code,
+        "kecamatan_name": d.kecamatan_name,
+        "active_kim": d.active_kim,
+        "covered": d.covered,
+        "kim_names": "; ".join(k.name for k in d.kims if k.active),
+    }
+
+
+# The only KIM fields that leave the building; contacts and notes never do.
+KIM_PUBLIC_FIELDS = (
+    "name",
+    "tier__name",
+    "formed_on",
+    "inactive_since",
+    "sk_number",
+    "sk_date",
+    "address",
+    "website",
+    "facebook",
+    "instagram",
+    "youtube",
+)
+
+
+def kim_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
+    return {}, _kim_rows(kabupaten, on)
+
+
+def _kim_rows(kabupaten: Kabupaten, on: date) -> Iterator[dict]:
+    kims = (
+        Kim.objects.public()
+        .in_kabupaten(kabupaten)
+        .with_active_on(on)
+        .select_related("desa__kecamatan", "tier")
+        .order_by("pk")
+        .only(*[f"desa__{f}" for f in ("code", "name", "kecamatan__code", "kecamatan__name")], *KIM_PUBLIC_FIELDS)
+    )
+    for kim in kims.iterator(chunk_size=2000):
+        yield {
+            "id": kim.pk,
+            "name": kim.name,
+            "desa_code": kim.desa.code,
+            "desa_name": kim.desa.name,
+            "kecamatan_code": kim.desa.kecamatan.code,
+            "kecamatan_name": kim.desa.kecamatan.name,
+            "tier": kim.tier.name if kim.tier else None,
+            "active": kim.active_then,
+            "formed_on": _day(kim.formed_on),
+            "inactive_since": _day(kim.inactive_since),
+            "sk_number": kim.sk_number or None,
+            "sk_date": _day(kim.sk_date),
+            "address": kim.address or None,
+            "website": kim.website or None,
+            "facebook": kim.facebook or None,
+            "instagram": kim.instagram or None,
+            "youtube": kim.youtube or None,
+        }
+
+
+def event_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
+    return {}, _event_rows(kabupaten)
+
+
+def _event_rows(kabupaten: Kabupaten) -> Iterator[dict]:
+    events = (
+        OutreachEvent.objects.in_kabupaten(kabupaten)
+        .select_related("kecamatan", "desa")
+        .order_by("starts_at", "pk")
+        .only(
+            "title",
+            "kind",
+            "status",
+            "starts_at",
+            "venue",
+            "participants",
+            "summary",
+            "kecamatan__code",
+            "kecamatan__name",
+            "desa__code",
+            "desa__name",
+        )
+    )
+    for event in events.iterator(chunk_size=2000):
+        yield {
+            "id": event.pk,
+            "title": event.title,
+            "kind": event.kind,
+            "status": event.status,
+            "date": event.day.isoformat(),
+            "time": timezone.localtime(event.starts_at).strftime("%H:%M"),
+            "kecamatan_code": event.kecamatan.code,
+            "kecamatan_name": event.kecamatan.name,
+            "desa_code": event.desa.code if event.desa else None,
+            "desa_name": event.desa.name if event.desa else None,
+            "venue": event.venue or None,
+            "participants": event.participants,
+            "summary": event.summary or None,
+        }
+
+
+DATASETS = {
+    d.slug: d
+    for d in [
+        Dataset(
+            slug="coverage",
+            title=_("Cakupan KIM per kecamatan"),
+            description=_(
+                "Untuk setiap kecamatan: KIM aktif, desa/kelurahan yang memiliki KIM, kegiatan terakhir dan berikutnya, serta tahap menuju cakupan, per tanggal tertentu."
+            ),
+            list_key="kecamatan",
+            takes_day=True,
+            build=coverage_rows,
+            columns=[
+                Column("code", _("Kode kecamatan Kemendagri")),
+                Column("name", _("Nama kecamatan")),
+                Column("active_kim", _("Jumlah KIM aktif pada tanggal tersebut")),
+                Column("desa_total", _("Jumlah desa/kelurahan di kecamatan")),
+                Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif")),
+                Column("covered", _("true bila ada KIM aktif")),
+                Column("last_event", _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong")),
+                Column("last_event_kind", _("Jenis kegiatan terakhir")),
+                Column("next_event", _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong")),
+                Column("next_event_kind", _("Jenis kegiatan berikutnya")),
+                Column("overdue_events", _("Kegiatan direncanakan yang sudah lewat tanggalnya tanpa laporan")),
+                Column("stage", _("Tahap: no_activity, planned, held, kim_formed, kim_active")),
+                Column("held_this_year", _("Kegiatan yang dilaksanakan sejak 1 Januari tahun tersebut")),
+            ],
+        ),
+        Dataset(
+            slug="desa-coverage",
+            title=_("Cakupan KIM per desa/kelurahan"),
+            description=_("Setiap desa/kelurahan dengan jumlah KIM aktif dan namanya, per tanggal tertentu."),
+            list_key="desa",
+            takes_day=True,
+            build=desa_rows,
+            columns=[
+                Column("code", _("Kode desa/kelurahan Kemendagri")),
+                Column("name", _("Nama desa/kelurahan")),
+                Column("kind", _("desa atau kelurahan")),
+                Column("kecamatan_code", _("Kode kecamatan")),
+                Column("kecamatan_name", _("Nama kecamatan")),
+                Column("active_kim", _("Jumlah KIM aktif")),
+                Column("covered", _("true bila ada KIM aktif")),
+                Column("kim_names", _("Nama KIM aktif, dipisah titik koma")),
+            ],
+        ),
+        Dataset(
+            slug="kim",
+            title=_("Direktori KIM"),
+            description=_(
+                "Semua KIM yang terdaftar dengan data publiknya. Kontak pribadi dan catatan internal tidak pernah diterbitkan."
+            ),
+            list_key="kim",
+            takes_day=False,
+            build=kim_rows,
+            columns=[
+                Column("id", _("Nomor KIM di portal (tetap)")),
+                Column("name", _("Nama KIM")),
+                Column("desa_code", _("Kode desa/kelurahan yang dilayani")),
+                Column("desa_name", _("Nama desa/kelurahan")),
+                Column("kecamatan_code", _("Kode kecamatan")),
+                Column("kecamatan_name", _("Nama kecamatan")),
+                Column("tier", _("Tingkatan KIM, atau kosong")),
+                Column("active", _("true bila aktif hari ini")),
+                Column("formed_on", _("Tanggal terbentuk")),
+                Column("inactive_since", _("Tidak aktif sejak, atau kosong")),
+                Column("sk_number", _("Nomor SK pembentukan")),
+                Column("sk_date", _("Tanggal SK")),
+                Column("address", _("Alamat sekretariat")),
+                Column("website", _("Situs web")),
+                Column("facebook", _("Halaman Facebook")),
+                Column("instagram", _("Akun Instagram")),
+                Column("youtube", _("Kanal YouTube")),
+            ],
+        ),
+        Dataset(
+            slug="events",
+            title=_("Kegiatan penjangkauan"),
+            description=_(
+                "Sosialisasi, pembinaan, rapat, pelatihan dan monitoring KIM: yang direncanakan, dilaksanakan dan dibatalkan."
+            ),
+            list_key="events",
+            takes_day=False,
+            build=event_rows,
+            columns=[
+                Column("id", _("Nomor kegiatan di portal (tetap)")),
+                Column("title", _("Judul")),
+                Column("kind", _("Jenis: sosialisasi, pembinaan, konsolidasi, pelatihan, monitoring, lainnya")),
+                Column("status", _("Status: planned, held, cancelled")),
+                Column("date", _("Tanggal (TTTT-BB-HH, WIB)")),
+                Column("time", _("Jam mulai (WIB)")),
+                Column("kecamatan_code", _("Kode kecamatan")),
+                Column("kecamatan_name", _("Nama kecamatan")),
+                Column("desa_code", _("Kode desa/kelurahan, atau kosong")),
+                Column("desa_name", _("Nama desa/kelurahan, atau kosong")),
+                Column("venue", _("Tempat")),
+                Column("participants", _("Jumlah peserta (kegiatan yang dilaksanakan)")),
+                Column("summary", _("Ringkasan hasil")),
+            ],
+        ),
+    ]
+}
+
+
+def last_updated(kabupaten: Kabupaten):
+    """When KIM or event data of the kabupaten last changed (two queries)."""
+    kim = Kim.objects.in_kabupaten(kabupaten).aggregate(at=Max("updated_at"))["at"]
+    event = OutreachEvent.objects.in_kabupaten(kabupaten).aggregate(at=Max("updated_at"))["at"]
+    return {
+        "kim": kim,
+        "events": event,
+        "coverage": max(filter(None, [kim, event]), default=None),
+        "desa-coverage": max(filter(None, [kim, event]), default=None),
+    }
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    """Booleans as true/false; text that a spreadsheet would run as a formula gets a leading '."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def stream_csv(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
+    writer = csv.DictWriter(_Echo(), fieldnames=dataset.column_names, lineterminator="\n")
+    yield writer.writeheader()
+    for row in rows:
+        yield writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+
+
+def stream_json(dataset: Dataset, rows: Iterable[dict], header: dict) -> Iterator[str]:
+    head = json.dumps(header, ensure_ascii=False)
+    yield head[:-1] + (", " if header else "") + json.dumps(dataset.list_key) + ": ["
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + "\n" + json.dumps(row, ensure_ascii=False)
+    yield "\n]}\n"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from core.cache import cached_page
+
+from . import views
+
+app_name = "opendata"
+
+# The datasets page, under i18n_patterns (/data/ and /en/data/).
+urlpatterns = [
+    path("", cached_page(views.index), name="index"),
+]
+
+# Downloads: stable addresses without a language prefix (/data/<slug>.csv), namespace "data".
+download_urlpatterns = [
+    path("<slug:slug>.csv", views.download, {"fmt": "csv"}, name="csv"),
+    path("<slug:slug>.json", views.download, {"fmt": "json"}, name="json"),
+]

@@ -1,0 +1,48 @@
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.forms import DayForm
+from registry.decorators import portal_required
+
+from .datasets import DATASETS, LICENCE, LICENCE_URL, last_updated, stream_csv, stream_json
+
+
+@portal_required
+def index(request, kabupaten):
+    updated = last_updated(kabupaten)
+    return render(
+        request,
+        "opendata/index.html",
+        {
+            "datasets": [(d, updated.get(d.slug)) for d in DATASETS.values()],
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "kabupaten": kabupaten,
+        },
+    )
+
+
+@portal_required(answer_json=True)
+def download(request, kabupaten, slug, fmt):
+    dataset = DATASETS.get(slug)
+    if dataset is None:
+        raise Http404(_("Dataset tidak ditemukan."))
+    form = DayForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": form.errors["tanggal"][0]}, status=400)
+    on = form.cleaned_data["tanggal"] if dataset.takes_day else timezone.localdate()
+    summary, rows = dataset.build(kabupaten, on)
+    stamp = on.isoformat()
+    if fmt == "csv":
+        response = StreamingHttpResponse(stream_csv(dataset, rows), content_type="text/csv; charset=utf-8")
+    else:
+        header = {"kabupaten": {"code": kabupaten.code, "name": kabupaten.name}}
+        header["as_of" if dataset.takes_day else "generated_on"] = stamp
+        header.update(summary)
+        response = StreamingHttpResponse(stream_json(dataset, rows, header), content_type="application/json")
+    filename = f"kim-{dataset.slug}-{kabupaten.code}-{stamp}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
