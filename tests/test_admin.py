@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kimportal.demo import DEMO_PASSWORD, STAFF_USERNAME
 from coverage.models import FieldReport, OfficerAssignment, OutreachEvent
+from kimportal.demo import DEMO_PASSWORD, STAFF_USERNAME
 from registry.models import Desa, Kecamatan, Kim, Pengurus
 
 from .factories import make_event, make_kim, make_pengurus, make_user

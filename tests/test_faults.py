@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from kimportal.demo import load_demo
-from coverage.models import OutreachEvent
 from core.backup import dump, restore
+from coverage.models import OutreachEvent
+from kimportal.demo import load_demo
 from registry.models import Kim, Pengurus
 from registry.regions import load_regions
 

@@ -24,8 +24,8 @@ from .factories import (
     make_kabupaten,
     make_kecamatan,
     make_kim,
-    make_pengurus,
     make_officer_user,
+    make_pengurus,
     make_user,
 )
 from .field.photos import image_file

@@ -5,8 +5,8 @@ import io
 import pytest
 from PIL import Image
 
-from kimportal.demo import DEMO_PASSWORD, OFFICER_USERNAME
 from coverage.models import FieldReport, OutreachEvent, ReportPhoto
+from kimportal.demo import DEMO_PASSWORD, OFFICER_USERNAME
 
 # serialized_rollback: the roles made by data migration survive the flush between browser tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

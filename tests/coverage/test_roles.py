@@ -2,8 +2,8 @@
 
 from django.contrib.auth.models import Group
 
-from kimportal.demo import OFFICER_USERNAME, STAFF_USERNAME
 from coverage.models import OfficerAssignment
+from kimportal.demo import OFFICER_USERNAME, STAFF_USERNAME
 
 
 def test_the_admin_role_may_change_kim_and_verify_reports_but_not_rewrite_history(db):

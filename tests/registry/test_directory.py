@@ -84,3 +84,26 @@ def test_the_directory_marks_each_kim_active_or_not_today(client, demo):
     assert "KIM Lama" in html
     assert '<span class="badge warn">Tidak aktif</span>' in html
     assert '<span class="badge ok">Aktif</span>' not in html
+
+
+def directory_queries(client, params=None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/kim/", params or {})
+    assert (response.status_code, response.get("X-Cache")) == (200, "miss")  # rendered, not a cached copy
+    return len(queries)
+
+
+def test_the_directory_costs_the_same_queries_for_3_kim_as_for_40(client, kotim):
+    desa = list(Desa.objects.filter(kecamatan__kabupaten=kotim)[:40])
+    tier = make_tier()
+    for d in desa[:3]:
+        make_kim(desa=d, tier=tier)
+    few = directory_queries(client), directory_queries(client, {"kecamatan": desa[0].kecamatan.code, "q": "KIM"})
+    for d in desa[3:]:
+        make_kim(desa=d, tier=tier)
+    many = directory_queries(client), directory_queries(client, {"kecamatan": desa[0].kecamatan.code, "q": "KIM"})
+    assert few == many
+    assert max(many) <= 8

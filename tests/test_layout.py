@@ -1,0 +1,68 @@
+"""The rooms of the code: each app has one job, and imports point one way.
+
+core <- registry <- coverage <- field, opendata; kimportal (settings, URLs,
+demo data) sits on top. A newcomer can then tell from the tree where a
+change belongs, and a lower room never breaks because a higher one moved.
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# How far up each room stands; a room may import only rooms below it.
+LEVEL = {"core": 0, "registry": 1, "coverage": 2, "field": 3, "opendata": 3, "kimportal": 4}
+
+
+def python_files(app):
+    return [p for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts]
+
+
+def imported_rooms(path: Path) -> set[str]:
+    """Every room of the project that `path` imports, at any depth of the file."""
+    rooms = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        rooms.update(name.split(".")[0] for name in names if name.split(".")[0] in LEVEL)
+    return rooms
+
+
+def upward_imports():
+    found = []
+    for app, level in LEVEL.items():
+        for path in python_files(app):
+            for room in imported_rooms(path) - {app}:
+                if LEVEL[room] >= level:
+                    found.append(f"{path.relative_to(ROOT)} imports {room}")
+    return found
+
+
+def code_lines(app) -> int:
+    return sum(1 for p in python_files(app) for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+def test_imports_point_only_down_from_field_and_opendata_to_core():
+    assert upward_imports() == []
+
+
+def test_the_import_check_sees_an_upward_import(tmp_path, monkeypatch):
+    planted = ROOT / "registry" / "_planted_upward_import.py"
+    planted.write_text("from coverage.models import OutreachEvent\n", encoding="utf-8")
+    try:
+        assert upward_imports() == ["registry/_planted_upward_import.py imports coverage"]
+    finally:
+        planted.unlink()
+
+
+def test_core_knows_no_app_of_the_portal():
+    assert set().union(*(imported_rooms(p) for p in python_files("core"))) <= {"core"}
+
+
+def test_no_room_holds_more_than_a_third_of_the_code():
+    sizes = {app: code_lines(app) for app in LEVEL}
+    total = sum(sizes.values())
+    assert {app: n for app, n in sizes.items() if n > total / 3} == {}
