@@ -1,5 +1,6 @@
 """The public KIM directory: filter, sort, paginate, and a profile per KIM."""
 
+import re
 from datetime import date
 
 import pytest
@@ -84,3 +85,34 @@ def test_the_directory_marks_each_kim_active_or_not_today(client, demo):
     assert "KIM Lama" in html
     assert '<span class="badge warn">Tidak aktif</span>' in html
     assert '<span class="badge ok">Aktif</span>' not in html
+
+
+def test_the_sort_choices_say_which_way_in_indonesian_and_in_english(client, demo):
+    expected = {
+        "id": [
+            "Nama (A–Z)",
+            "Nama (Z–A)",
+            "Tanggal terbentuk (terbaru)",
+            "Tanggal terbentuk (terlama)",
+            "Kecamatan (A–Z)",
+            "Kecamatan (Z–A)",
+        ],
+        "en": [
+            "Name (A–Z)",
+            "Name (Z–A)",
+            "Date formed (newest first)",
+            "Date formed (oldest first)",
+            "Kecamatan (A–Z)",
+            "Kecamatan (Z–A)",
+        ],
+    }
+    for language, url in (("id", "/kim/"), ("en", "/en/kim/")):
+        select = re.search(r'<select name="urut"[^>]*>(.*?)</select>', client.get(url).content.decode(), re.S)
+        assert re.findall(r"<option [^>]*>(.*?)</option>", select.group(1)) == expected[language]
+
+
+def test_kim_formed_on_the_same_day_keep_their_places_by_name(demo):
+    Kim.objects.update(formed_on=date(2021, 9, 14))
+    kims = KimFilter({"urut": "-terbentuk"}, queryset=Kim.objects.all(), kabupaten=demo).qs
+    names = list(kims.values_list("name", flat=True))
+    assert names == sorted(names)
