@@ -9,7 +9,7 @@ from registry.views import portal_or_503
 from . import charts, maps
 from .forms import AsOfForm
 from .models import OutreachEvent
-from .opendata import DATASETS, LICENCE, LICENCE_URL, last_updated, stream_csv, stream_json
+from .opendata import DATASETS, LICENCE, LICENCE_URL, directory_filter, last_updated, stream_csv, stream_json
 from .queries import Stage, desa_coverage, kecamatan_coverage, monthly_progress
 
 
@@ -93,7 +93,12 @@ def download(request, slug, fmt):
     if kabupaten is None:
         return JsonResponse({"error": _("Data wilayah belum dimuat.")}, status=503)
     as_of = form.cleaned_data["tanggal"] if dataset.as_of else timezone.localdate()
-    summary, rows = dataset.build(kabupaten, as_of)
+    # The KIM directory takes the directory page's filters, carried by its download link.
+    kim_filter = directory_filter(request.GET, kabupaten=kabupaten) if dataset.filterable else None
+    if kim_filter and not kim_filter.is_valid():
+        name, messages = next(iter(kim_filter.errors.items()))
+        return JsonResponse({"error": f"{name}: {messages[0]}"}, status=400)
+    summary, rows = dataset.build(kabupaten, as_of, kim_filter) if kim_filter else dataset.build(kabupaten, as_of)
     stamp = as_of.isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(stream_csv(dataset, rows), content_type="text/csv; charset=utf-8")
@@ -102,7 +107,7 @@ def download(request, slug, fmt):
         header["as_of" if dataset.as_of else "generated_on"] = stamp
         header.update(summary)
         response = StreamingHttpResponse(stream_json(dataset, rows, header), content_type="application/json")
-    filename = f"kim-{dataset.slug}-{kabupaten.code}-{stamp}.{fmt}"
+    filename = dataset.file_name(kabupaten, as_of, fmt, kim_filter.chosen() if kim_filter else None)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response

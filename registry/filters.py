@@ -70,6 +70,11 @@ class KimFilter(django_filters.FilterSet):
             desa = desa.filter(kecamatan__code=chosen)
         self.filters["desa"].queryset = desa
 
+    def chosen(self) -> dict[str, str]:
+        """The valid filters in effect as query parameters, without the sort: for links that carry them."""
+        self.form.is_valid()
+        return {name: self.data[name] for name in self._meta.fields if self.form.cleaned_data.get(name)}
+
     def search(self, queryset, name, value):
         value = value.strip()[:100]
         if not value:

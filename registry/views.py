@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -38,6 +40,7 @@ def kim_list(request):
             "filter": kim_filter,
             "page": page,
             "query": query.urlencode(),
+            "download_query": urlencode(kim_filter.chosen()),
             "kabupaten": kabupaten,
         },
     )
