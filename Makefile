@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast lint messages clean bench backup restore
+.PHONY: run setup test test-fast lint messages clean bench backup restore vnu check-html
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -32,6 +32,20 @@ test: $(VENV)/.installed
 		$(PY) manage.py collectstatic --noinput -v0
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} DEBUG=0 ENV_FILE=/dev/null \
 		$(PY) -m pytest $(PYTEST_ARGS)
+
+# The W3C Nu HTML checker (vnu.jar, about 32 MB) from npm into the gitignored node_modules/;
+# it runs with Java (apt-get install default-jre-headless). Its npm install script, which would
+# download a Java runtime, is skipped.
+VNU_VERSION := 26.9.27
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR)
+$(VNU_JAR):
+	npm install --prefix "$(CURDIR)" --no-save --no-package-lock --ignore-scripts --no-audit --no-fund vnu-jar@$(VNU_VERSION)
+
+# Render every public and field page and check it with vnu.jar (also part of `make test`).
+check-html: $(VNU_JAR)
+	@command -v java >/dev/null || { echo "java is missing: apt-get install default-jre-headless"; exit 2; }
+	$(MAKE) test PYTEST_ARGS="-q tests/test_html.py"
 
 # Refresh the English catalogue after changing interface strings, then translate
 # the new entries in locale/en/LC_MESSAGES/django.po and compile them.

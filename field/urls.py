@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.i18n import set_language
 
 from . import views
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", views.login, name="login"),
     path("keluar/", views.logout, name="logout"),
+    # The language switch: POST language=en|id and next; read back by views.in_chosen_language.
+    path("bahasa/", set_language, name="language"),
     path("kegiatan/rencana/", views.plan_event, name="event-plan"),
     path("laporan/", views.report_list, name="report-list"),
     path("laporan/baru/", views.report_new, name="report-new"),

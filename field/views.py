@@ -6,6 +6,7 @@ import uuid
 from functools import wraps
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
 from django.contrib.staticfiles import finders
@@ -16,7 +17,8 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -52,15 +54,37 @@ def field_officer_required(view):
     return wrapped
 
 
+def in_chosen_language(view):
+    """Answer in the language the user chose with the field area's switch (Django's language cookie).
+
+    The field area lies outside i18n_patterns, where LocaleMiddleware always picks
+    Indonesian; its addresses stay the same in both languages, so the pages the
+    service worker keeps for offline use keep their addresses too.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapped
+
+
 class FieldLoginView(LoginView):
     template_name = "field/login.html"
     next_page = reverse_lazy("field:home")
 
 
-login = FieldLoginView.as_view()
-logout = LogoutView.as_view(next_page=reverse_lazy("field:login"))
+login = in_chosen_language(FieldLoginView.as_view())
+logout = in_chosen_language(LogoutView.as_view(next_page=reverse_lazy("field:login")))
 
 
+@in_chosen_language
 @field_officer_required
 def home(request):
     """My kecamatan with their coverage today, my overdue and upcoming events, my pending KIM."""
@@ -81,6 +105,7 @@ def home(request):
     return render(request, "field/home.html", context)
 
 
+@in_chosen_language
 @field_officer_required
 def plan_event(request):
     form = PlanEventForm(request.POST or None, user=request.user)
@@ -93,6 +118,7 @@ def plan_event(request):
     return render(request, "field/event_plan.html", {"form": form})
 
 
+@in_chosen_language
 @field_officer_required
 def report_new(request):
     """The report form. It is cached by the service worker and submitted by field.js, also offline."""
@@ -120,6 +146,7 @@ def _delivered(request, report, *, created):
     return redirect(report)
 
 
+@in_chosen_language
 @field_officer_required
 @require_POST
 def report_submit(request):
@@ -150,6 +177,7 @@ def _refused(request, form):
     return render(request, "field/report_form.html", {"form": form}, status=400)
 
 
+@in_chosen_language
 @field_officer_required
 def report_list(request):
     """What the server holds, to reconcile with the phone's own list (drawn by field.js)."""
@@ -161,6 +189,7 @@ def report_list(request):
     return render(request, "field/report_list.html", {"reports": reports})
 
 
+@in_chosen_language
 @field_officer_required
 def report_detail(request, pk):
     report = get_object_or_404(
@@ -188,6 +217,7 @@ def photo(request, pk):
     return response
 
 
+@in_chosen_language
 @field_officer_required
 def propose_kim(request):
     form = ProposeKimForm(request.POST or None, user=request.user)
@@ -204,6 +234,7 @@ def propose_kim(request):
 
 
 @never_cache
+@in_chosen_language
 @field_officer_required
 def session(request):
     """Who is logged in and a fresh CSRF token, asked by field.js before it sends the phone's queue."""
@@ -228,10 +259,15 @@ importScripts({script});
 
 
 @never_cache
+@in_chosen_language
 def service_worker(request):
-    """The service worker, served from /petugas/ so that its scope covers the field area."""
+    """The service worker, served from /petugas/ so that its scope covers the field area.
+
+    Its version names the language too: after a change of language, pages ask for
+    a new worker (`?lang=` in data-sw), which keeps the pages anew in that language.
+    """
     config = {
-        "version": _assets_version(SW_ASSETS),
+        "version": f"{_assets_version(SW_ASSETS)}-{translation.get_language()}",
         "scope": reverse("field:home"),
         "assets": [static(name) for name in SW_ASSETS if name != "js/field-sw.js"],
         "pages": [reverse("field:home"), reverse("field:report-new"), reverse("field:report-list")],

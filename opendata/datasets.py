@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coverage.models import OutreachEvent
 from coverage.queries import Stage, desa_coverage, kecamatan_coverage
+from registry.filters import KimFilter
 from registry.models import Kabupaten, Kim
 
 LICENCE = _("Creative Commons Atribusi 4.0 Internasional (CC BY 4.0)")
@@ -45,12 +46,30 @@ class Dataset:
     description: str
     list_key: str
     columns: list[Column]
-    build: Callable[[Kabupaten, date], tuple[dict, Iterable[dict]]]  # -> (summary, rows)
+    build: Callable[..., tuple[dict, Iterable[dict]]]  # (kabupaten, day[, kim_filter]) -> (summary, rows)
     takes_day: bool  # answers the `tanggal` parameter (coverage on that day)
+    file_stem: str = ""  # the download's name starts with it; kim-<slug> when empty
+    filterable: bool = False  # takes the directory's filters (kecamatan, desa, status, tier, q)
 
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    def file_name(self, kabupaten: Kabupaten, day: date, fmt: str, filters: dict[str, str] | None = None) -> str:
+        """kim-direktori-62.02-2026-01-31.csv; filtered, the desa's or kecamatan's code instead of the
+        kabupaten's and -tersaring when other filters apply: kim-direktori-62.02.04-tersaring-2026-01-31.csv."""
+        filters = dict(filters or {})
+        desa, kecamatan = filters.pop("desa", None), filters.pop("kecamatan", None)
+        narrowed = "-tersaring" if filters else ""
+        stem = self.file_stem or f"kim-{self.slug}"
+        return f"{stem}-{desa or kecamatan or kabupaten.code}{narrowed}-{day.isoformat()}.{fmt}"
+
+
+def directory_filter(params, *, kabupaten: Kabupaten) -> KimFilter:
+    """The directory page's filters (its KimFilter) for the KIM dataset. Its sort is left out:
+    rows stay in id order."""
+    chosen = {name: params[name] for name in KimFilter._meta.fields if params.get(name)}
+    return KimFilter(chosen, queryset=Kim.objects.public().in_kabupaten(kabupaten), kabupaten=kabupaten)
 
 
 def _day(value) -> str | None:
@@ -118,15 +137,16 @@ KIM_PUBLIC_FIELDS = (
 )
 
 
-def kim_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
-    return {}, _kim_rows(kabupaten, on)
+def kim_rows(kabupaten: Kabupaten, on: date, kim_filter: KimFilter | None = None) -> tuple[dict, Iterator[dict]]:
+    """Every public KIM of `kabupaten`, or those `kim_filter` (the directory's filters) lets through."""
+    summary = {"filters": kim_filter.chosen()} if kim_filter and kim_filter.chosen() else {}
+    return summary, _kim_rows(kabupaten, on, kim_filter)
 
 
-def _kim_rows(kabupaten: Kabupaten, on: date) -> Iterator[dict]:
+def _kim_rows(kabupaten: Kabupaten, on: date, kim_filter: KimFilter | None) -> Iterator[dict]:
+    kims = kim_filter.qs if kim_filter else Kim.objects.public().in_kabupaten(kabupaten)
     kims = (
-        Kim.objects.public()
-        .in_kabupaten(kabupaten)
-        .with_active_on(on)
+        kims.with_active_on(on)
         .select_related("desa__kecamatan", "tier")
         .order_by("pk")
         .only(*[f"desa__{f}" for f in ("code", "name", "kecamatan__code", "kecamatan__name")], *KIM_PUBLIC_FIELDS)
@@ -249,6 +269,8 @@ DATASETS = {
             list_key="kim",
             takes_day=False,
             build=kim_rows,
+            file_stem="kim-direktori",
+            filterable=True,
             columns=[
                 Column("id", _("Nomor KIM di portal (tetap)")),
                 Column("name", _("Nama KIM")),

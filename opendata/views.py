@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from core.forms import DayForm
 from registry.decorators import portal_required
 
-from .datasets import DATASETS, LICENCE, LICENCE_URL, last_updated, stream_csv, stream_json
+from .datasets import DATASETS, LICENCE, LICENCE_URL, directory_filter, last_updated, stream_csv, stream_json
 
 
 @portal_required
@@ -33,7 +33,12 @@ def download(request, kabupaten, slug, fmt):
     if not form.is_valid():
         return JsonResponse({"error": form.errors["tanggal"][0]}, status=400)
     on = form.cleaned_data["tanggal"] if dataset.takes_day else timezone.localdate()
-    summary, rows = dataset.build(kabupaten, on)
+    # The KIM directory takes the directory page's filters, carried by its download link.
+    kim_filter = directory_filter(request.GET, kabupaten=kabupaten) if dataset.filterable else None
+    if kim_filter and not kim_filter.is_valid():
+        name, messages = next(iter(kim_filter.errors.items()))
+        return JsonResponse({"error": f"{name}: {messages[0]}"}, status=400)
+    summary, rows = dataset.build(kabupaten, on, kim_filter) if kim_filter else dataset.build(kabupaten, on)
     stamp = on.isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(stream_csv(dataset, rows), content_type="text/csv; charset=utf-8")
@@ -42,7 +47,7 @@ def download(request, kabupaten, slug, fmt):
         header["as_of" if dataset.takes_day else "generated_on"] = stamp
         header.update(summary)
         response = StreamingHttpResponse(stream_json(dataset, rows, header), content_type="application/json")
-    filename = f"kim-{dataset.slug}-{kabupaten.code}-{stamp}.{fmt}"
+    filename = dataset.file_name(kabupaten, on, fmt, kim_filter.chosen() if kim_filter else None)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from .models import Desa, Kabupaten, Kecamatan, Kim, Tier
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """The chosen order, then name and id: KIM formed on the same day never swap places between pages."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "name", "pk") if value else qs
+
+
 class KimFilter(django_filters.FilterSet):
     """The public KIM directory: kecamatan, desa, status, tier, name search, sort."""
 
@@ -32,15 +40,20 @@ class KimFilter(django_filters.FilterSet):
     tier = django_filters.ModelChoiceFilter(
         label=_("Tingkatan"), queryset=Tier.objects.all(), empty_label=_("Semua tingkatan")
     )
-    urut = django_filters.OrderingFilter(
+    urut = StableOrderingFilter(
         label=_("Urutkan"),
         fields=[("name", "nama"), ("formed_on", "terbentuk"), ("desa__kecamatan__name", "kecamatan")],
-        field_labels={
-            "name": _("Nama"),
-            "formed_on": _("Tanggal terbentuk"),
-            "desa__kecamatan__name": _("Kecamatan"),
-        },
-        empty_label=_("Nama (A–Z)"),
+        # Our own words for each direction (django-filter would say "Nama (descending)"). No empty
+        # choice: with nothing chosen the directory is sorted by name, the first choice.
+        choices=[
+            ("nama", _("Nama (A–Z)")),
+            ("-nama", _("Nama (Z–A)")),
+            ("-terbentuk", _("Tanggal terbentuk (terbaru)")),
+            ("terbentuk", _("Tanggal terbentuk (terlama)")),
+            ("kecamatan", _("Kecamatan (A–Z)")),
+            ("-kecamatan", _("Kecamatan (Z–A)")),
+        ],
+        empty_label=None,
     )
 
     class Meta:
@@ -56,6 +69,11 @@ class KimFilter(django_filters.FilterSet):
         if chosen:
             desa = desa.filter(kecamatan__code=chosen)
         self.filters["desa"].queryset = desa
+
+    def chosen(self) -> dict[str, str]:
+        """The valid filters in effect as query parameters, without the sort: for links that carry them."""
+        self.form.is_valid()
+        return {name: self.data[name] for name in self._meta.fields if self.form.cleaned_data.get(name)}
 
     def search(self, queryset, name, value):
         value = value.strip()[:100]

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,6 +29,7 @@ def kim_list(request, kabupaten):
             "filter": kim_filter,
             "page": page,
             "query": query.urlencode(),
+            "download_query": urlencode(kim_filter.chosen()),
             "kabupaten": kabupaten,
         },
     )

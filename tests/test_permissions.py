@@ -68,6 +68,10 @@ HAND_ROWS = {
     "petugas/": field_page("field:home"),
     "petugas/masuk/": Row(lambda w: reverse("field:login"), everyone(200)),
     "petugas/keluar/": Row(lambda w: reverse("field:logout"), everyone(LOGIN), method="post"),
+    # The language switch only sets a cookie and goes back: everyone, also on the login page.
+    "petugas/bahasa/": Row(
+        lambda w: reverse("field:language"), everyone(302), method="post", data={"language": "id", "next": "/petugas/"}
+    ),
     "petugas/kegiatan/rencana/": field_page("field:event-plan"),
     "petugas/laporan/": field_page("field:report-list"),
     "petugas/laporan/baru/": field_page("field:report-new"),

@@ -94,8 +94,8 @@ def screenshot():
     """Save a screenshot in test-artifacts/ (and in docs/img/ when KIMPORTAL_DOCS_SCREENSHOTS=1)."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def take(page, name, *, show=None):
-        """The phone's screen; scrolled to `show` (a selector) when given."""
+    def take(page, name, *, show=None, full_page=False):
+        """The phone's screen (the whole page with full_page); scrolled to `show` (a selector) when given."""
         if show:
             # The queue list re-renders when the phone's state changes: retry a detached element.
             for attempt in range(3):
@@ -107,7 +107,7 @@ def screenshot():
                         raise
                     page.wait_for_timeout(200)
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path))
+        page.screenshot(path=str(path), full_page=full_page)
         if os.environ.get("KIMPORTAL_DOCS_SCREENSHOTS") == "1":
             DOCS_IMG.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, DOCS_IMG / path.name)

@@ -33,7 +33,7 @@ def log_in(page, base):
     page.goto(f"{base}/petugas/masuk/")
     page.fill("#id_username", OFFICER_USERNAME)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="Masuk", exact=True).click()
     page.wait_for_url(f"{base}/petugas/")
 
 
@@ -144,3 +144,27 @@ def test_a_report_the_server_refuses_shows_why_and_can_be_fixed_and_sent(live_se
     page.wait_for_selector("[data-queue] .queue-item.is-delivered")
     assert page.locator("[data-queue] .queue-item").count() == 1
     assert FieldReport.objects.get().event.kecamatan.name == "Bukit Santuai"
+
+
+def test_an_officer_switches_to_english_and_the_phone_keeps_the_english_pages(live_server, demo, phone, screenshot):
+    base = live_server.url
+    page = phone.new_page()
+    log_in(page, base)
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url(f"{base}/petugas/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text().startswith("Hello,")
+    # The page asks for the English worker, which keeps the area's pages anew, in English.
+    wait_until(page, "navigator.serviceWorker.controller?.scriptURL.endsWith('?lang=en')")
+    screenshot(page, "petugas-english")
+
+    phone.set_offline(True)
+    form = page.goto(f"{base}/petugas/laporan/baru/")
+    assert form.from_service_worker
+    assert page.locator("h1").inner_text() == "Report an event that has been held"
+    phone.set_offline(False)
+    page.get_by_role("button", name="Bahasa Indonesia").click()
+    page.wait_for_url(f"{base}/petugas/laporan/baru/")
+    assert page.locator("h1").inner_text() == "Laporkan kegiatan yang sudah dilaksanakan"

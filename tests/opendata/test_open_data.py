@@ -62,3 +62,50 @@ def test_a_title_a_spreadsheet_would_run_as_a_formula_is_defused_in_csv_only(cli
     data = json.loads(download(client, "/data/events.json"))
     assert rows[0]["title"] == '\'=HYPERLINK("http://contoh.invalid")'
     assert data["events"][0]["title"] == '=HYPERLINK("http://contoh.invalid")'
+
+
+def test_the_directory_download_filtered_to_one_kecamatan_holds_only_its_kim(client, demo):
+    rows = list(csv.DictReader(io.StringIO(download(client, "/data/kim.csv?kecamatan=62.02.05"))))
+    assert sorted(r["name"] for r in rows) == ["KIM Baamang Hilir", "KIM Baamang Tengah"]
+    assert {r["kecamatan_code"] for r in rows} == {"62.02.05"}
+    assert list(rows[0]) == DATASETS["kim"].column_names
+
+
+def test_the_directory_page_links_to_a_download_of_what_it_shows(client, demo):
+    html = client.get("/kim/", {"kecamatan": "62.02.05", "status": "aktif", "urut": "-nama"}).content.decode()
+    assert 'href="/data/kim.csv?kecamatan=62.02.05&amp;status=aktif"' in html
+    assert 'href="/data/kim.json?kecamatan=62.02.05&amp;status=aktif"' in html
+    assert 'href="/data/kim.csv"' in client.get("/kim/").content.decode()
+    assert "Download these results (CSV)" in client.get("/en/kim/", {"kecamatan": "62.02.05"}).content.decode()
+
+
+def test_the_directory_files_are_named_after_what_they_hold(client, demo):
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+
+    def name(url):
+        return client.get(url)["Content-Disposition"].split('filename="')[1].rstrip('"')
+
+    assert name("/data/kim.csv") == f"kim-direktori-62.02-{today}.csv"
+    assert name("/data/kim.json?kecamatan=62.02.05") == f"kim-direktori-62.02.05-{today}.json"
+    assert name("/data/kim.csv?kecamatan=62.02.05&q=Tengah") == f"kim-direktori-62.02.05-tersaring-{today}.csv"
+    assert name("/data/events.csv") == f"kim-events-62.02-{today}.csv"
+
+
+def test_a_filtered_json_download_says_which_filters_it_holds(client, demo):
+    data = json.loads(download(client, "/data/kim.json?q=baamang"))
+    assert data["filters"] == {"q": "baamang"}
+    assert len(data["kim"]) == 2
+    assert "filters" not in json.loads(download(client, "/data/kim.json"))
+
+
+def test_a_directory_download_with_an_unknown_kecamatan_is_refused(client, demo):
+    response = client.get("/data/kim.csv", {"kecamatan": "11.01.01"})
+    assert response.status_code == 400
+    assert "kecamatan" in response.json()["error"]
+
+
+def test_the_directory_filters_do_not_narrow_the_other_datasets(client, demo):
+    rows = list(csv.DictReader(io.StringIO(download(client, "/data/coverage.csv?kecamatan=62.02.05"))))
+    assert len(rows) == 17

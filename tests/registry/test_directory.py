@@ -1,5 +1,6 @@
 """The public KIM directory: filter, sort, paginate, and a profile per KIM."""
 
+import re
 from datetime import date
 
 import pytest
@@ -107,3 +108,34 @@ def test_the_directory_costs_the_same_queries_for_3_kim_as_for_40(client, kotim)
     many = directory_queries(client), directory_queries(client, {"kecamatan": desa[0].kecamatan.code, "q": "KIM"})
     assert few == many
     assert max(many) <= 8
+
+
+def test_the_sort_choices_say_which_way_in_indonesian_and_in_english(client, demo):
+    expected = {
+        "id": [
+            "Nama (A–Z)",
+            "Nama (Z–A)",
+            "Tanggal terbentuk (terbaru)",
+            "Tanggal terbentuk (terlama)",
+            "Kecamatan (A–Z)",
+            "Kecamatan (Z–A)",
+        ],
+        "en": [
+            "Name (A–Z)",
+            "Name (Z–A)",
+            "Date formed (newest first)",
+            "Date formed (oldest first)",
+            "Kecamatan (A–Z)",
+            "Kecamatan (Z–A)",
+        ],
+    }
+    for language, url in (("id", "/kim/"), ("en", "/en/kim/")):
+        select = re.search(r'<select name="urut"[^>]*>(.*?)</select>', client.get(url).content.decode(), re.S)
+        assert re.findall(r"<option [^>]*>(.*?)</option>", select.group(1)) == expected[language]
+
+
+def test_kim_formed_on_the_same_day_keep_their_places_by_name(demo):
+    Kim.objects.update(formed_on=date(2021, 9, 14))
+    kims = KimFilter({"urut": "-terbentuk"}, queryset=Kim.objects.all(), kabupaten=demo).qs
+    names = list(kims.values_list("name", flat=True))
+    assert names == sorted(names)

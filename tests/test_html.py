@@ -1,0 +1,140 @@
+"""Every page the public and the field officers see is valid HTML, as the W3C Nu HTML checker (vnu.jar) reads it.
+
+The pages are rendered with the test client, written to a temporary folder and
+checked in one run of vnu.jar (one JVM start). `make vnu` installs the jar from
+npm into node_modules/ (gitignored); .ci/run does it, and installs Java if missing.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.shortcuts import render
+from django.test import RequestFactory
+from django.utils import timezone
+
+from coverage.models import FieldReport, OutreachEvent
+from registry.models import Kim
+
+from .factories import make_event
+from .field.photos import image_file
+
+ROOT = Path(__file__).resolve().parent.parent
+VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"))
+
+pytestmark = pytest.mark.vnu
+
+
+def vnu_command():
+    """`java -jar vnu.jar`, or skip (fail on CI) when Java or the jar is missing."""
+    java = shutil.which("java")
+    missing = []
+    if not java:
+        missing.append("java (apt-get install default-jre-headless)")
+    if not VNU_JAR.exists():
+        missing.append(f"{VNU_JAR.relative_to(ROOT) if VNU_JAR.is_relative_to(ROOT) else VNU_JAR} (make vnu)")
+    if missing:
+        message = "The HTML checker needs " + " and ".join(missing) + "; .ci/run installs both"
+        if os.environ.get("CI") or os.environ.get("KIM_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return [java, "-Xss4m", "-jar", str(VNU_JAR)]
+
+
+def vnu_errors(files: list[Path]) -> list[str]:
+    """'file:line: message' for every error vnu finds in `files`."""
+    result = subprocess.run(
+        [*vnu_command(), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [
+        f"{Path(m.get('url', '?')).name}:{m.get('lastLine', '?')}: {m['message']}  [{m.get('extract', '').strip()}]"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
+
+
+def save(folder: Path, name: str, response, status=200) -> Path:
+    assert response.status_code == status, (name, response.status_code)
+    path = folder / f"{name}.html"
+    path.write_bytes(response.content)
+    return path
+
+
+@pytest.fixture
+def a_report(officer_parenggean, parenggean):
+    """A report of Agus's with a photo, so that the receipt page shows everything it can."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(officer_parenggean)
+    kim = Kim.objects.filter(desa__kecamatan=parenggean).first()
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "title": "Sosialisasi KIM di Desa Tehang",
+        "kind": OutreachEvent.Kind.SOSIALISASI,
+        "kecamatan": parenggean.pk,
+        "day": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        "participants": "30",
+        "participants_women": "12",
+        "participants_men": "18",
+        "summary": "Warga antusias membentuk KIM.\nPengurus dipilih.",
+        "kims": [kim.pk] if kim else [],
+        "photos": image_file(),
+    }
+    assert client.post("/petugas/laporan/kirim/", data).status_code == 302
+    return FieldReport.objects.get()
+
+
+def test_public_and_field_pages_have_no_html_errors(client, demo, officer_parenggean, parenggean, a_report, tmp_path):
+    command = vnu_command()  # skip before rendering anything when the checker is missing
+    kim = Kim.objects.public().filter(desa__kecamatan=parenggean).order_by("pk").first()
+    make_event(kecamatan=parenggean, status=OutreachEvent.Status.PLANNED, starts_at=timezone.now() + timedelta(days=3))
+    files = []
+    for prefix, lang in (("", "id"), ("/en", "en")):
+        public = {
+            "dashboard": "/",
+            "dashboard-past-day": "/?tanggal=2022-03-25",
+            "kecamatan": f"/kecamatan/{parenggean.code}/",
+            "directory": "/kim/",
+            "directory-filtered": f"/kim/?kecamatan={parenggean.code}&urut=-nama",
+            "directory-page-2": "/kim/?halaman=2",
+            "kim": f"/kim/{kim.pk}/",
+            "open-data": "/data/",
+        }
+        for name, url in public.items():
+            files.append(save(tmp_path, f"{lang}-{name}", client.get(prefix + url)))
+        files.append(save(tmp_path, f"{lang}-dashboard-bad-day", client.get(prefix + "/?tanggal=2022-02-30"), 400))
+        files.append(save(tmp_path, f"{lang}-not-found", client.get(prefix + "/tidak-ada/"), 404))
+    for template in ("400.html", "500.html", "503.html", "lockout.html", "registry/regions_missing.html"):
+        page = render(RequestFactory().get("/"), template)
+        files.append(save(tmp_path, "error-" + template.replace("/", "-").removesuffix(".html"), page))
+
+    files.append(save(tmp_path, "field-login", client.get("/petugas/masuk/")))
+    client.force_login(officer_parenggean)
+    field = {
+        "field-home": "/petugas/",
+        "field-plan": "/petugas/kegiatan/rencana/",
+        "field-report-form": "/petugas/laporan/baru/",
+        "field-report-list": "/petugas/laporan/",
+        "field-report-detail": a_report.get_absolute_url(),
+        "field-kim-propose": "/petugas/kim/usulkan/",
+    }
+    for name, url in field.items():
+        files.append(save(tmp_path, name, client.get(url)))
+    # The forms again, refused, with their error messages.
+    files.append(save(tmp_path, "field-plan-refused", client.post("/petugas/kegiatan/rencana/", {}), 400))
+    files.append(save(tmp_path, "field-report-refused", client.post("/petugas/laporan/kirim/", {}), 400))
+    files.append(save(tmp_path, "field-kim-propose-refused", client.post("/petugas/kim/usulkan/", {}), 400))
+
+    assert command
+    errors = vnu_errors(files)
+    assert errors == [], "\n".join(errors)
