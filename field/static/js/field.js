@@ -136,9 +136,18 @@
     return option ? option.textContent.trim() : "";
   }
 
+  function generatedTitle(fields) { // as the server will name it: "Sosialisasi KIM di Desa Tehang"
+    var kindText = optionText("kind", fieldValue(fields, "kind"));
+    var place = optionText("desa", fieldValue(fields, "desa")).replace(/\s*\(.*\)$/, "") ||
+      (fieldValue(fields, "kecamatan") ? T.kecamatan + " " + optionText("kecamatan", fieldValue(fields, "kecamatan")) : "");
+    if (!kindText || !place) { return ""; }
+    if (fieldValue(fields, "kind") === "lainnya") { kindText = T.kindOther; }
+    return T.generatedTitle.replace("%(kind)s", kindText).replace("%(place)s", place);
+  }
+
   function describe(fields) {
     var title = fieldValue(fields, "title") || fieldValue(fields, "name") ||
-      optionText("event", fieldValue(fields, "event")) || T.noTitle;
+      optionText("event", fieldValue(fields, "event")) || generatedTitle(fields) || T.noTitle;
     var day = fieldValue(fields, "day") || fieldValue(fields, "formed_on");
     return title + (day ? " (" + longDate(day) + ")" : "");
   }
@@ -438,7 +447,7 @@
 
   // ---- the lists on the phone ---------------------------------------------------------------
   var STATES = {
-    waiting: { icon: "⏳", badge: "wait" },
+    waiting: { icon: "◷", badge: "wait" },
     sending: { icon: "↻", badge: "wait" },
     delivered: { icon: "✓", badge: "ok" },
     refused: { icon: "✕", badge: "warn" },
