@@ -5,6 +5,21 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def staff_may_view_submissions(apps, schema_editor):
+    """Admin Diskominfo reads what phones sent (plans and proposals); nobody edits that log."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    view = Permission.objects.filter(content_type__app_label="coverage", codename="view_fieldsubmission")
+    for group in Group.objects.filter(name="Admin Diskominfo"):
+        group.permissions.add(*view)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -32,4 +47,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-submitted_at'],
             },
         ),
+        migrations.RunPython(staff_may_view_submissions, migrations.RunPython.noop),
     ]
