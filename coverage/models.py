@@ -284,3 +284,43 @@ class ReportPhoto(models.Model):
         from django.urls import reverse
 
         return reverse("field:photo", args=[self.pk])
+
+
+class FieldSubmission(models.Model):
+    """A plan or a KIM proposal sent from an officer's phone, stored once per client-made id.
+
+    Reports carry their own id (FieldReport.client_id); this is the same idempotency key for
+    what the other field forms create, so a retry of a lost answer gets the first receipt back.
+    """
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Rencana kegiatan")
+        PROPOSAL = "proposal", _("Usulan KIM")
+
+    RECEIPT_PREFIX = {Kind.PLAN: "REN", Kind.PROPOSAL: "USL"}
+
+    client_id = models.UUIDField(_("kode kiriman dari HP"), unique=True)
+    kind = models.CharField(_("jenis kiriman"), max_length=10, choices=Kind.choices)
+    receipt = models.CharField(_("nomor tanda terima"), max_length=20, unique=True, null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="field_submissions", verbose_name=_("dikirim oleh")
+    )
+    submitted_at = models.DateTimeField(_("diterima server"), auto_now_add=True)
+    event = models.OneToOneField(
+        OutreachEvent, models.SET_NULL, null=True, blank=True, related_name="submission", verbose_name=_("kegiatan")
+    )
+    kim = models.OneToOneField(
+        Kim, models.SET_NULL, null=True, blank=True, related_name="field_submission", verbose_name=_("KIM")
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("kiriman petugas")
+        verbose_name_plural = _("kiriman petugas")
+
+    def __str__(self):
+        return self.receipt or str(self.client_id)
+
+    def make_receipt(self) -> str:
+        """REN-2026-00007 for a plan, USL-2026-00008 for a proposal."""
+        return f"{self.RECEIPT_PREFIX[self.kind]}-{timezone.localtime(self.submitted_at):%Y}-{self.pk:05d}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import SafeHistoryAdmin
-from coverage.models import FieldReport, OfficerAssignment, ReportPhoto
+from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, ReportPhoto
 from registry.admin import KecamatanFilter
 
 
@@ -87,6 +87,21 @@ class FieldReportAdmin(SafeHistoryAdmin):
             % {"n": len(waiting)},
             messages.SUCCESS,
         )
+
+
+@admin.register(FieldSubmission)
+class FieldSubmissionAdmin(admin.ModelAdmin):
+    """Plans and proposals as they arrived from phones: read only, to answer "did it arrive?"."""
+
+    list_display = ["receipt", "kind", "submitted_by", "submitted_at", "event", "kim"]
+    list_filter = ["kind", "submitted_at"]
+    list_select_related = ["submitted_by", "event", "kim"]
+    search_fields = ["receipt", "client_id", "submitted_by__username", "event__title", "kim__name"]
+    readonly_fields = ["receipt", "kind", "client_id", "submitted_by", "submitted_at", "event", "kim"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(OfficerAssignment)

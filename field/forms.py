@@ -46,6 +46,47 @@ def _starts_at(day, at=None):
     return timezone.make_aware(datetime.combine(day, at or DEFAULT_TIME))
 
 
+def generated_title(*, kind: str, kecamatan, desa=None) -> str:
+    """A title for an event the officer left untitled: "Sosialisasi KIM di Desa Tehang"."""
+    label = OutreachEvent.Kind(kind).label if kind != OutreachEvent.Kind.LAINNYA else _("Kegiatan")
+    place = str(desa) if desa else _("Kecamatan %(name)s") % {"name": kecamatan}
+    return _("%(kind)s KIM di %(place)s") % {"kind": label, "place": place}
+
+
+class DesaSelect(forms.Select):
+    """Each desa option names its kecamatan (data-kecamatan), so field.js can narrow the list."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if instance := getattr(value, "instance", None):
+            option["attrs"]["data-kecamatan"] = instance.kecamatan_id
+        return option
+
+
+class PlannedEventSelect(forms.Select):
+    """Each planned event option carries what a report of it starts from (field.js fills the form)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if event := getattr(value, "instance", None):
+            option["attrs"].update(
+                {
+                    "data-title": event.title,
+                    "data-kind": event.kind,
+                    "data-kecamatan": event.kecamatan_id,
+                    "data-desa": event.desa_id or "",
+                    "data-venue": event.venue,
+                    "data-day": min(event.day, timezone.localdate()).isoformat(),
+                }
+            )
+        return option
+
+
+def client_id_field():
+    """The idempotency key made by the phone (field.js); a page without JavaScript gets one from the server."""
+    return forms.UUIDField(label=_("Kode kiriman"), widget=forms.HiddenInput, required=False)
+
+
 class ScopedForm(forms.Form):
     """Limits kecamatan, desa, KIM and event choices to where `user` is assigned."""
 
@@ -56,6 +97,7 @@ class ScopedForm(forms.Form):
         if "kecamatan" in self.fields:
             self.fields["kecamatan"].queryset = self.kecamatan
         if "desa" in self.fields:
+            self.fields["desa"].widget = DesaSelect()
             self.fields["desa"].queryset = Desa.objects.filter(kecamatan__in=self.kecamatan).select_related("kecamatan")
             self.fields["desa"].label_from_instance = lambda d: f"{d} ({d.kecamatan})"
 
@@ -71,13 +113,23 @@ class ScopedForm(forms.Form):
 
 
 class PlanEventForm(ScopedForm):
-    title = forms.CharField(label=_("Judul kegiatan"), max_length=200)
+    client_id = client_id_field()
+    title = forms.CharField(
+        label=_("Judul kegiatan"),
+        max_length=200,
+        required=False,
+        help_text=_("Boleh dikosongkan: judul dibuat dari jenis dan tempat kegiatan."),
+    )
     kind = forms.ChoiceField(label=_("Jenis kegiatan"), choices=OutreachEvent.Kind.choices)
     kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=None)
     desa = forms.ModelChoiceField(label=_("Desa/kelurahan (opsional)"), queryset=None, required=False)
     day = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
     at = forms.TimeField(label=_("Jam"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     venue = forms.CharField(label=_("Tempat"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].widget.attrs["min"] = timezone.localdate().isoformat()
 
     def clean_day(self):
         day = self.cleaned_data["day"]
@@ -89,8 +141,11 @@ class PlanEventForm(ScopedForm):
         data = super().clean()
         if self.errors:
             return data
+        title = data.get("title") or generated_title(
+            kind=data["kind"], kecamatan=data["kecamatan"], desa=data.get("desa")
+        )
         self.instance = OutreachEvent(
-            title=data["title"],
+            title=title,
             kind=data["kind"],
             status=OutreachEvent.Status.PLANNED,
             starts_at=_starts_at(data["day"], data.get("at")),
@@ -115,8 +170,14 @@ class ReportForm(ScopedForm):
         queryset=None,
         required=False,
         empty_label=_("— kegiatan baru (tidak direncanakan) —"),
+        widget=PlannedEventSelect,
     )
-    title = forms.CharField(label=_("Judul kegiatan"), max_length=200, required=False)
+    title = forms.CharField(
+        label=_("Judul kegiatan"),
+        max_length=200,
+        required=False,
+        help_text=_("Boleh dikosongkan: judul dibuat dari jenis dan tempat kegiatan."),
+    )
     kind = forms.ChoiceField(
         label=_("Jenis kegiatan"), choices=[("", "—"), *OutreachEvent.Kind.choices], required=False
     )
@@ -142,6 +203,7 @@ class ReportForm(ScopedForm):
         )
         self.fields["event"].label_from_instance = lambda e: f"{e} – {e.kecamatan}"
         self.fields["kims"].queryset = Kim.objects.filter(desa__kecamatan__in=self.kecamatan).select_related("desa")
+        self.fields["day"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_client_id(self):
         # The officer's own earlier delivery is answered before validation (see field.views.report_submit).
@@ -158,9 +220,11 @@ class ReportForm(ScopedForm):
     def clean(self):
         data = super().clean()
         if not data.get("event"):
-            for field in ("title", "kind", "kecamatan"):
+            for field in ("kind", "kecamatan"):
                 if field not in self.errors and not data.get(field):
                     self.add_error(field, _("Wajib diisi untuk kegiatan yang tidak direncanakan."))
+            if not data.get("title") and data.get("kind") and data.get("kecamatan"):
+                data["title"] = generated_title(kind=data["kind"], kecamatan=data["kecamatan"], desa=data.get("desa"))
         return data
 
     def submission(self) -> dict:
@@ -196,6 +260,8 @@ class ReportForm(ScopedForm):
 
 
 class ProposeKimForm(forms.ModelForm):
+    client_id = client_id_field()
+
     class Meta:
         model = Kim
         fields = ["name", "desa", "formed_on", "sk_number", "sk_date", "address", "contact_phone"]

@@ -14,7 +14,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from coverage.models import FieldReport, OutreachEvent, ReportPhoto
+from coverage.models import FieldReport, FieldSubmission, OutreachEvent, ReportPhoto
 from registry.models import Desa, Kim, Pengurus
 
 
@@ -87,15 +87,63 @@ def submit_report(
     return report, True
 
 
-@transaction.atomic
-def propose_kim(*, user, kim: Kim, pengurus: Sequence[Pengurus]) -> Kim:
-    """A KIM proposed by field officer `user`, pending until staff verify it, with its pengurus."""
-    kim.review_status = Kim.Review.PENDING
-    kim.proposed_by = user
-    kim.full_clean()
-    kim.save()
-    for member in pengurus:
-        member.kim = kim
-        member.full_clean()
-        member.save()
-    return kim
+def existing_submission(*, client_id: UUID, user) -> FieldSubmission | None:
+    """The plan or proposal already delivered under `client_id` by `user`, if any."""
+    return FieldSubmission.objects.filter(client_id=client_id, submitted_by=user).first()
+
+
+def _stored_once(*, user, client_id: UUID | None, kind: str, store) -> tuple[FieldSubmission | None, bool]:
+    """Run `store()` (which returns the created event or KIM) at most once per client id."""
+    if client_id is None:  # a page posted without JavaScript from an old form: no key to keep
+        with transaction.atomic():
+            store()
+        return None, True
+    if found := existing_submission(client_id=client_id, user=user):
+        return found, False
+    try:
+        with transaction.atomic():
+            created = store()
+            field = "event" if kind == FieldSubmission.Kind.PLAN else "kim"
+            submission = FieldSubmission.objects.create(
+                client_id=client_id, kind=kind, submitted_by=user, **{field: created}
+            )
+            submission.receipt = submission.make_receipt()
+            submission.save(update_fields=["receipt"])
+    except IntegrityError as error:
+        if found := existing_submission(client_id=client_id, user=user):  # the same send, twice at once
+            return found, False
+        raise ValidationError(_("Kode kiriman ini sudah dipakai. Muat ulang formulir dan kirim lagi.")) from error
+    return submission, True
+
+
+def plan_event(*, user, client_id: UUID | None, event: OutreachEvent) -> tuple[FieldSubmission | None, bool]:
+    """Store planned `event` (validated, unsaved) once per client id; returns (submission, created)."""
+
+    def store():
+        event.full_clean()
+        event.save()
+        return event
+
+    return _stored_once(user=user, client_id=client_id, kind=FieldSubmission.Kind.PLAN, store=store)
+
+
+def propose_kim(
+    *, user, kim: Kim, pengurus: Sequence[Pengurus], client_id: UUID | None = None
+) -> tuple[FieldSubmission | None, bool]:
+    """A KIM proposed by field officer `user`, pending until staff verify it, with its pengurus.
+
+    Stored once per client id; returns (submission, created).
+    """
+
+    def store():
+        kim.review_status = Kim.Review.PENDING
+        kim.proposed_by = user
+        kim.full_clean()
+        kim.save()
+        for member in pengurus:
+            member.kim = kim
+            member.full_clean()
+            member.save()
+        return kim
+
+    return _stored_once(user=user, client_id=client_id, kind=FieldSubmission.Kind.PROPOSAL, store=store)

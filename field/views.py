@@ -30,12 +30,9 @@ from registry.models import Kabupaten, Kim
 
 from . import services
 from .forms import PlanEventForm, ProposedPengurusFormSet, ProposeKimForm, ReportForm
+from .middleware import wants_json
 
 FIELD_AREA_PERMISSION = "coverage.use_field_area"
-
-
-def wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def field_officer_required(view):
@@ -98,7 +95,8 @@ def home(request):
     context = {
         "coverage": [k for k in coverage if k.code in codes],
         "overdue": [e for e in planned if e.is_overdue],
-        "upcoming": [e for e in planned if not e.is_overdue],
+        "due_today": [e for e in planned if e.day == today],
+        "upcoming": [e for e in planned if e.day > today],
         "pending_kims": Kim.objects.pending().filter(desa__kecamatan__in=kecamatan).select_related("desa"),
         "today": today,
     }
@@ -108,14 +106,35 @@ def home(request):
 @in_chosen_language
 @field_officer_required
 def plan_event(request):
-    form = PlanEventForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            form.instance.save()
-            messages.success(request, _("Rencana kegiatan “%(title)s” disimpan.") % {"title": form.instance.title})
-            return redirect("field:home")
-        return render(request, "field/event_plan.html", {"form": form}, status=400)
-    return render(request, "field/event_plan.html", {"form": form})
+    """Plan an event; queued by field.js like every field form, stored once per client id."""
+    if request.method != "POST":
+        form = PlanEventForm(user=request.user, initial={"client_id": uuid.uuid4()})
+        return render(request, "field/event_plan.html", {"form": form})
+    client_id = _parse_uuid(request.POST.get("client_id"))
+    if client_id and (found := services.existing_submission(client_id=client_id, user=request.user)):
+        return _stored(request, found, created=False)
+    form = PlanEventForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            submission, created = services.plan_event(user=request.user, client_id=client_id, event=form.instance)
+        except ValidationError as error:
+            form.add_model_errors(error)
+        else:
+            return _stored(request, submission, created=created, title=form.instance.title)
+    return _refused(request, [form], "field/event_plan.html", {"form": form})
+
+
+def _stored(request, submission, *, created, title=""):
+    """The answer to a plan or proposal stored (or stored before, for a retry)."""
+    receipt = submission.receipt if submission else ""
+    if wants_json(request):
+        body = {"status": "created" if created else "duplicate", "receipt": receipt, "url": reverse("field:home")}
+        return JsonResponse(body, status=201 if created else 200)
+    text = _("“%(title)s” diterima.") % {"title": title} if title else _("Diterima.")
+    if receipt:
+        text += " " + _("Nomor tanda terima: %(receipt)s.") % {"receipt": receipt}
+    messages.success(request, text)
+    return redirect("field:home")
 
 
 @in_chosen_language
@@ -155,26 +174,36 @@ def report_submit(request):
     if client_id and (found := services.existing_report(client_id=client_id, user=request.user)):
         return _delivered(request, found, created=False)
     form = ReportForm(request.POST, request.FILES, user=request.user)
-    if not form.is_valid():
-        return _refused(request, form)
-    try:
-        report, created = services.submit_report(user=request.user, **form.submission())
-    except ValidationError as error:
-        form.add_model_errors(error)
-        return _refused(request, form)
-    return _delivered(request, report, created=created)
+    if form.is_valid():
+        try:
+            report, created = services.submit_report(user=request.user, **form.submission())
+        except ValidationError as error:
+            form.add_model_errors(error)
+        else:
+            return _delivered(request, report, created=created)
+    return _refused(request, [form], "field/report_form.html", {"form": form})
 
 
-def _refused(request, form):
-    """The officer sees why (400); the phone keeps the report to be fixed, never drops it."""
+def _error_rows(form, label_prefix=""):
+    return [
+        {
+            "field": form.add_prefix(name) if name in form.fields else "",
+            "label": label_prefix + (str(form.fields[name].label) if name in form.fields else ""),
+            "messages": msgs,
+        }
+        for name, msgs in form.errors.items()
+    ]
+
+
+def _refused(request, forms, template, context, *, non_form_errors=()):
+    """The officer sees why (400); the phone keeps the item to be fixed, never drops it."""
     if wants_json(request):
-        errors = [
-            {"field": name, "label": str(form.fields[name].label) if name in form.fields else "", "messages": msgs}
-            for name, msgs in form.errors.items()
-        ]
-        message = _("Laporan ditolak server. Perbaiki isian berikut lalu kirim lagi.")
+        errors = [row for form in forms for row in _error_rows(form, getattr(form, "row_label", ""))]
+        if non_form_errors:
+            errors.append({"field": "", "label": "", "messages": list(non_form_errors)})
+        message = _("Ditolak server. Perbaiki isian berikut lalu kirim lagi.")
         return JsonResponse({"status": "refused", "message": message, "errors": errors}, status=400)
-    return render(request, "field/report_form.html", {"form": form}, status=400)
+    return render(request, template, context, status=400)
 
 
 @in_chosen_language
@@ -220,17 +249,31 @@ def photo(request, pk):
 @in_chosen_language
 @field_officer_required
 def propose_kim(request):
-    form = ProposeKimForm(request.POST or None, user=request.user)
-    pengurus = ProposedPengurusFormSet(request.POST or None, instance=form.instance, prefix="pengurus")
-    if request.method == "POST":
-        if all([form.is_valid(), pengurus.is_valid()]):
-            kim = services.propose_kim(
-                user=request.user, kim=form.save(commit=False), pengurus=pengurus.save(commit=False)
+    """Propose a new KIM with its pengurus; queued by field.js, stored once per client id."""
+    data = request.POST if request.method == "POST" else None
+    form = ProposeKimForm(data, user=request.user, initial={"client_id": uuid.uuid4()})
+    pengurus = ProposedPengurusFormSet(data, instance=form.instance, prefix="pengurus")
+    context = {"form": form, "pengurus": pengurus}
+    if data is None:
+        return render(request, "field/kim_propose.html", context)
+    client_id = _parse_uuid(request.POST.get("client_id"))
+    if client_id and (found := services.existing_submission(client_id=client_id, user=request.user)):
+        return _stored(request, found, created=False)
+    if all([form.is_valid(), pengurus.is_valid()]):
+        kim = form.save(commit=False)
+        try:
+            submission, created = services.propose_kim(
+                user=request.user, kim=kim, pengurus=pengurus.save(commit=False), client_id=client_id
             )
-            messages.success(request, _("Usulan %(name)s disimpan dan menunggu verifikasi staf.") % {"name": kim.name})
-            return redirect("field:home")
-        return render(request, "field/kim_propose.html", {"form": form, "pengurus": pengurus}, status=400)
-    return render(request, "field/kim_propose.html", {"form": form, "pengurus": pengurus})
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return _stored(request, submission, created=created, title=kim.name)
+    for n, row in enumerate(pengurus.forms, start=1):
+        row.row_label = _("Pengurus %(n)d: ") % {"n": n}
+    return _refused(
+        request, [form, *pengurus.forms], "field/kim_propose.html", context, non_form_errors=pengurus.non_form_errors()
+    )
 
 
 @never_cache
@@ -270,9 +313,15 @@ def service_worker(request):
         "version": f"{_assets_version(SW_ASSETS)}-{translation.get_language()}",
         "scope": reverse("field:home"),
         "assets": [static(name) for name in SW_ASSETS if name != "js/field-sw.js"],
-        "pages": [reverse("field:home"), reverse("field:report-new"), reverse("field:report-list")],
+        "pages": [
+            reverse("field:home"),
+            reverse("field:report-new"),
+            reverse("field:event-plan"),
+            reverse("field:kim-propose"),
+            reverse("field:report-list"),
+        ],
         "network_only": [reverse("field:login"), reverse("field:logout"), reverse("field:session")],
-        "fallback": reverse("field:report-new"),
+        "fallback": reverse("field:home"),
         "offline_text": str(gettext_lazy("Tidak ada sinyal dan halaman ini belum tersimpan di HP.")),
     }
     body = SW_CONFIG.format(config=json.dumps(config), script=json.dumps(static("js/field-sw.js")))

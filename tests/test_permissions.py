@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
 
-from coverage.models import FieldReport, OfficerAssignment, OutreachEvent, ReportPhoto
+from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
 
 from .factories import (
@@ -140,9 +140,14 @@ HAND_ROWS = {
 }
 # What the Admin Diskominfo group may do per admin model: all, view only, or nothing.
 AXES = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}  # login lock-out records: superusers only
-STAFF_RIGHTS = {"auth.user": "view", "auth.group": "none", **dict.fromkeys(AXES, "none")}
+STAFF_RIGHTS = {
+    "auth.user": "view",
+    "auth.group": "none",
+    "coverage.fieldsubmission": "view",  # what phones sent: a log to read
+    **dict.fromkeys(AXES, "none"),
+}
 # Reports only come from the field area; lock-out records only from failed logins.
-NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", *AXES}
+NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", "coverage.fieldsubmission", *AXES}
 
 
 def admin_rows():
@@ -251,6 +256,9 @@ def world(db):
         Pengurus: kim.pengurus.first(),
         OutreachEvent: event,
         FieldReport: report,
+        FieldSubmission: FieldSubmission.objects.create(
+            client_id="0b9e1c3a-6f2d-4e8b-9c1a-7d5e3f2a1b40", kind="plan", submitted_by=officer_a, event=event
+        ),
         OfficerAssignment: OfficerAssignment.objects.first(),
         Group: Group.objects.first(),
         type(officer_a): officer_a,

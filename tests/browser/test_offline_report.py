@@ -1,15 +1,19 @@
-"""A field officer reports an event from a phone with no signal; it arrives once when the signal returns."""
+"""A field officer plans, reports and proposes from a phone with no signal; each arrives once when it returns."""
 
 import io
 
 import pytest
 from PIL import Image
 
-from coverage.models import FieldReport, OutreachEvent, ReportPhoto
+from coverage.models import FieldReport, FieldSubmission, OutreachEvent, ReportPhoto
 from kimportal.demo import DEMO_PASSWORD, OFFICER_USERNAME
+from registry.models import Desa, Kim
 
 # serialized_rollback: the roles made by data migration survive the flush between browser tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PHONE_360 = {"width": 360, "height": 740}
+PLANNED = "Sosialisasi KIM di Kelurahan Parenggean"
 
 
 def wait_until(page, expression, timeout=15.0):
@@ -29,121 +33,193 @@ def gps_jpeg() -> bytes:
     return out.getvalue()
 
 
+@pytest.fixture
+def phone360(browser):
+    context = browser.new_context(
+        viewport=PHONE_360,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+        service_workers="allow",
+    )
+    yield context
+    context.close()
+
+
 def log_in(page, base):
     page.goto(f"{base}/petugas/masuk/")
     page.fill("#id_username", OFFICER_USERNAME)
     page.fill("#id_password", DEMO_PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
     page.wait_for_url(f"{base}/petugas/")
-
-
-def queue_item(page):
-    return page.locator("[data-queue] .queue-item").first
-
-
-def test_a_report_made_offline_waits_on_the_phone_and_is_delivered_exactly_once(live_server, demo, phone, screenshot):
-    base = live_server.url
-    page = phone.new_page()
-    log_in(page, base)
-    wait_until(page, "navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    screenshot(page, "petugas-beranda")
-    page.goto(f"{base}/petugas/laporan/baru/")
     wait_until(page, "navigator.serviceWorker.controller !== null")
+    # Every form is kept on the phone at the first visit, also those never opened.
+    for path in ("/petugas/kegiatan/rencana/", "/petugas/laporan/baru/", "/petugas/kim/usulkan/"):
+        wait_until(
+            page,
+            f"caches.keys().then(k => Promise.all(k.map(n => caches.open(n).then(c => c.match('{path}'))))).then(r => r.some(Boolean))",
+        )
 
-    phone.set_offline(True)
-    planned = OutreachEvent.objects.get(title="Sosialisasi KIM di Kelurahan Parenggean")
+
+def open_offline(page, url):
+    response = page.goto(url)
+    assert response.from_service_worker
+    assert page.locator("#field-app").count() == 1, "the browser's offline page"
+
+
+def submit(page):
+    page.click("form[data-offline-form] button[type=submit]")
+    page.wait_for_selector("[data-flash]:not([hidden])")
+
+
+def item(page, kind, state=None):
+    return page.locator(f"[data-queue] .queue-item[data-kind={kind}]" + (f".is-{state}" if state else ""))
+
+
+def fill_plan(page, title):
+    page.fill("#id_title", title)
+    page.select_option("#id_kind", "pembinaan")
+    page.select_option("#id_kecamatan", label="Parenggean")
+    page.fill("#id_day", "2099-05-02")
+
+
+def test_every_field_form_works_offline_and_arrives_exactly_once(live_server, demo, phone360, screenshot):
+    base = live_server.url
+    page = phone360.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, base)
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= 740 / 5
+    phone360.set_offline(True)
+
+    # A plan, offline.
+    open_offline(page, f"{base}/petugas/kegiatan/rencana/")
+    fill_plan(page, "Pembinaan KIM Parenggean")
+    screenshot(page, "petugas-rencana-isi")
+    submit(page)
+    assert "menunggu sinyal" in page.inner_text("[data-flash]").lower()
+    screenshot(page, "petugas-beranda-antre")
+
+    # A report of the planned event, offline: it starts from the plan.
+    open_offline(page, f"{base}/petugas/laporan/baru/")
+    planned = OutreachEvent.objects.get(title=PLANNED)
     page.select_option("#id_event", str(planned.pk))
+    assert page.input_value("#id_title") == PLANNED
+    assert page.input_value("#id_kecamatan") == str(planned.kecamatan_id)
     page.fill("#id_day", "2022-03-30")
     page.fill("#id_participants", "25")
-    page.fill("#id_participants_women", "11")
-    page.fill("#id_participants_men", "14")
     page.check("text=KIM Kecamatan Parenggean")
     page.fill("#id_summary", "Sosialisasi KIM bersama warga Kelurahan Parenggean.")
-    page.fill("#id_outcome", "Warga sepakat membentuk KIM di dua desa.")
-    page.fill("#id_follow_up", "Pendampingan pembentukan pengurus.")
     page.set_input_files("#id_photos", {"name": "kegiatan.jpg", "mimeType": "image/jpeg", "buffer": gps_jpeg()})
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('main a, main button, main select, main input, main textarea')]
+        .filter(e => e.offsetParent !== null && e.type !== 'checkbox' && e.type !== 'hidden')
+        .map(e => e.closest('label:has(input[type=checkbox])') || e)
+        .concat([...document.querySelectorAll('main label:has(input[type=checkbox])')])
+        .filter(e => { const r = e.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
+        .map(e => e.outerHTML.slice(0, 80))"""
+    )
+    assert small == []
     screenshot(page, "petugas-laporan-isi", show="#id_participants")
-    page.click("form[data-offline-form] button[type=submit]")
-    page.wait_for_selector("[data-queue] .queue-item.is-waiting")
+    submit(page)
 
-    reloaded = page.reload()  # still offline: the service worker serves the page, IndexedDB holds the report
-    assert reloaded.from_service_worker
-    page.wait_for_selector("[data-queue] .queue-item.is-waiting")
-    assert "Menunggu sinyal" in queue_item(page).inner_text()
-    assert "1 foto" in queue_item(page).inner_text()
+    # A KIM proposal, offline.
+    open_offline(page, f"{base}/petugas/kim/usulkan/")
+    page.fill("#id_name", "KIM Sungai Hanya Maju")
+    free = Desa.objects.filter(kecamatan=planned.kecamatan).exclude(pk__in=Kim.objects.values("desa")).first()
+    page.select_option("#id_desa", str(free.pk))
+    page.fill("#id_formed_on", "2022-03-01")
+    page.fill("#id_pengurus-0-name", "Rina")
+    page.select_option("#id_pengurus-0-role", "1")
+    submit(page)
+
+    # A report the server will refuse (a held event cannot lie in the future).
+    open_offline(page, f"{base}/petugas/laporan/baru/")
+    page.select_option("#id_kind", "sosialisasi")
+    page.select_option("#id_kecamatan", label="Bukit Santuai")
+    page.fill("#id_day", "2099-01-01")
+    page.fill("#id_summary", "Warga Bukit Santuai ingin membentuk KIM.")
+    submit(page)
+
+    page.reload()  # still offline: the service worker serves the page, IndexedDB holds the queue
+    for kind in ("plan", "report", "proposal"):
+        page.wait_for_selector(f"[data-queue] .queue-item[data-kind={kind}].is-waiting")
+    assert "Menunggu sinyal" in item(page, "plan").inner_text()
+    assert page.inner_text("[data-count=waiting]") == "4"
     screenshot(page, "petugas-laporan-menunggu", show="[data-queue] .queue-item")
-    assert not FieldReport.objects.exists()
-    home = page.goto(f"{base}/petugas/")  # the rest of the area opens offline too
-    assert home.from_service_worker and "Kecamatan saya" in page.inner_text("main")
-    page.go_back()
-    page.wait_for_selector("[data-queue] .queue-item.is-waiting")
+    assert not (FieldReport.objects.exists() or FieldSubmission.objects.exists())
 
-    # The signal returns, the server stores the report, but its answer is lost on the way back.
+    # A second plan, the page closed while typing: its draft waits on the phone.
+    open_offline(page, f"{base}/petugas/kegiatan/rencana/")
+    page.fill("#id_title", "Rencana yang belum selesai")
+    page.fill("#id_venue", "Balai desa")
+    page.wait_for_timeout(600)
+    page.close()
+    page = phone360.new_page()
+    open_offline(page, f"{base}/petugas/kegiatan/rencana/")
+    page.wait_for_selector("[data-draft-notice]:not([hidden])")
+    assert page.input_value("#id_title") == "Rencana yang belum selesai"
+    screenshot(page, "petugas-draf-dipulihkan")
+    open_offline(page, f"{base}/petugas/")
+    page.wait_for_selector("[data-drafts] .draft-item")
+    assert "Rencana yang belum selesai" in page.inner_text("[data-drafts]")
+
+    # The signal returns; the server stores each item, but the first answer to each address is lost.
     lost = []
 
-    def lose_the_answer(route):
+    def lose_the_first_answer(route):
+        if route.request.method != "POST" or route.request.url in lost:
+            route.continue_()
+            return
         route.fetch()
         lost.append(route.request.url)
         route.abort("internetdisconnected")
 
-    page.route("**/petugas/laporan/kirim/", lose_the_answer)
-    phone.set_offline(False)
-    wait_until(page, "() => window.navigator.onLine")
-    page.click("[data-sync-now]")
-    page.wait_for_timeout(500)
-    for _ in range(40):
-        if lost:
-            break
-        page.wait_for_timeout(250)
-    assert lost, "the phone never tried to send"
-    assert FieldReport.objects.count() == 1
-    assert queue_item(page).get_attribute("class").endswith("is-waiting")
-
-    # The phone retries with the same id: the server answers with the first receipt.
-    page.unroute("**/petugas/laporan/kirim/")
-    page.click("[data-sync-now]")
-    page.wait_for_selector("[data-queue] .queue-item.is-delivered")
-    report = FieldReport.objects.get()
-    assert f"Nomor tanda terima: {report.receipt}" in queue_item(page).inner_text()
-    assert (FieldReport.objects.count(), ReportPhoto.objects.count()) == (1, 1)
-    assert report.event == planned and report.event.participants_women == 11
-    screenshot(page, "petugas-laporan-terkirim", show="[data-queue] .queue-item")
-
-    page.goto(f"{base}/petugas/laporan/")
-    assert report.receipt in page.locator("[data-server-reports]").inner_text()
-    screenshot(page, "petugas-daftar-laporan")
-
-
-def test_a_report_the_server_refuses_shows_why_and_can_be_fixed_and_sent(live_server, demo, phone, screenshot):
-    base = live_server.url
-    page = phone.new_page()
-    log_in(page, base)
-    page.goto(f"{base}/petugas/laporan/baru/")
-    wait_until(page, "navigator.serviceWorker.controller !== null")
-    phone.set_offline(True)
-    page.fill("#id_title", "Sosialisasi KIM di Desa Tehang")
-    page.select_option("#id_kind", "sosialisasi")
-    page.select_option("#id_kecamatan", label="Bukit Santuai")
-    page.fill("#id_day", "2099-01-01")  # a held event cannot lie in the future
-    page.fill("#id_summary", "Warga Bukit Santuai ingin membentuk KIM.")
-    page.click("form[data-offline-form] button[type=submit]")
-    page.wait_for_selector("[data-queue] .queue-item.is-waiting")
-
-    phone.set_offline(False)
+    for path in ("kegiatan/rencana/", "laporan/kirim/", "kim/usulkan/"):
+        page.route(f"**/petugas/{path}", lose_the_first_answer)
+    phone360.set_offline(False)
     page.click("[data-sync-now]")
     page.wait_for_selector("[data-queue] .queue-item.is-refused")
-    assert "Tanggal pelaksanaan tidak boleh di masa depan." in queue_item(page).inner_text()
+    assert len(lost) == 3
+    assert (FieldSubmission.objects.count(), FieldReport.objects.count()) == (2, 1)
+    assert "Tanggal pelaksanaan tidak boleh di masa depan." in item(page, "report", "refused").inner_text()
+
+    # The phone sends again with the same ids: each answered with the first receipt, nothing stored twice.
+    page.unroute("**/petugas/**")
+    page.click("[data-sync-now]")
+    for kind in ("plan", "report", "proposal"):
+        page.wait_for_selector(f"[data-queue] .queue-item[data-kind={kind}].is-delivered")
+    plan = FieldSubmission.objects.get(kind="plan")
+    proposal = FieldSubmission.objects.get(kind="proposal")
+    report = FieldReport.objects.get()
+    assert f"Nomor tanda terima: {plan.receipt}" in item(page, "plan", "delivered").inner_text()
+    assert f"Nomor tanda terima: {report.receipt}" in item(page, "report", "delivered").inner_text()
+    assert f"Nomor tanda terima: {proposal.receipt}" in item(page, "proposal", "delivered").inner_text()
+    assert OutreachEvent.objects.filter(title="Pembinaan KIM Parenggean").count() == 1
+    assert Kim.objects.filter(name="KIM Sungai Hanya Maju").count() == 1
+    assert (report.event, ReportPhoto.objects.count()) == (planned, 1)
+    assert page.inner_text("[data-count=delivered]") == "3"
+    screenshot(page, "petugas-laporan-terkirim", show="[data-queue] .queue-item.is-delivered")
     screenshot(page, "petugas-laporan-ditolak", show="[data-queue] .queue-item.is-refused")
 
-    queue_item(page).get_by_role("link", name="Perbaiki").click()
+    # Fix the refused one: the form opens filled with it; sent again, it arrives.
+    item(page, "report", "refused").get_by_role("link", name="Perbaiki").click()
     page.wait_for_selector("[data-fix-errors]:not([hidden])")
-    assert page.input_value("#id_title") == "Sosialisasi KIM di Desa Tehang"
+    assert page.input_value("#id_summary") == "Warga Bukit Santuai ingin membentuk KIM."
     page.fill("#id_day", "2022-03-28")
-    page.click("form[data-offline-form] button[type=submit]")
-    page.wait_for_selector("[data-queue] .queue-item.is-delivered")
-    assert page.locator("[data-queue] .queue-item").count() == 1
-    assert FieldReport.objects.get().event.kecamatan.name == "Bukit Santuai"
+    submit(page)
+    assert "Terkirim" in page.inner_text("[data-flash]")
+    screenshot(page, "petugas-terkirim-atas")
+    assert FieldReport.objects.filter(event__kecamatan__name="Bukit Santuai").count() == 1
+    page.wait_for_selector("[data-queue] .queue-item[data-kind=report].is-delivered >> nth=1")
+    assert item(page, "report", "refused").count() == 0
+
+    # The draft can be deleted.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("[data-drafts] .draft-item").get_by_role("button", name="Hapus draf").click()
+    page.wait_for_selector("[data-drafts] .draft-item", state="detached")
 
 
 def test_an_officer_switches_to_english_and_the_phone_keeps_the_english_pages(live_server, demo, phone, screenshot):

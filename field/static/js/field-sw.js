@@ -1,7 +1,10 @@
 /* KIM Portal service worker for the field officers' area (/petugas/).
  *
  * Loaded by /petugas/sw.js, which sets self.FIELD_SW (scope, static assets, pages to keep).
- * Pages: network first, the last copy from the cache when there is no signal.
+ * Pages: network first, the last copy from the cache when there is no signal. Every form
+ * page of the area is fetched at install (the first visit after logging in), so each form
+ * opens offline even if the officer never opened it before. A page never kept falls back
+ * to the home page; the browser's own offline page is never shown inside the area.
  * Static assets: from the cache (their names change when their content does).
  * POSTs and the JSON session are never cached: field.js queues reports itself.
  */
@@ -49,9 +52,15 @@ function networkFirst(request, path) {
         return hit || cache.match(SW.fallback);
       });
     }).then(function (hit) {
-      return hit || new Response(SW.offline_text, { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+      return hit || offlineAnswer();
     });
   });
+}
+
+function offlineAnswer() {
+  var html = "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+    "<title>KIM Portal</title><p style='font:1.1rem sans-serif;padding:1rem'>" + SW.offline_text + "</p>";
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
 self.addEventListener("fetch", function (event) {
@@ -64,7 +73,11 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   var networkOnly = SW.network_only.some(function (prefix) { return url.pathname.indexOf(prefix) === 0; });
-  if (request.mode === "navigate" && url.pathname.indexOf(SW.scope) === 0 && !networkOnly) {
-    event.respondWith(networkFirst(request, url.pathname));
+  if (request.mode !== "navigate" || url.pathname.indexOf(SW.scope) !== 0) { return; }
+  if (networkOnly) {
+    // The login page needs the network; without it, say so instead of the browser's offline page.
+    event.respondWith(fetch(request).catch(offlineAnswer));
+    return;
   }
+  event.respondWith(networkFirst(request, url.pathname));
 });
