@@ -33,7 +33,7 @@ def test_every_field_page_follows_the_chosen_language(agus_client):
     for url in ["/petugas/", "/petugas/kegiatan/rencana/", "/petugas/laporan/", "/petugas/kim/usulkan/"]:
         assert html_lang(agus_client.get(url)) == "en", url
     refused = agus_client.post("/petugas/laporan/kirim/", {}, HTTP_ACCEPT="application/json")
-    assert refused.json()["message"] == "The server refused the report. Fix the fields below and send again."
+    assert refused.json()["message"] == "Refused by the server. Fix the following entries and send again."
 
 
 def test_the_login_page_follows_the_chosen_language(client, db):
