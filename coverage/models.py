@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.dates import start_of_day
+from core.dates import start_of_day, validate_in_range
 from registry.models import Desa, Kecamatan, Kim
 
 # An event planned or reported without an hour starts at this time.
@@ -49,7 +49,7 @@ class OutreachEvent(models.Model):
     title = models.CharField(_("judul"), max_length=200)
     kind = models.CharField(_("jenis kegiatan"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
-    starts_at = models.DateTimeField(_("tanggal dan waktu"))
+    starts_at = models.DateTimeField(_("tanggal dan waktu"), validators=[validate_in_range])
     kecamatan = models.ForeignKey(Kecamatan, models.PROTECT, related_name="events", verbose_name=_("kecamatan"))
     desa = models.ForeignKey(
         Desa,

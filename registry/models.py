@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import validate_in_range
+
 KABUPATEN_CODE_RE = re.compile(r"^\d{2}\.\d{2}$")
 
 
@@ -175,12 +177,13 @@ class Kim(models.Model):
         Tier, models.PROTECT, null=True, blank=True, related_name="kims", verbose_name=_("tingkatan")
     )
     sk_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
-    sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
-    formed_on = models.DateField(_("tanggal terbentuk"))
+    sk_date = models.DateField(_("tanggal SK"), null=True, blank=True, validators=[validate_in_range])
+    formed_on = models.DateField(_("tanggal terbentuk"), validators=[validate_in_range])
     inactive_since = models.DateField(
         _("tidak aktif sejak"),
         null=True,
         blank=True,
+        validators=[validate_in_range],
         help_text=_("Kosongkan selama KIM masih aktif."),
     )
     inactive_reason = models.TextField(_("alasan tidak aktif"), blank=True)

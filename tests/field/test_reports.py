@@ -247,3 +247,18 @@ def test_a_report_for_an_event_another_officer_just_reported_is_refused_with_a_r
         services.submit_report(user=officer_parenggean, **second.submission())
     assert "baru saja dilaporkan" in str(refused.value.message_dict["event"])
     assert FieldReport.objects.count() == 1
+
+
+def test_a_report_dated_in_year_one_is_refused_and_nothing_is_stored(agus_client, parenggean):
+    response = agus_client.post(SUBMIT, report_data(parenggean, day="0001-01-01"), **JSON)
+    messages = {e["field"]: e["messages"] for e in response.json()["errors"]}
+    assert response.status_code == 400
+    assert messages["day"] == ["Tanggal paling awal adalah 1 Januari 2000."]
+    assert not OutreachEvent.objects.exists()
+
+
+def test_a_proposal_formed_before_2000_is_refused(agus_client, parenggean):
+    data = {**kim_proposal(parenggean.desa.first(), [("Rina", 1)]), "formed_on": "0001-01-01"}
+    response = agus_client.post(reverse("field:kim-propose"), data)
+    assert "Tanggal paling awal adalah 1 Januari 2000." in response.content.decode()
+    assert not Kim.objects.exists()

@@ -76,6 +76,8 @@ def test_one_bad_row_rejects_the_whole_file_with_a_message_per_row(staff_client,
         ("62.02.04.1004,,,KIM X,Legenda,2021-01-05,", "Tingkatan “Legenda” tidak dikenal"),
         ("62.02.04.1004,,,,,2021-01-05,", "tidak boleh kosong"),
         ("62.02.04.1004,,,<script>alert(1)</script>,,kemarin,", "“kemarin” bukan tanggal yang valid"),
+        ("62.02.04.1004,,,KIM X,,01-01-0001,", "Tanggal paling awal adalah 1 Januari 2000."),
+        ("62.02.04.1004,,,KIM X,,31/12/1999,", "Tanggal paling awal adalah 1 Januari 2000."),
     ],
 )
 def test_each_kind_of_bad_row_gets_a_clear_indonesian_message(kotim, row, message):
