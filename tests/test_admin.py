@@ -225,3 +225,17 @@ def test_an_event_dated_before_2000_is_refused_in_the_admin(staff_client, kotim)
     response = staff_client.post(reverse("admin:coverage_outreachevent_add"), data)
     assert "Tanggal paling awal adalah 1 Januari 2000." in response.content.decode()
     assert not OutreachEvent.objects.exists()
+
+
+def test_an_event_summary_over_2000_characters_is_refused_in_the_admin(staff_client, kotim):
+    data = event_form(Kecamatan.objects.get(code="62.02.04"), status=OutreachEvent.Status.HELD, summary="a" * 2001)
+    response = staff_client.post(reverse("admin:coverage_outreachevent_add"), data)
+    assert "paling banyak 2000 karakter" in response.content.decode()
+    assert not OutreachEvent.objects.exists()
+
+
+def test_a_kim_address_over_500_characters_is_refused_in_the_admin(staff_client, kotim):
+    data = kim_form(Desa.objects.get(code="62.02.02.2004"), []) | {"address": "Jalan " * 100}
+    response = staff_client.post(reverse("admin:registry_kim_add"), data)
+    assert "paling banyak 500 karakter" in response.content.decode()
+    assert not Kim.objects.exists()

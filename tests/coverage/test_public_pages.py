@@ -194,3 +194,16 @@ def test_the_public_page_stays_small_whatever_dates_old_rows_hold(client, demo):
     assert response.status_code == 200
     assert len(response.content) < 100_000
     assert len(response.context["progress"]) <= 120
+
+
+def test_public_pages_stay_small_for_long_texts_stored_before_the_limits(client, demo):
+    from registry.models import Kim
+
+    event = OutreachEvent.objects.held().select_related("kecamatan").first()
+    OutreachEvent.objects.filter(pk=event.pk).update(summary="Ringkasan panjang. " * 100_000)
+    kim = Kim.objects.verified().first()
+    Kim.objects.filter(pk=kim.pk).update(
+        address="Jalan " * 100_000, inactive_since=date(2023, 1, 1), inactive_reason="Bubar " * 100_000
+    )
+    assert len(client.get(f"/kecamatan/{event.kecamatan.code}/").content) < 100_000
+    assert len(client.get(f"/kim/{kim.pk}/").content) < 100_000

@@ -262,3 +262,27 @@ def test_a_proposal_formed_before_2000_is_refused(agus_client, parenggean):
     response = agus_client.post(reverse("field:kim-propose"), data)
     assert "Tanggal paling awal adalah 1 Januari 2000." in response.content.decode()
     assert not Kim.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["summary", "outcome", "follow_up"])
+def test_a_report_text_over_2000_characters_is_refused_in_indonesian(agus_client, parenggean, field):
+    response = agus_client.post(SUBMIT, report_data(parenggean, **{field: "a" * 2001}), **JSON)
+    messages = {e["field"]: e["messages"] for e in response.json()["errors"]}
+    assert response.status_code == 400
+    assert "paling banyak 2000 karakter" in messages[field][0]
+    assert not OutreachEvent.objects.exists()
+
+
+def test_the_report_service_refuses_a_text_over_the_limit_whoever_calls_it(parenggean, officer_parenggean):
+    from field import services
+    from field.forms import ReportForm
+
+    form = ReportForm(report_data(parenggean), user=officer_parenggean)
+    assert form.is_valid()
+    submission = form.submission()
+    submission["held"] = services.HeldEvent(on=submission["held"].on, summary="a" * 2001)
+    with pytest.raises(ValidationError) as refused:
+        services.submit_report(user=officer_parenggean, **submission)
+    assert "summary" in refused.value.message_dict
+    assert not FieldReport.objects.exists()
+

@@ -175,3 +175,12 @@ def test_importing_a_pending_proposal_verifies_it(kotim):
     kim = Kim.objects.get(name="KIM Usulan")
     assert kim.review_status == Kim.Review.VERIFIED
     assert kim.verified_at is not None
+
+
+def test_an_imported_address_over_500_characters_is_refused(kotim):
+    header = "kode_desa,nama,tanggal_terbentuk,alamat\n"
+    dataset = tablib.Dataset().load(header + f"62.02.04.1004,KIM X,2021-01-05,{'Jalan ' * 100}\n", format="csv")
+    result = KimResource().import_data(dataset, dry_run=True)
+    messages = [str(e) for row in result.invalid_rows for errors in row.error_dict.values() for e in errors]
+    assert any("paling banyak 500 karakter" in m for m in messages), messages
+    assert not Kim.objects.exists()
