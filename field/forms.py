@@ -236,5 +236,6 @@ ProposedPengurusFormSet = inlineformset_factory(
     min_num=1,
     validate_min=True,
     max_num=15,
+    validate_max=True,  # the form offers at most 15 rows; a hand-made POST with more is refused
     can_delete=False,
 )

@@ -286,3 +286,11 @@ def test_the_report_service_refuses_a_text_over_the_limit_whoever_calls_it(paren
     assert "summary" in refused.value.message_dict
     assert not FieldReport.objects.exists()
 
+
+def test_a_proposal_with_more_than_15_pengurus_is_refused(agus_client, parenggean):
+    pengurus = [("Rina", 1)] + [(f"Anggota {n}", 9) for n in range(39)]
+    data = kim_proposal(parenggean.desa.first(), pengurus) | {"pengurus-MAX_NUM_FORMS": "1000"}
+    response = agus_client.post(reverse("field:kim-propose"), data)
+    assert response.status_code == 400
+    assert not Kim.objects.exists()
+    assert "15" in response.content.decode()
