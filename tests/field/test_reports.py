@@ -294,3 +294,10 @@ def test_a_proposal_with_more_than_15_pengurus_is_refused(agus_client, parenggea
     assert response.status_code == 400
     assert not Kim.objects.exists()
     assert "15" in response.content.decode()
+
+
+def test_a_photo_whose_file_is_missing_answers_404_not_a_server_error(agus_client, parenggean):
+    agus_client.post(SUBMIT, report_data(parenggean, photos=[image_file()]), **JSON)
+    photo = ReportPhoto.objects.get()
+    photo.image.storage.delete(photo.image.name)
+    assert agus_client.get(reverse("field:photo", args=[photo.pk])).status_code == 404
