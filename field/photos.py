@@ -9,13 +9,18 @@ its first picture.
 
 import io
 import uuid
+from collections.abc import Iterator
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from coverage.models import ReportPhoto
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png"}  # format read by Pillow: stored file extension
 STORED_FORMAT = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG"}
@@ -108,3 +113,37 @@ def _reencode(upload, name: str) -> ContentFile:
     else:
         clean.save(out, format="PNG", optimize=True)
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[image_format]}")
+
+
+PHOTO_FOLDER = "laporan"  # where coverage.models.report_photo_path puts report photos
+
+
+def sweep_orphan_photos(*, older_than: timedelta = timedelta(hours=1)) -> list[str]:
+    """Delete photo files under PHOTO_FOLDER that no ReportPhoto names, and return their names.
+
+    A report's files are written inside its transaction; a worker killed there
+    (or timed out) leaves them behind with no row. Files younger than
+    `older_than` are kept: their report may still be on its way to the database.
+    """
+    storage = ReportPhoto._meta.get_field("image").storage
+    cutoff = timezone.now() - older_than
+    old = [name for name in _files_under(storage, PHOTO_FOLDER) if storage.get_modified_time(name) < cutoff]
+    removed = []
+    for start in range(0, len(old), 1000):
+        chunk = old[start : start + 1000]
+        kept = set(ReportPhoto.objects.filter(image__in=chunk).values_list("image", flat=True))
+        for name in chunk:
+            if name not in kept:
+                storage.delete(name)
+                removed.append(name)
+    return removed
+
+
+def _files_under(storage, folder: str) -> Iterator[str]:
+    if not storage.exists(folder):
+        return
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _files_under(storage, f"{folder}/{sub}")
