@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .dates import EARLIEST_DAY
+from .dates import EARLIEST_DAY, validate_in_range
 
 
 class DayForm(forms.Form):
@@ -16,7 +16,8 @@ class DayForm(forms.Form):
         label=_("Keadaan per tanggal"),
         required=False,
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_in_range],
+        widget=forms.DateInput(attrs={"type": "date", "min": EARLIEST_DAY.isoformat()}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Tanggal tidak valid. Gunakan bentuk TTTT-BB-HH, misalnya 2022-03-25.")},
     )
 
@@ -24,8 +25,6 @@ class DayForm(forms.Form):
         day = self.cleaned_data["tanggal"] or timezone.localdate()
         if day > timezone.localdate():
             raise forms.ValidationError(_("Tanggal tidak boleh di masa depan."))
-        if day < EARLIEST_DAY:
-            raise forms.ValidationError(_("Tanggal paling awal adalah 1 Januari 2000."))
         return day
 
 

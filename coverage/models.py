@@ -4,12 +4,13 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.dates import start_of_day
+from core.dates import start_of_day, validate_in_range
 from registry.models import Desa, Kecamatan, Kim
 
 # An event planned or reported without an hour starts at this time.
@@ -46,10 +47,14 @@ class OutreachEvent(models.Model):
         HELD = "held", _("Dilaksanakan")
         CANCELLED = "cancelled", _("Dibatalkan")
 
+    # Summary, outcome and follow-up: at most this many characters, checked for every writer
+    # (full_clean); public pages also cut longer rows stored before the limit.
+    TEXT_MAX = 2000
+
     title = models.CharField(_("judul"), max_length=200)
     kind = models.CharField(_("jenis kegiatan"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
-    starts_at = models.DateTimeField(_("tanggal dan waktu"))
+    starts_at = models.DateTimeField(_("tanggal dan waktu"), validators=[validate_in_range])
     kecamatan = models.ForeignKey(Kecamatan, models.PROTECT, related_name="events", verbose_name=_("kecamatan"))
     desa = models.ForeignKey(
         Desa,
@@ -73,9 +78,15 @@ class OutreachEvent(models.Model):
     participants = models.PositiveIntegerField(_("jumlah peserta"), null=True, blank=True)
     participants_women = models.PositiveIntegerField(_("peserta perempuan"), null=True, blank=True)
     participants_men = models.PositiveIntegerField(_("peserta laki-laki"), null=True, blank=True)
-    summary = models.TextField(_("ringkasan hasil"), blank=True)
-    outcome = models.TextField(_("hasil yang dicapai"), blank=True)
-    follow_up = models.TextField(_("tindak lanjut"), blank=True)
+    summary = models.TextField(
+        _("ringkasan hasil"), blank=True, max_length=TEXT_MAX, validators=[MaxLengthValidator(TEXT_MAX)]
+    )
+    outcome = models.TextField(
+        _("hasil yang dicapai"), blank=True, max_length=TEXT_MAX, validators=[MaxLengthValidator(TEXT_MAX)]
+    )
+    follow_up = models.TextField(
+        _("tindak lanjut"), blank=True, max_length=TEXT_MAX, validators=[MaxLengthValidator(TEXT_MAX)]
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 

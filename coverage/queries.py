@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import end_of_day, start_of_day
+from core.dates import EARLIEST_DAY, end_of_day, start_of_day
 from registry.models import Desa, Kabupaten, Kecamatan, Kim
 
 from .models import OutreachEvent
@@ -259,15 +259,28 @@ class MonthPoint:
     held_events: int
 
 
+# The progress chart and its table show at most the last ten years (one point a month).
+PROGRESS_MONTHS = 120
+
+
+def _months_before(month: date, n: int) -> date:
+    """The first day of the month `n` months before `month` (itself a first day)."""
+    index = max(month.year * 12 + month.month - 1 - n, 12)  # never before year 1
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
     """Covered kecamatan and active KIM at the end of each month, and events held in it.
 
     From the first KIM formation or held event up to the month of `on`, in two
-    SQL queries. A month is judged on its last day (or on `on` for the last
-    month) by the rule of `KimQuerySet.active_on`: verified, formed by then and not
-    inactive since; one sweep over the formation and inactivity dates keeps it
-    linear in the number of KIM.
+    SQL queries, but never more than PROGRESS_MONTHS months nor before
+    EARLIEST_DAY, whatever dates the data holds: a KIM formed earlier counts
+    from the first month shown. A month is judged on its last day (or on `on`
+    for the last month) by the rule of `KimQuerySet.active_on`: verified, formed
+    by then and not inactive since; one sweep over the formation and inactivity
+    dates keeps it linear in the number of KIM.
     """
+    first_shown = max(EARLIEST_DAY.replace(day=1), _months_before(on.replace(day=1), PROGRESS_MONTHS - 1))
     spans = list(
         Kim.objects.in_kabupaten(kabupaten)
         .verified()
@@ -279,7 +292,7 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
         timezone.localdate(month): n
         for month, n in OutreachEvent.objects.in_kabupaten(kabupaten)
         .held()
-        .filter(starts_at__lt=end_of_day(on))
+        .filter(starts_at__gte=start_of_day(first_shown), starts_at__lt=end_of_day(on))
         .annotate(month=TruncMonth("starts_at"))
         .order_by()
         .values_list("month")
@@ -291,7 +304,7 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
         + [(inactive, -1, kec) for _formed, inactive, kec in spans if inactive]
     )
     starts = [formed for formed, _inactive, _kec in spans] + list(held)
-    month = min(starts).replace(day=1) if starts else on.replace(day=1)
+    month = max(min(starts).replace(day=1) if starts else on.replace(day=1), first_shown)
     per_kecamatan: dict[int, int] = {}
     active = covered = index = 0
     points = []

@@ -191,9 +191,18 @@ class ReportForm(ScopedForm):
     participants = forms.IntegerField(label=_("Jumlah peserta"), min_value=0, required=False)
     participants_women = forms.IntegerField(label=_("Peserta perempuan (bila diketahui)"), min_value=0, required=False)
     participants_men = forms.IntegerField(label=_("Peserta laki-laki (bila diketahui)"), min_value=0, required=False)
-    summary = forms.CharField(label=_("Ringkasan"), widget=forms.Textarea(attrs={"rows": 4}))
-    outcome = forms.CharField(label=_("Hasil"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    follow_up = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    summary = forms.CharField(
+        label=_("Ringkasan"), max_length=OutreachEvent.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    outcome = forms.CharField(
+        label=_("Hasil"), max_length=OutreachEvent.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    follow_up = forms.CharField(
+        label=_("Tindak lanjut"),
+        max_length=OutreachEvent.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
     photos = PhotosField(label=_("Foto (JPEG/PNG, paling banyak 3)"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -293,5 +302,6 @@ ProposedPengurusFormSet = inlineformset_factory(
     min_num=1,
     validate_min=True,
     max_num=15,
+    validate_max=True,  # the form offers at most 15 rows; a hand-made POST with more is refused
     can_delete=False,
 )

@@ -12,7 +12,7 @@ from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -241,7 +241,10 @@ def photo(request, pk):
     )
     if not (in_scope or (request.user.is_staff and request.user.has_perm("coverage.view_reportphoto"))):
         raise PermissionDenied
-    response = FileResponse(photo.image.open("rb"))
+    try:
+        response = FileResponse(photo.image.open("rb"))
+    except FileNotFoundError as missing:  # the row outlived its file (lost disk, partial restore)
+        raise Http404 from missing
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -165,7 +165,7 @@ def _kim_rows(kabupaten: Kabupaten, on: date, kim_filter: KimFilter | None) -> I
             "inactive_since": _day(kim.inactive_since),
             "sk_number": kim.sk_number or None,
             "sk_date": _day(kim.sk_date),
-            "address": kim.address or None,
+            "address": kim.address[: Kim.ADDRESS_MAX] or None,  # rows stored before the limit
             "website": kim.website or None,
             "facebook": kim.facebook or None,
             "instagram": kim.instagram or None,
@@ -210,7 +210,7 @@ def _event_rows(kabupaten: Kabupaten) -> Iterator[dict]:
             "desa_name": event.desa.name if event.desa else None,
             "venue": event.venue or None,
             "participants": event.participants,
-            "summary": event.summary or None,
+            "summary": event.summary[: OutreachEvent.TEXT_MAX] or None,  # rows stored before the limit
         }
 
 

@@ -5,12 +5,15 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.dates import validate_in_range
 
 KABUPATEN_CODE_RE = re.compile(r"^\d{2}\.\d{2}$")
 
@@ -163,6 +166,12 @@ class Kim(models.Model):
         PENDING = "pending", _("Menunggu verifikasi")
         VERIFIED = "verified", _("Terverifikasi")
 
+    # Free text: at most this many characters, checked for every writer (full_clean);
+    # public pages also cut longer rows stored before the limits.
+    REASON_MAX = 1000
+    ADDRESS_MAX = 500
+    NOTES_MAX = 5000
+
     name = models.CharField(_("nama KIM"), max_length=200)
     desa = models.ForeignKey(
         Desa,
@@ -175,16 +184,21 @@ class Kim(models.Model):
         Tier, models.PROTECT, null=True, blank=True, related_name="kims", verbose_name=_("tingkatan")
     )
     sk_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
-    sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
-    formed_on = models.DateField(_("tanggal terbentuk"))
+    sk_date = models.DateField(_("tanggal SK"), null=True, blank=True, validators=[validate_in_range])
+    formed_on = models.DateField(_("tanggal terbentuk"), validators=[validate_in_range])
     inactive_since = models.DateField(
         _("tidak aktif sejak"),
         null=True,
         blank=True,
+        validators=[validate_in_range],
         help_text=_("Kosongkan selama KIM masih aktif."),
     )
-    inactive_reason = models.TextField(_("alasan tidak aktif"), blank=True)
-    address = models.TextField(_("alamat sekretariat"), blank=True)
+    inactive_reason = models.TextField(
+        _("alasan tidak aktif"), blank=True, max_length=REASON_MAX, validators=[MaxLengthValidator(REASON_MAX)]
+    )
+    address = models.TextField(
+        _("alamat sekretariat"), blank=True, max_length=ADDRESS_MAX, validators=[MaxLengthValidator(ADDRESS_MAX)]
+    )
     website = models.URLField(_("situs web"), blank=True)
     facebook = models.URLField(_("Facebook"), blank=True)
     instagram = models.URLField(_("Instagram"), blank=True)
@@ -194,7 +208,9 @@ class Kim(models.Model):
     contact_phone = models.CharField(
         _("telepon kontak (privat)"), max_length=20, blank=True, validators=[validate_phone]
     )
-    notes = models.TextField(_("catatan internal (privat)"), blank=True)
+    notes = models.TextField(
+        _("catatan internal (privat)"), blank=True, max_length=NOTES_MAX, validators=[MaxLengthValidator(NOTES_MAX)]
+    )
     review_status = models.CharField(
         _("verifikasi"),
         max_length=10,

@@ -206,3 +206,36 @@ def test_staff_assign_a_field_officer_to_a_kecamatan(staff_client, kotim):
     data = {"user": officer.pk, "kecamatan": Kecamatan.objects.get(code="62.02.04").pk}
     assert staff_client.post(reverse("admin:coverage_officerassignment_add"), data).status_code == 302
     assert OfficerAssignment.objects.get().user == officer
+
+
+@pytest.mark.parametrize("field", ["formed_on", "sk_date", "inactive_since"])
+def test_a_kim_date_before_2000_is_refused_in_the_admin(staff_client, kotim, field):
+    data = kim_form(Desa.objects.get(code="62.02.02.2004"), [])
+    data |= {"sk_number": "1/2022", "sk_date": "2022-01-10", "inactive_reason": "Bubar"}
+    data |= {"inactive_since": "2023-01-01", field: "0001-01-01"}
+    response = staff_client.post(reverse("admin:registry_kim_add"), data)
+    assert "Tanggal paling awal adalah 1 Januari 2000." in response.content.decode()
+    assert not Kim.objects.exists()
+
+
+def test_an_event_dated_before_2000_is_refused_in_the_admin(staff_client, kotim):
+    data = event_form(
+        Kecamatan.objects.get(code="62.02.04"), status=OutreachEvent.Status.HELD, starts_at_0="0001-01-01"
+    )
+    response = staff_client.post(reverse("admin:coverage_outreachevent_add"), data)
+    assert "Tanggal paling awal adalah 1 Januari 2000." in response.content.decode()
+    assert not OutreachEvent.objects.exists()
+
+
+def test_an_event_summary_over_2000_characters_is_refused_in_the_admin(staff_client, kotim):
+    data = event_form(Kecamatan.objects.get(code="62.02.04"), status=OutreachEvent.Status.HELD, summary="a" * 2001)
+    response = staff_client.post(reverse("admin:coverage_outreachevent_add"), data)
+    assert "paling banyak 2000 karakter" in response.content.decode()
+    assert not OutreachEvent.objects.exists()
+
+
+def test_a_kim_address_over_500_characters_is_refused_in_the_admin(staff_client, kotim):
+    data = kim_form(Desa.objects.get(code="62.02.02.2004"), []) | {"address": "Jalan " * 100}
+    response = staff_client.post(reverse("admin:registry_kim_add"), data)
+    assert "paling banyak 500 karakter" in response.content.decode()
+    assert not Kim.objects.exists()

@@ -2,7 +2,7 @@ import csv
 import io
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -180,3 +180,30 @@ def test_a_day_before_2000_is_refused_in_indonesian(client, demo):
     assert response.status_code == 400
     assert response.json() == {"error": "Tanggal paling awal adalah 1 Januari 2000."}
     assert client.get("/", {"tanggal": "0001-01-01"}).status_code == 400
+
+
+def test_the_public_page_stays_small_whatever_dates_old_rows_hold(client, demo):
+    from core.dates import start_of_day
+    from registry.models import Kim
+
+    Kim.objects.filter(pk=Kim.objects.verified().first().pk).update(formed_on=date(1, 1, 1))
+    OutreachEvent.objects.filter(pk=OutreachEvent.objects.held().first().pk).update(
+        starts_at=start_of_day(date(1, 1, 1)) + timedelta(hours=9)
+    )
+    response = client.get("/", {"tanggal": "2022-03-25"})
+    assert response.status_code == 200
+    assert len(response.content) < 100_000
+    assert len(response.context["progress"]) <= 120
+
+
+def test_public_pages_stay_small_for_long_texts_stored_before_the_limits(client, demo):
+    from registry.models import Kim
+
+    event = OutreachEvent.objects.held().select_related("kecamatan").first()
+    OutreachEvent.objects.filter(pk=event.pk).update(summary="Ringkasan panjang. " * 100_000)
+    kim = Kim.objects.verified().first()
+    Kim.objects.filter(pk=kim.pk).update(
+        address="Jalan " * 100_000, inactive_since=date(2023, 1, 1), inactive_reason="Bubar " * 100_000
+    )
+    assert len(client.get(f"/kecamatan/{event.kecamatan.code}/").content) < 100_000
+    assert len(client.get(f"/kim/{kim.pk}/").content) < 100_000

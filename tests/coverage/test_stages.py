@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from core.dates import start_of_day
 from coverage.models import OutreachEvent
 from coverage.queries import Stage, kecamatan_coverage, monthly_progress, stage_of
 
@@ -131,3 +132,31 @@ def test_monthly_progress_agrees_with_active_on_for_every_month(db):
         active = Kim.objects.in_kabupaten(kabupaten).active_on(last_day)
         assert point.active_kim == active.count(), point
         assert point.covered_kecamatan == active.values("desa__kecamatan").distinct().count(), point
+
+
+def plant_year_one(kabupaten):
+    """A KIM and a held event (at 09:00) dated 1 January of year 1, written past validation as old rows may be."""
+    from registry.models import Kim
+
+    kecamatan = make_kecamatan(kabupaten=kabupaten)
+    kim = make_kim(desa=make_desa(kecamatan=kecamatan), formed_on=date(2021, 1, 1))
+    event = make_event(kecamatan=kecamatan, starts_at=date(2021, 1, 5))
+    Kim.objects.filter(pk=kim.pk).update(formed_on=date(1, 1, 1))
+    type(event).objects.filter(pk=event.pk).update(starts_at=start_of_day(date(1, 1, 1)) + timedelta(hours=9))
+
+
+def test_monthly_progress_shows_at_most_ten_years_whatever_the_data_holds(db):
+    kabupaten = make_kabupaten()
+    plant_year_one(kabupaten)
+    points = monthly_progress(kabupaten=kabupaten, on=date(2022, 4, 20))
+    assert len(points) == 120
+    assert points[0].month == date(2012, 5, 1)
+    assert (points[0].active_kim, points[-1].active_kim) == (1, 1)  # the early KIM still counts
+
+
+def test_monthly_progress_starts_no_earlier_than_january_2000(db):
+    kabupaten = make_kabupaten()
+    plant_year_one(kabupaten)
+    points = monthly_progress(kabupaten=kabupaten, on=date(2001, 6, 30))
+    assert (points[0].month, len(points)) == (date(2000, 1, 1), 18)
+    assert sum(p.held_events for p in points) == 0  # the year-1 event lies before the chart

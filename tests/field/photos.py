@@ -1,6 +1,7 @@
 """Photos made with Pillow for the tests: a JPEG with GPS EXIF, a PNG, a GIF."""
 
 import io
+import struct
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -28,3 +29,21 @@ def image_file(*, fmt="PNG", name="foto.png", size=(40, 30)) -> SimpleUploadedFi
 def gps_of(data: bytes) -> dict:
     with Image.open(io.BytesIO(data)) as image:
         return dict(image.getexif().get_ifd(GPS_IFD))
+
+
+def jpeg_claiming(*, size=(6000, 6600), name="rusak.jpg") -> SimpleUploadedFile:
+    """A small JPEG whose header was altered to claim `size`: a few hundred bytes that decode to millions of pixels."""
+    out = io.BytesIO()
+    Image.new("RGB", (60, 66), (10, 200, 30)).save(out, format="JPEG")
+    data = bytearray(out.getvalue())
+    sof = data.find(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", size[1], size[0])
+    return SimpleUploadedFile(name, bytes(data), content_type="image/jpeg")
+
+
+def mpo_file(*, name="kamera-ganda.jpg", size=(64, 48)) -> SimpleUploadedFile:
+    """A multi-picture JPEG (MPO) as some phones send: a red first picture and a blue second one."""
+    out = io.BytesIO()
+    first, second = Image.new("RGB", size, (220, 0, 0)), Image.new("RGB", size, (0, 0, 220))
+    first.save(out, format="MPO", save_all=True, append_images=[second])
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")

@@ -5,11 +5,12 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageFile
 
+from field import photos
 from field.photos import clean_photo
 
-from .photos import gps_of, image_file, jpeg_with_gps
+from .photos import gps_of, image_file, jpeg_claiming, jpeg_with_gps, mpo_file
 
 
 def test_the_test_photo_really_carries_gps():
@@ -57,3 +58,49 @@ def test_a_cut_off_jpeg_is_refused_in_indonesian_not_a_server_error():
     cut = SimpleUploadedFile("terpotong.jpg", whole.getvalue()[: len(whole.getvalue()) // 2], "image/jpeg")
     with pytest.raises(ValidationError, match="bukan berkas gambar yang dapat dibaca"):
         clean_photo(cut)
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_its_first_picture():
+    with Image.open(clean_photo(mpo_file())) as image:
+        assert (image.format, image.size) == ("JPEG", (64, 48))
+        red, _green, blue = image.getpixel((10, 10))
+        assert red > 200 and blue < 30
+
+
+def test_a_photo_over_50_megapixels_is_refused_from_its_header_without_decoding(monkeypatch):
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self.size))
+    with pytest.raises(ValidationError, match="8000 × 7000 piksel. Foto paling besar 50 megapiksel"):
+        clean_photo(jpeg_claiming(size=(8000, 7000)))
+    assert decoded == []
+
+
+def test_a_corrupt_jpeg_claiming_far_more_pixels_than_its_bytes_hold_is_refused():
+    with pytest.raises(ValidationError, match="bukan berkas gambar yang dapat dibaca"):
+        clean_photo(jpeg_claiming(size=(6000, 6600)))
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale(monkeypatch):
+    decoded = []
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self.size) or load(self))
+    with Image.open(clean_photo(jpeg_with_gps(size=(8192, 4096)))) as image:
+        assert image.size == (2048, 1024)
+    assert max(w * h for w, h in decoded) <= 4096 * 2048  # a quarter of the pixels, or fewer
+
+
+def test_a_png_too_large_to_decode_within_the_budget_is_refused(monkeypatch):
+    monkeypatch.setattr(photos, "MAX_DECODED_PIXELS", 1_000_000)
+    with pytest.raises(ValidationError, match="1200 × 900 piksel. Foto paling besar 1 megapiksel"):
+        clean_photo(image_file(size=(1200, 900)))
+
+
+def test_a_jpeg_turned_by_its_orientation_tag_is_stored_upright():
+    image = Image.new("RGB", (80, 40), "white")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # turn 90 degrees clockwise to view
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    upload = SimpleUploadedFile("miring.jpg", out.getvalue(), content_type="image/jpeg")
+    with Image.open(clean_photo(upload)) as stored:
+        assert stored.size == (40, 80)

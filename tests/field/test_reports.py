@@ -247,3 +247,57 @@ def test_a_report_for_an_event_another_officer_just_reported_is_refused_with_a_r
         services.submit_report(user=officer_parenggean, **second.submission())
     assert "baru saja dilaporkan" in str(refused.value.message_dict["event"])
     assert FieldReport.objects.count() == 1
+
+
+def test_a_report_dated_in_year_one_is_refused_and_nothing_is_stored(agus_client, parenggean):
+    response = agus_client.post(SUBMIT, report_data(parenggean, day="0001-01-01"), **JSON)
+    messages = {e["field"]: e["messages"] for e in response.json()["errors"]}
+    assert response.status_code == 400
+    assert messages["day"] == ["Tanggal paling awal adalah 1 Januari 2000."]
+    assert not OutreachEvent.objects.exists()
+
+
+def test_a_proposal_formed_before_2000_is_refused(agus_client, parenggean):
+    data = {**kim_proposal(parenggean.desa.first(), [("Rina", 1)]), "formed_on": "0001-01-01"}
+    response = agus_client.post(reverse("field:kim-propose"), data)
+    assert "Tanggal paling awal adalah 1 Januari 2000." in response.content.decode()
+    assert not Kim.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["summary", "outcome", "follow_up"])
+def test_a_report_text_over_2000_characters_is_refused_in_indonesian(agus_client, parenggean, field):
+    response = agus_client.post(SUBMIT, report_data(parenggean, **{field: "a" * 2001}), **JSON)
+    messages = {e["field"]: e["messages"] for e in response.json()["errors"]}
+    assert response.status_code == 400
+    assert "paling banyak 2000 karakter" in messages[field][0]
+    assert not OutreachEvent.objects.exists()
+
+
+def test_the_report_service_refuses_a_text_over_the_limit_whoever_calls_it(parenggean, officer_parenggean):
+    from field import services
+    from field.forms import ReportForm
+
+    form = ReportForm(report_data(parenggean), user=officer_parenggean)
+    assert form.is_valid()
+    submission = form.submission()
+    submission["held"] = services.HeldEvent(on=submission["held"].on, summary="a" * 2001)
+    with pytest.raises(ValidationError) as refused:
+        services.submit_report(user=officer_parenggean, **submission)
+    assert "summary" in refused.value.message_dict
+    assert not FieldReport.objects.exists()
+
+
+def test_a_proposal_with_more_than_15_pengurus_is_refused(agus_client, parenggean):
+    pengurus = [("Rina", 1)] + [(f"Anggota {n}", 9) for n in range(39)]
+    data = kim_proposal(parenggean.desa.first(), pengurus) | {"pengurus-MAX_NUM_FORMS": "1000"}
+    response = agus_client.post(reverse("field:kim-propose"), data)
+    assert response.status_code == 400
+    assert not Kim.objects.exists()
+    assert "15" in response.content.decode()
+
+
+def test_a_photo_whose_file_is_missing_answers_404_not_a_server_error(agus_client, parenggean):
+    agus_client.post(SUBMIT, report_data(parenggean, photos=[image_file()]), **JSON)
+    photo = ReportPhoto.objects.get()
+    photo.image.storage.delete(photo.image.name)
+    assert agus_client.get(reverse("field:photo", args=[photo.pk])).status_code == 404

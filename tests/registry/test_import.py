@@ -76,6 +76,8 @@ def test_one_bad_row_rejects_the_whole_file_with_a_message_per_row(staff_client,
         ("62.02.04.1004,,,KIM X,Legenda,2021-01-05,", "Tingkatan “Legenda” tidak dikenal"),
         ("62.02.04.1004,,,,,2021-01-05,", "tidak boleh kosong"),
         ("62.02.04.1004,,,<script>alert(1)</script>,,kemarin,", "“kemarin” bukan tanggal yang valid"),
+        ("62.02.04.1004,,,KIM X,,01-01-0001,", "Tanggal paling awal adalah 1 Januari 2000."),
+        ("62.02.04.1004,,,KIM X,,31/12/1999,", "Tanggal paling awal adalah 1 Januari 2000."),
     ],
 )
 def test_each_kind_of_bad_row_gets_a_clear_indonesian_message(kotim, row, message):
@@ -173,3 +175,12 @@ def test_importing_a_pending_proposal_verifies_it(kotim):
     kim = Kim.objects.get(name="KIM Usulan")
     assert kim.review_status == Kim.Review.VERIFIED
     assert kim.verified_at is not None
+
+
+def test_an_imported_address_over_500_characters_is_refused(kotim):
+    header = "kode_desa,nama,tanggal_terbentuk,alamat\n"
+    dataset = tablib.Dataset().load(header + f"62.02.04.1004,KIM X,2021-01-05,{'Jalan ' * 100}\n", format="csv")
+    result = KimResource().import_data(dataset, dry_run=True)
+    messages = [str(e) for row in result.invalid_rows for errors in row.error_dict.values() for e in errors]
+    assert any("paling banyak 500 karakter" in m for m in messages), messages
+    assert not Kim.objects.exists()
