@@ -185,11 +185,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-# Trust X-Forwarded-For only behind that many proxies; otherwise the socket address.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The address of a login attempt (kimportal.auth.client_address): the socket's,
+# or behind TRUSTED_PROXY_COUNT proxies that append to X-Forwarded-For (nginx in
+# docs/deployment.md: 1) the one the outermost proxy saw. A forged header counts
+# for nothing. (Not django-ipware: axes only uses it when installed, and then
+# with its own reading of the header.)
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "kimportal.auth.client_address"
 
 # Spreadsheet import/export in the admin (django-import-export): all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
