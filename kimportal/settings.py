@@ -198,6 +198,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # every imported row is a LogEntry in the admin history
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"  # import needs the right to add KIM
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# The uploaded file waits for confirmation in the cache for an hour, never in /tmp.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "registry.resources.ImportPreviewStorage"
 
 # Public pages are cached (coverage/cache.py) for this many seconds at most;
 # any change to regions, KIM, officers or events invalidates them at once.

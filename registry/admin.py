@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,7 +11,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from kimportal.admin_widgets import SafeAutocompleteMixin, SafeHistoryAdmin
 
 from .models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
-from .resources import KimResource
+from .resources import ImportPreviewStorage, KimResource
 
 
 class KecamatanFilter(admin.SimpleListFilter):
@@ -100,8 +101,26 @@ class OfficerInline(admin.TabularInline):
     fields = ["name", "role", "phone"]
 
 
+class SpreadsheetImportMixin(ImportExportMixin):
+    """django-import-export's import and export, answering in Indonesian where it would not."""
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportPreviewStorage.Missing:
+            self.message_user(
+                request,
+                _(
+                    "Pratinjau impor ini tidak ada lagi: sudah diimpor, atau lebih dari satu jam tidak "
+                    "dikonfirmasi. Unggah berkasnya lagi."
+                ),
+                messages.ERROR,
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+
+
 @admin.register(Kim)
-class KimAdmin(SafeAutocompleteMixin, ImportExportMixin, SafeHistoryAdmin):
+class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
     resource_classes = [KimResource]
     formats = [CSV, XLSX]  # import and export: the README documents the columns
     list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status", "review_status", "proposed_by"]

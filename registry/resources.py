@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.tmp_storages import CacheStorage
 
 from .models import Desa, Kim, Tier
 
@@ -233,3 +234,26 @@ class KimResource(resources.ModelResource):
         if original is not None and original.pk and original.review_status != Kim.Review.VERIFIED:
             return False  # unchanged columns, but importing it verifies the proposal
         return super().skip_row(instance, original, row, import_validation_errors)
+
+
+class ImportPreviewStorage(CacheStorage):
+    """An uploaded file between the import's preview and its confirmation (IMPORT_EXPORT_TMP_STORAGE_CLASS).
+
+    It sits in the cache (Redis when several workers run) under a random name for
+    an hour, not in the system's temp folder: the confirm form's file name can
+    name nothing else, and a preview never confirmed does not keep its private
+    columns on disk.
+    """
+
+    CACHE_LIFETIME = 3600
+    CACHE_PREFIX = "kimportal-import-preview-"
+    NAME = re.compile(r"[0-9a-f]{32}")
+
+    class Missing(LookupError):
+        """The preview expired, was imported already, or never existed."""
+
+    def read(self):
+        data = super().read() if self.NAME.fullmatch(self.name or "") else None
+        if data is None:
+            raise self.Missing(self.name)
+        return data

@@ -2,7 +2,10 @@
 
 import csv
 import io
+import tempfile
+import time
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -21,13 +24,13 @@ def upload(client, content: bytes, name="kim.csv", fmt="0"):
     return client.post("/admin/registry/kim/import/", {"format": fmt, "import_file": SimpleUploadedFile(name, content)})
 
 
-def confirm(client, preview):
+def confirm(client, preview, **kwargs):
     html = preview.content.decode()
     fields = {
         name: html.split(f'name="{name}" value="')[1].split('"')[0]
         for name in ("import_file_name", "original_file_name", "format")
     }
-    return client.post("/admin/registry/kim/process_import/", {**fields, "resource": ""})
+    return client.post("/admin/registry/kim/process_import/", {**fields, "resource": ""}, **kwargs)
 
 
 def test_a_csv_is_previewed_row_by_row_and_saved_only_on_confirmation(staff_client, kotim):
@@ -201,3 +204,41 @@ def test_a_kim_name_written_as_a_formula_is_exported_as_text_in_xlsx(staff_clien
     cell = sheet.cell(row=2, column=headers.index("nama") + 1)
     assert cell.data_type == "s"
     assert cell.value == "'" + FORMULA
+
+
+def confirm_file(client, name):
+    data = {"import_file_name": name, "original_file_name": "kim.csv", "format": "0", "resource": ""}
+    return client.post("/admin/registry/kim/process_import/", data, follow=True)
+
+
+GONE = "Pratinjau impor ini tidak ada lagi"
+
+
+def test_the_confirm_step_reads_no_file_the_form_names(staff_client, kotim):
+    planted = Path(tempfile.gettempdir()) / "kimportal-ditanam.csv"
+    planted.write_text(HEADER + "62.02.04.1004,,,KIM Tanam,,2021-01-05,\n")
+    try:
+        response = confirm_file(staff_client, planted.name)
+        assert GONE in response.content.decode()
+        assert planted.exists()
+    finally:
+        planted.unlink()
+    assert not Kim.objects.exists()
+
+
+def test_an_unknown_preview_name_gets_a_clear_message_not_an_error_page(staff_client, kotim):
+    response = confirm_file(staff_client, "0" * 32)
+    assert response.status_code == 200
+    assert GONE in response.content.decode()
+
+
+def test_a_preview_leaves_nothing_in_the_temp_folder_and_expires_after_an_hour(
+    staff_client, kotim, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    preview = upload(staff_client, (HEADER + "62.02.04.1004,,,KIM Basi,,2021-01-05,\n").encode())
+    assert list(tmp_path.iterdir()) == []
+    later = time.time() + 3601
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert GONE in confirm(staff_client, preview, follow=True).content.decode()
+    assert not Kim.objects.exists()
