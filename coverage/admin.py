@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kimportal.admin_widgets import SafeAutocompleteMixin, SafeHistoryAdmin
+from kimportal.admin_widgets import SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 from registry.admin import KecamatanFilter
 
 from .models import FieldReport, OfficerAssignment, OutreachEvent, ReportPhoto
@@ -131,7 +131,7 @@ class FieldReportAdmin(SafeHistoryAdmin):
 
 
 @admin.register(OfficerAssignment)
-class OfficerAssignmentAdmin(admin.ModelAdmin):
+class OfficerAssignmentAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "kecamatan", "assigned_at"]
     list_filter = [KecamatanFilter]
     list_select_related = ["user", "kecamatan"]
@@ -152,5 +152,5 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(SafeInitialMixin, UserAdmin):
     inlines = [*UserAdmin.inlines, OfficerAssignmentInline]

@@ -1,14 +1,18 @@
-"""Admin autocomplete widgets that survive a hostile posted value.
+"""Admin autocomplete widgets and add forms that survive a hostile value.
 
 Django's AutocompleteSelect re-renders a form with errors by looking the
 posted values up in the database as they are: `tier=":"` raises ValueError
 and a 30-digit id overflows SQLite, both a 500. These widgets drop values the
 related key could never hold before the lookup (the form still reports the
 field as invalid). ModelAdmins use them through SafeAutocompleteMixin.
+
+The admin also prefills an add form from the query string as it is, and a
+date-and-time widget cannot show a string (`?starts_at=x`, any value, was a
+500); SafeInitialMixin keeps only values their field can hold.
 """
 
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -64,8 +68,35 @@ class SafeAutocompleteMixin:
         return self._make_safe(super().formfield_for_manytomany(db_field, request, **kwargs))
 
 
-class SafeHistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history's admin, answering 404 (not 500) to an id its model could never hold."""
+class SafeInitialMixin:
+    """Prefill an add form only with query-string values its fields can hold, as Python values."""
+
+    def get_changeform_initial_data(self, request):
+        initial = {}
+        for name, value in super().get_changeform_initial_data(request).items():
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if field is None or not field.concrete:
+                initial[name] = value  # not a column (e.g. _changelist_filters): the admin's own business
+                continue
+            if field.many_to_many:
+                initial[name] = _possible(field, value)
+            elif field.is_relation:
+                if _possible(field, [value]):
+                    initial[name] = value
+            else:
+                try:
+                    initial[name] = field.to_python(value)
+                except (ValidationError, TypeError, ValueError):
+                    pass
+        return initial
+
+
+class SafeHistoryAdmin(SafeInitialMixin, SimpleHistoryAdmin):
+    """django-simple-history's admin, answering 404 (not 500) to an id its model could never hold,
+    with add forms prefilled safely (SafeInitialMixin)."""
 
     def _check_id(self, object_id):
         if not _possible(_PkField(self.model), [object_id]):

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -8,7 +9,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from kimportal.admin_widgets import SafeAutocompleteMixin, SafeHistoryAdmin
+from kimportal.admin_widgets import SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 
 from .models import Desa, Kabupaten, Kecamatan, Kim, Officer, Tier
 from .resources import ImportPreviewStorage, KimResource
@@ -52,13 +53,13 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Kabupaten)
-class KabupatenAdmin(admin.ModelAdmin):
+class KabupatenAdmin(SafeInitialMixin, admin.ModelAdmin):
     list_display = ["code", "name", "province_name"]
     search_fields = ["code", "name", "province_name"]
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class KecamatanAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kabupaten"]
     list_select_related = ["kabupaten"]
     search_fields = ["code", "name"]
@@ -66,7 +67,7 @@ class KecamatanAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Desa)
-class DesaAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class DesaAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "kecamatan"]
     list_filter = [KecamatanFilter, "kind"]
     list_select_related = ["kecamatan"]
@@ -75,7 +76,7 @@ class DesaAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Tier)
-class TierAdmin(admin.ModelAdmin):
+class TierAdmin(SafeInitialMixin, admin.ModelAdmin):
     list_display = ["name", "rank", "description"]
     search_fields = ["name"]
 
@@ -103,6 +104,12 @@ class OfficerInline(admin.TabularInline):
 
 class SpreadsheetImportMixin(ImportExportMixin):
     """django-import-export's import and export, answering in Indonesian where it would not."""
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:  # a filter the changelist would refuse, e.g. a day 0000-00-00
+            raise BadRequest(error) from error
 
     def process_import(self, request, **kwargs):
         try:

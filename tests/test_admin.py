@@ -51,6 +51,15 @@ def test_staff_see_every_changelist_and_add_form(staff_client, demo, name):
     assert staff_client.get(reverse(name.replace("changelist", "add"))).status_code == add_status
 
 
+def test_an_event_add_form_opens_prefilled_with_a_day_or_empty_for_a_broken_one(staff_client, kotim):
+    url = reverse("admin:coverage_outreachevent_add")
+    prefilled = staff_client.get(url, {"starts_at": "2022-03-24 09:00"})
+    assert 'value="24-03-2022"' in prefilled.content.decode()
+    broken = staff_client.get(url, {"starts_at": "x"})
+    assert broken.status_code == 200
+    assert 'name="starts_at_0" class="vDateField"' in broken.content.decode()
+
+
 def test_the_readme_demo_login_opens_the_admin(client, demo):
     assert client.login(username=STAFF_USERNAME, password=DEMO_PASSWORD)
     response = client.get(reverse("admin:index"))
