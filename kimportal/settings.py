@@ -119,6 +119,8 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: a typed "kotim.go.id" means https
 LOGIN_URL = "admin:login"
+# Where a login lands when its ?next= is missing or points to another site.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Field officers' report photos (coverage/photos.py): how many per report and how large.
 FIELD_PHOTOS_PER_REPORT = 3

@@ -51,6 +51,13 @@ def test_staff_see_every_changelist_and_add_form(staff_client, demo, name):
     assert staff_client.get(reverse(name.replace("changelist", "add"))).status_code == add_status
 
 
+def test_a_login_with_a_foreign_next_lands_on_the_admin_index(client, staff):
+    data = {"username": "sari", "password": "rahasia-uji-123", "next": "https://evil.example/"}
+    response = client.post("/admin/login/?next=https://evil.example/", data)
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_an_event_add_form_opens_prefilled_with_a_day_or_empty_for_a_broken_one(staff_client, kotim):
     url = reverse("admin:coverage_outreachevent_add")
     prefilled = staff_client.get(url, {"starts_at": "2022-03-24 09:00"})
