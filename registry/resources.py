@@ -47,7 +47,11 @@ def unescape_formula(text: str) -> str:
 
 
 def _text(value) -> str:
-    return "" if value is None else unescape_formula(str(value).strip())
+    """A cell as text, for every column the import reads."""
+    text = "" if value is None else unescape_formula(str(value).strip())
+    if "\x00" in text:  # PostgreSQL refuses it with an English error; no text of the portal needs it
+        raise ValueError(_("Berisi karakter NUL (kode 0), yang tidak boleh ada dalam teks. Hapus dari berkasnya."))
+    return text
 
 
 class DayWidget(widgets.Widget):

@@ -242,3 +242,10 @@ def test_a_preview_leaves_nothing_in_the_temp_folder_and_expires_after_an_hour(
     monkeypatch.setattr(time, "time", lambda: later)
     assert GONE in confirm(staff_client, preview, follow=True).content.decode()
     assert not Kim.objects.exists()
+
+
+def test_a_nul_byte_in_a_cell_gets_a_clear_indonesian_row_message(staff_client, kotim):
+    html = upload(staff_client, (HEADER + "62.02.04.1004,,,KIM\x00Nol,,2021-01-05,\n").encode()).content.decode()
+    assert "Berisi karakter NUL (kode 0)" in html
+    assert "Konfirmasi impor" not in html
+    assert not Kim.objects.exists()
