@@ -11,12 +11,18 @@ date-and-time widget cannot show a string (`?starts_at=x`, any value, was a
 500); SafeInitialMixin keeps only values their field can hold.
 """
 
+from datetime import date, datetime
+
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, models
 from django.http import Http404
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 
 def _possible(field, values):
@@ -94,13 +100,41 @@ class SafeInitialMixin:
         return initial
 
 
+class HistoryValues(HistoricalRecordContextHelper):
+    """A history page's old → new values as the admin shows them: choice labels, local dates, — for empty."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, DeletedObject):  # an empty key, or a related object since deleted
+            if value.pk is None:
+                return "—"
+            return _("%(model)s yang sudah dihapus (id %(pk)s)") % {
+                "model": value.model._meta.verbose_name,
+                "pk": value.pk,
+            }
+        if value is None or value == "":
+            return "—"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return pgettext_lazy("riwayat", "ya") if value else pgettext_lazy("riwayat", "tidak")
+        if isinstance(value, datetime):
+            return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(value, date):
+            return formats.date_format(value, "DATE_FORMAT")
+        return super().prepare_delta_change_value(change, value)
+
+
 class SafeHistoryAdmin(SafeInitialMixin, SimpleHistoryAdmin):
     """django-simple-history's admin, answering 404 (not 500) to an id its model could never hold,
-    with add forms prefilled safely (SafeInitialMixin)."""
+    with add forms prefilled safely (SafeInitialMixin) and values shown in Indonesian (HistoryValues)."""
 
     def _check_id(self, object_id):
         if not _possible(_PkField(self.model), [object_id]):
             raise Http404(_("Data tidak ditemukan."))
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryValues(historical_record.instance_type, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         self._check_id(object_id)

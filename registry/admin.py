@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import RowResult
 
 from kimportal.admin_widgets import SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 
@@ -104,6 +105,20 @@ class OfficerInline(admin.TabularInline):
 
 class SpreadsheetImportMixin(ImportExportMixin):
     """django-import-export's import and export, answering in Indonesian where it would not."""
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        self.message_user(
+            request,
+            _("Impor selesai: %(new)d baru, %(update)d diperbarui, %(skip)d tidak berubah, %(delete)d dihapus.")
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
+                "delete": totals[RowResult.IMPORT_TYPE_DELETE],
+            },
+            messages.SUCCESS,
+        )
 
     def get_export_queryset(self, request):
         try:

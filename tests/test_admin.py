@@ -1,5 +1,6 @@
 """Diskominfo staff manage regions, KIM and events in the Django admin."""
 
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -13,7 +14,7 @@ from coverage.demo import DEMO_PASSWORD, STAFF_USERNAME
 from coverage.models import FieldReport, OfficerAssignment, OutreachEvent
 from registry.models import Desa, Kecamatan, Kim, Officer
 
-from .factories import make_event, make_kim, make_officer, make_user
+from .factories import make_event, make_kim, make_officer, make_tier, make_user
 
 CHANGELISTS = [
     "admin:registry_kabupaten_changelist",
@@ -222,3 +223,40 @@ def test_staff_assign_a_field_officer_to_a_kecamatan(staff_client, kotim):
     data = {"user": officer.pk, "kecamatan": Kecamatan.objects.get(code="62.02.04").pk}
     assert staff_client.post(reverse("admin:coverage_officerassignment_add"), data).status_code == 302
     assert OfficerAssignment.objects.get().user == officer
+
+
+def kim_change_form(kim, officers, **fields):
+    """The KIM change form as posted: `officers` are (officer or None, name, role, delete)."""
+    data = {
+        "name": kim.name,
+        "desa": kim.desa_id,
+        "formed_on": kim.formed_on.isoformat(),
+        "officers-TOTAL_FORMS": str(len(officers)),
+        "officers-INITIAL_FORMS": str(sum(1 for officer, *_ in officers if officer)),
+        "officers-MIN_NUM_FORMS": "0",
+        "officers-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+    for index, (officer, name, role, delete) in enumerate(officers):
+        data.update({f"officers-{index}-name": name, f"officers-{index}-role": str(role)})
+        data.update({f"officers-{index}-phone": "", f"officers-{index}-kim": kim.pk})
+        if officer:
+            data[f"officers-{index}-id"] = officer.pk
+        if delete:
+            data[f"officers-{index}-DELETE"] = "on"
+    return data
+
+
+def text(response):
+    """The page's visible text, tags dropped and spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>|&nbsp;", " ", response.content.decode())).replace("&rarr;", "→")
+
+
+def test_a_kims_history_page_speaks_indonesian_without_none(staff_client, kotim):
+    kim = make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Harapan")
+    data = kim_change_form(kim, [], tier=make_tier(name="Madya").pk)
+    assert staff_client.post(reverse("admin:registry_kim_change", args=[kim.pk]), data).status_code == 302
+    history = text(staff_client.get(reverse("admin:registry_kim_history", args=[kim.pk])))
+    assert "Tingkatan: — → Madya" in history
+    assert "Perubahan" in history and "Alasan perubahan" in history
+    assert "None" not in history and "Changes" not in history

@@ -44,7 +44,8 @@ def test_a_csv_is_previewed_row_by_row_and_saved_only_on_confirmation(staff_clie
     assert preview.content.decode().count('<tr class="new">') == 2
     assert "Konfirmasi impor" in preview.content.decode()
     assert not Kim.objects.exists()
-    confirm(staff_client, preview)
+    done = confirm(staff_client, preview, follow=True).content.decode()
+    assert "Impor selesai: 2 baru, 0 diperbarui, 0 tidak berubah, 0 dihapus." in done
     assert set(Kim.objects.values_list("name", "desa__name")) == {
         ("KIM Parenggean", "Parenggean"),
         ("KIM Baamang Hulu", "Baamang Hulu"),
