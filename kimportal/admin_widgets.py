@@ -13,11 +13,16 @@ date-and-time widget cannot show a string (`?starts_at=x`, any value, was a
 
 from datetime import date, datetime
 
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection, models
 from django.http import Http404
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -125,9 +130,20 @@ class HistoryValues(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
+def _object_pk(record):
+    """The primary key of the object a historical record is a version of."""
+    return getattr(record, record.instance_type._meta.pk.attname)
+
+
 class SafeHistoryAdmin(SafeInitialMixin, SimpleHistoryAdmin):
     """django-simple-history's admin, answering 404 (not 500) to an id its model could never hold,
-    with add forms prefilled safely (SafeInitialMixin) and values shown in Indonesian (HistoryValues)."""
+    with add forms prefilled safely (SafeInitialMixin) and values shown in Indonesian (HistoryValues).
+
+    `history_with` names related models whose changes belong in this model's
+    history page too, e.g. a KIM's pengurus edited inline: {model: its foreign key's name}.
+    """
+
+    history_with = {}
 
     def _check_id(self, object_id):
         if not _possible(_PkField(self.model), [object_id]):
@@ -138,7 +154,46 @@ class SafeHistoryAdmin(SafeInitialMixin, SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         self._check_id(object_id)
+        if self.history_with:
+            extra_context = {**self._history_with_context(request, unquote(object_id)), **(extra_context or {})}
         return super().history_view(request, object_id, extra_context)
+
+    def _history_with_context(self, request, object_id):
+        """The page of this object's history records and its related objects', newest first."""
+        pk_name = self.opts.pk.attname
+        querysets = [self.get_history_queryset(request, self.model.history, pk_name, object_id)]
+        for model, key in self.history_with.items():
+            related = model.history.filter(**{f"{key}_id": object_id}).select_related("history_user")
+            querysets.append(related._select_related_history_tracked_objs())
+        records = sorted(
+            (record for queryset in querysets for record in queryset),
+            key=lambda record: (record.history_date, record.history_id),
+            reverse=True,
+        )
+        paginator = Paginator(records, self.history_list_per_page)
+        page_obj = paginator.get_page(request.GET.get(PAGE_VAR))
+        older = {}  # each record's previous record of the same object
+        last = {}
+        for record in reversed(records):
+            key = (record.instance_type, _object_pk(record))
+            if key in last:
+                older[id(record)] = last[key]
+            last[key] = record
+        for record in page_obj.object_list:
+            model = record.instance_type
+            name = f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history"
+            record.version_url = reverse(name, args=[_object_pk(record), record.pk])
+            if model is not self.model:
+                record.kind_label = capfirst(model._meta.verbose_name)
+            if id(record) in older:
+                delta = record.diff_against(older[id(record)], foreign_keys_are_objs=True)
+                helper = self.get_historical_record_context_helper(request, record)
+                record.history_delta_changes = helper.context_for_delta_changes(delta)
+        return {
+            "page_obj": page_obj,
+            "page_range": paginator.get_elided_page_range(page_obj.number),
+            "pagination_required": paginator.count > self.history_list_per_page,
+        }
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._check_id(object_id)

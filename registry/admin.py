@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest, ValidationError
@@ -141,8 +142,22 @@ class SpreadsheetImportMixin(ImportExportMixin):
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
 
 
+class KimAdminForm(forms.ModelForm):
+    history_reason = forms.CharField(
+        label=_("alasan perubahan"),
+        required=False,
+        max_length=100,
+        help_text=_("Opsional: mengapa KIM atau pengurusnya diubah. Tercatat di riwayat keduanya."),
+    )
+
+    class Meta:
+        model = Kim
+        fields = []  # KimAdmin's fieldsets choose them
+
+
 @admin.register(Kim)
 class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
+    form = KimAdminForm
     resource_classes = [KimResource]
     formats = [CSV, XLSX]  # import and export: the README documents the columns
     list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status", "review_status", "proposed_by"]
@@ -152,6 +167,7 @@ class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
     autocomplete_fields = ["desa", "tier"]
     readonly_fields = ["review_status", "proposed_by", "verified_by", "verified_at", "created_at", "updated_at"]
     inlines = [OfficerInline]
+    history_with = {Officer: "kim"}  # pengurus changes made inline show in the KIM's history
     actions = ["verify"]
     show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     fieldsets = [
@@ -164,7 +180,7 @@ class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
             _("Kontak dan catatan privat (tidak pernah ditampilkan ke publik)"),
             {"fields": ["contact_email", "contact_phone", "notes"]},
         ),
-        (_("Riwayat"), {"fields": ["created_at", "updated_at"]}),
+        (_("Riwayat"), {"fields": ["created_at", "updated_at", "history_reason"]}),
     ]
 
     @admin.display(description=_("kecamatan"), ordering="desa__kecamatan__name")
@@ -174,7 +190,13 @@ class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.is_verified:
             obj.verified_by, obj.verified_at = request.user, timezone.now()  # staff entering a KIM vouch for it
+        obj._change_reason = form.cleaned_data.get("history_reason") or None  # read by django-simple-history
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:  # new, changed and deleted pengurus alike
+            inline_form.instance._change_reason = form.cleaned_data.get("history_reason") or None
+        super().save_formset(request, form, formset, change)
 
     @admin.action(description=_("Verifikasi KIM terpilih (dihitung dalam cakupan)"), permissions=["change"])
     def verify(self, request, queryset):

@@ -228,6 +228,8 @@ class KimResource(resources.ModelResource):
             raise ValueError(_("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)})
 
     def before_save_instance(self, instance, row, **kwargs):
+        name = kwargs.get("file_name") or "-"
+        instance._change_reason = (_("impor dari berkas %(name)s") % {"name": name})[:100]  # its history's reason
         # Staff vouch for the list they import: a matching proposal becomes verified.
         if instance.review_status != Kim.Review.VERIFIED:
             instance.review_status = Kim.Review.VERIFIED

@@ -260,3 +260,32 @@ def test_a_kims_history_page_speaks_indonesian_without_none(staff_client, kotim)
     assert "Tingkatan: — → Madya" in history
     assert "Perubahan" in history and "Alasan perubahan" in history
     assert "None" not in history and "Changes" not in history
+
+
+def test_pengurus_changed_on_the_kim_page_show_in_the_kims_history_with_who_when_what_and_why(staff_client, kotim):
+    kim = make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Harapan")
+    tono = make_officer(kim=kim, name="Tono (uji)", role=Officer.Role.ANGGOTA)
+    dodi = make_officer(kim=kim, name="Dodi (uji)", role=Officer.Role.BENDAHARA)
+    officers = [
+        (tono, "Tono (uji)", Officer.Role.SEKRETARIS, False),
+        (dodi, "Dodi (uji)", Officer.Role.BENDAHARA, True),
+        (None, "Wati (uji)", Officer.Role.KETUA, False),
+    ]
+    data = kim_change_form(kim, officers, history_reason="Hasil rapat anggota Mei")
+    assert staff_client.post(reverse("admin:registry_kim_change", args=[kim.pk]), data).status_code == 302
+    history = text(staff_client.get(reverse("admin:registry_kim_history", args=[kim.pk])))
+    assert "Pengurus: Tono (uji) (Sekretaris) " in history and "Jabatan: Anggota → Sekretaris" in history
+    assert "Pengurus: Dodi (uji) (Bendahara) " in history and "Pengurus: Wati (uji) (Ketua) " in history
+    assert history.count("sari Hasil rapat anggota Mei") == 4  # the KIM and its three pengurus
+    assert "None" not in history
+
+
+def test_a_kims_history_page_costs_a_fixed_number_of_queries(staff_client, kotim, django_assert_max_num_queries):
+    kim = make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Ramai")
+    for n in range(15):
+        officer = make_officer(kim=kim, name=f"Pengurus {n} (uji)")
+        officer.role = Officer.Role.SEKRETARIS if n == 0 else Officer.Role.BENDAHARA if n == 1 else officer.role
+        officer.name += " baru"
+        officer.save()
+    with django_assert_max_num_queries(10):
+        assert staff_client.get(reverse("admin:registry_kim_history", args=[kim.pk])).status_code == 200
