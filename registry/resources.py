@@ -16,9 +16,11 @@ import re
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
 
 from .models import Desa, Kim, Tier
@@ -154,6 +156,25 @@ class DesaWidget(widgets.ForeignKeyWidget):
         return value.code if value else ""
 
 
+class SpreadsheetResult(Result):
+    """An import's result with rows numbered as the spreadsheet numbers them: the header is row 1.
+
+    django-import-export counts data rows from 1, so its "row 3" was the
+    spreadsheet's row 4.
+    """
+
+    HEADER_ROWS = 1
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + self.HEADER_ROWS, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + self.HEADER_ROWS, row, errors)
+
+    def row_errors(self):
+        return [(row.number, row.errors) for row in self.error_rows]
+
+
 def _text_field(attribute, column):
     return fields.Field(attribute=attribute, column_name=column, widget=TextWidget())
 
@@ -212,6 +233,17 @@ class KimResource(resources.ModelResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("desa__kecamatan", "tier")
+
+    def get_result_class(self):
+        return SpreadsheetResult
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        error = result.validation_error
+        if error is not None and hasattr(error, "error_dict"):  # name the file's columns, not the model's fields
+            columns = {field.attribute: field.column_name for field in self.get_import_fields()}
+            result.validation_error = ValidationError({columns.get(k, k): v for k, v in error.error_dict.items()})
+        return result
 
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))

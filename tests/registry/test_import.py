@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import tempfile
 import time
 from datetime import date
@@ -251,3 +252,22 @@ def test_a_nul_byte_in_a_cell_gets_a_clear_indonesian_row_message(staff_client, 
     assert "Berisi karakter NUL (kode 0)" in html
     assert "Konfirmasi impor" not in html
     assert not Kim.objects.exists()
+
+
+def test_row_errors_name_the_spreadsheet_row_and_show_the_message_beside_it(staff_client, kotim):
+    csv = HEADER + (
+        "62.02.04.1004,,,KIM Baik,,2021-01-05,\n"  # spreadsheet row 2 (the header is row 1)
+        "62.02.04.1004,,,KIM Baik Juga,,2021-01-06,\n"
+        "62.02.04.1004,,,KIM Salah Tanggal,,30-02-2021,\n"  # row 4
+    )
+    html = upload(staff_client, csv.encode()).content.decode()
+    row = re.search(r"<tr>\s*<th scope=\"row\">Baris 4</th>(.*?)</tr>", html, re.S)
+    assert row, html
+    assert "<strong>tanggal_terbentuk</strong>: “30-02-2021” bukan tanggal yang valid" in row.group(1)
+    assert "validation-error-container" not in html  # nothing hidden behind a hover
+
+
+def test_a_row_error_outside_any_column_names_the_spreadsheet_row_too(kotim):
+    dataset = tablib.Dataset().load("kode_desa,nama\n62.02.04.1004,KIM Tanpa Tanggal\n", format="csv")
+    result = KimResource().import_data(dataset, dry_run=True)
+    assert [number for number, errors in result.row_errors()] == [2]
