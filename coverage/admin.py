@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kimportal.admin_widgets import SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
+from kimportal.admin_widgets import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 from registry.admin import KecamatanFilter
 
 from .models import FieldReport, OfficerAssignment, OutreachEvent, ReportPhoto
@@ -139,7 +139,7 @@ class OfficerAssignmentAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.Mode
     autocomplete_fields = ["user", "kecamatan"]
 
 
-class OfficerAssignmentInline(admin.TabularInline):
+class OfficerAssignmentInline(SafeAutocompleteMixin, admin.TabularInline):
     model = OfficerAssignment
     extra = 1
     autocomplete_fields = ["kecamatan"]
@@ -152,5 +152,5 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class PortalUserAdmin(SafeInitialMixin, UserAdmin):
+class PortalUserAdmin(LabelledWidgetsMixin, SafeInitialMixin, UserAdmin):
     inlines = [*UserAdmin.inlines, OfficerAssignmentInline]

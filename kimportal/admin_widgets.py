@@ -13,9 +13,10 @@ date-and-time widget cannot show a string (`?starts_at=x`, any value, was a
 
 from datetime import date, datetime
 
+from django import forms
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, models
@@ -50,14 +51,50 @@ def _possible(field, values):
     return kept
 
 
+# select2 leaves its combobox and search box without an accessible name; this names them after the
+# field's label. Listed after autocomplete.js so that media merging keeps it there.
+AUTOCOMPLETE_LABELS = forms.Media(js=["admin/js/autocomplete.js", "js/admin_autocomplete_labels.js"])
+
+
 class SafeAutocompleteSelect(AutocompleteSelect):
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, _possible(self.field, value), attr)
+
+    @property
+    def media(self):
+        return super().media + AUTOCOMPLETE_LABELS
 
 
 class SafeAutocompleteSelectMultiple(AutocompleteSelectMultiple):
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, _possible(self.field, value), attr)
+
+    @property
+    def media(self):
+        return super().media + AUTOCOMPLETE_LABELS
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date-and-time widget with each of its two inputs named by the text beside it."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        labels = [context["date_label"], context["time_label"]]
+        for subwidget, label in zip(context["widget"]["subwidgets"], labels, strict=True):
+            subwidget["attrs"]["aria-label"] = str(label).rstrip(":")
+        return context
+
+
+class LabelledWidgetsMixin:
+    """Every input of the admin's forms has an accessible name (axe-core: label)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        inner = getattr(widget, "widget", widget)  # inside RelatedFieldWidgetWrapper
+        if type(inner) is AdminSplitDateTime:
+            inner.__class__ = LabelledSplitDateTime
+        return formfield
 
 
 class SafeAutocompleteMixin:
@@ -135,7 +172,7 @@ def _object_pk(record):
     return getattr(record, record.instance_type._meta.pk.attname)
 
 
-class SafeHistoryAdmin(SafeInitialMixin, SimpleHistoryAdmin):
+class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmin):
     """django-simple-history's admin, answering 404 (not 500) to an id its model could never hold,
     with add forms prefilled safely (SafeInitialMixin) and values shown in Indonesian (HistoryValues).
 

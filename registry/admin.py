@@ -144,7 +144,7 @@ class SpreadsheetImportMixin(ImportExportMixin):
 
 class KimAdminForm(forms.ModelForm):
     history_reason = forms.CharField(
-        label=_("alasan perubahan"),
+        label=_("Alasan perubahan"),
         required=False,
         max_length=100,
         help_text=_("Opsional: mengapa KIM atau pengurusnya diubah. Tercatat di riwayat keduanya."),
