@@ -1,18 +1,34 @@
-"""Admin autocomplete widgets that survive a hostile posted value.
+"""Admin autocomplete widgets and add forms that survive a hostile value.
 
 Django's AutocompleteSelect re-renders a form with errors by looking the
 posted values up in the database as they are: `tier=":"` raises ValueError
 and a 30-digit id overflows SQLite, both a 500. These widgets drop values the
 related key could never hold before the lookup (the form still reports the
 field as invalid). ModelAdmins use them through SafeAutocompleteMixin.
+
+The admin also prefills an add form from the query string as it is, and a
+date-and-time widget cannot show a string (`?starts_at=x`, any value, was a
+500); SafeInitialMixin keeps only values their field can hold.
 """
 
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from datetime import date, datetime
+
+from django import forms
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection, models
 from django.http import Http404
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 
 def _possible(field, values):
@@ -35,14 +51,50 @@ def _possible(field, values):
     return kept
 
 
+# select2 leaves its combobox and search box without an accessible name; this names them after the
+# field's label. Listed after autocomplete.js so that media merging keeps it there.
+AUTOCOMPLETE_LABELS = forms.Media(js=["admin/js/autocomplete.js", "js/admin_autocomplete_labels.js"])
+
+
 class SafeAutocompleteSelect(AutocompleteSelect):
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, _possible(self.field, value), attr)
+
+    @property
+    def media(self):
+        return super().media + AUTOCOMPLETE_LABELS
 
 
 class SafeAutocompleteSelectMultiple(AutocompleteSelectMultiple):
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, _possible(self.field, value), attr)
+
+    @property
+    def media(self):
+        return super().media + AUTOCOMPLETE_LABELS
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date-and-time widget with each of its two inputs named by the text beside it."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        labels = [context["date_label"], context["time_label"]]
+        for subwidget, label in zip(context["widget"]["subwidgets"], labels, strict=True):
+            subwidget["attrs"]["aria-label"] = str(label).rstrip(":")
+        return context
+
+
+class LabelledWidgetsMixin:
+    """Every input of the admin's forms has an accessible name (axe-core: label)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        inner = getattr(widget, "widget", widget)  # inside RelatedFieldWidgetWrapper
+        if type(inner) is AdminSplitDateTime:
+            inner.__class__ = LabelledSplitDateTime
+        return formfield
 
 
 class SafeAutocompleteMixin:
@@ -64,16 +116,121 @@ class SafeAutocompleteMixin:
         return self._make_safe(super().formfield_for_manytomany(db_field, request, **kwargs))
 
 
-class SafeHistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history's admin, answering 404 (not 500) to an id its model could never hold."""
+class SafeInitialMixin:
+    """Prefill an add form only with query-string values its fields can hold, as Python values."""
+
+    def get_changeform_initial_data(self, request):
+        initial = {}
+        for name, value in super().get_changeform_initial_data(request).items():
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if field is None or not field.concrete:
+                initial[name] = value  # not a column (e.g. _changelist_filters): the admin's own business
+                continue
+            if field.many_to_many:
+                initial[name] = _possible(field, value)
+            elif field.is_relation:
+                if _possible(field, [value]):
+                    initial[name] = value
+            else:
+                try:
+                    initial[name] = field.to_python(value)
+                except (ValidationError, TypeError, ValueError):
+                    pass
+        return initial
+
+
+class HistoryValues(HistoricalRecordContextHelper):
+    """A history page's old → new values as the admin shows them: choice labels, local dates, — for empty."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, DeletedObject):  # an empty key, or a related object since deleted
+            if value.pk is None:
+                return "—"
+            return _("%(model)s yang sudah dihapus (id %(pk)s)") % {
+                "model": value.model._meta.verbose_name,
+                "pk": value.pk,
+            }
+        if value is None or value == "":
+            return "—"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return pgettext_lazy("riwayat", "ya") if value else pgettext_lazy("riwayat", "tidak")
+        if isinstance(value, datetime):
+            return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(value, date):
+            return formats.date_format(value, "DATE_FORMAT")
+        return super().prepare_delta_change_value(change, value)
+
+
+def _object_pk(record):
+    """The primary key of the object a historical record is a version of."""
+    return getattr(record, record.instance_type._meta.pk.attname)
+
+
+class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmin):
+    """django-simple-history's admin, answering 404 (not 500) to an id its model could never hold,
+    with add forms prefilled safely (SafeInitialMixin) and values shown in Indonesian (HistoryValues).
+
+    `history_with` names related models whose changes belong in this model's
+    history page too, e.g. a KIM's pengurus edited inline: {model: its foreign key's name}.
+    """
+
+    history_with = {}
 
     def _check_id(self, object_id):
         if not _possible(_PkField(self.model), [object_id]):
             raise Http404(_("Data tidak ditemukan."))
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryValues(historical_record.instance_type, historical_record)
+
     def history_view(self, request, object_id, extra_context=None):
         self._check_id(object_id)
+        if self.history_with:
+            extra_context = {**self._history_with_context(request, unquote(object_id)), **(extra_context or {})}
         return super().history_view(request, object_id, extra_context)
+
+    def _history_with_context(self, request, object_id):
+        """The page of this object's history records and its related objects', newest first."""
+        pk_name = self.opts.pk.attname
+        querysets = [self.get_history_queryset(request, self.model.history, pk_name, object_id)]
+        for model, key in self.history_with.items():
+            related = model.history.filter(**{f"{key}_id": object_id}).select_related("history_user")
+            querysets.append(related._select_related_history_tracked_objs())
+        records = sorted(
+            (record for queryset in querysets for record in queryset),
+            key=lambda record: (record.history_date, record.history_id),
+            reverse=True,
+        )
+        paginator = Paginator(records, self.history_list_per_page)
+        page_obj = paginator.get_page(request.GET.get(PAGE_VAR))
+        older = {}  # each record's previous record of the same object
+        last = {}
+        for record in reversed(records):
+            key = (record.instance_type, _object_pk(record))
+            if key in last:
+                older[id(record)] = last[key]
+            last[key] = record
+        for record in page_obj.object_list:
+            model = record.instance_type
+            name = f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history"
+            record.version_url = reverse(name, args=[_object_pk(record), record.pk])
+            if model is not self.model:
+                record.kind_label = capfirst(model._meta.verbose_name)
+            if id(record) in older:
+                delta = record.diff_against(older[id(record)], foreign_keys_are_objs=True)
+                helper = self.get_historical_record_context_helper(request, record)
+                record.history_delta_changes = helper.context_for_delta_changes(delta)
+        return {
+            "page_obj": page_obj,
+            "page_range": paginator.get_elided_page_range(page_obj.number),
+            "pagination_required": paginator.count > self.history_list_per_page,
+        }
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._check_id(object_id)

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import SafeHistoryAdmin
+from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, ReportPhoto
 from registry.admin import KecamatanFilter
 
@@ -105,7 +105,7 @@ class FieldSubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficerAssignment)
-class OfficerAssignmentAdmin(admin.ModelAdmin):
+class OfficerAssignmentAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "kecamatan", "assigned_at"]
     list_filter = [KecamatanFilter]
     list_select_related = ["user", "kecamatan"]
@@ -113,7 +113,7 @@ class OfficerAssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "kecamatan"]
 
 
-class OfficerAssignmentInline(admin.TabularInline):
+class OfficerAssignmentInline(SafeAutocompleteMixin, admin.TabularInline):
     model = OfficerAssignment
     extra = 1
     autocomplete_fields = ["kecamatan"]
@@ -126,5 +126,5 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(LabelledWidgetsMixin, SafeInitialMixin, UserAdmin):
     inlines = [*UserAdmin.inlines, OfficerAssignmentInline]

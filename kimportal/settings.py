@@ -147,6 +147,8 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: a typed "kotim.go.id" means https
 LOGIN_URL = "admin:login"
+# Where a login lands when its ?next= is missing or points to another site.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Field officers' report photos (field/photos.py): how many per report and how large.
 FIELD_PHOTOS_PER_REPORT = 3
@@ -197,17 +199,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-# Trust X-Forwarded-For only behind that many proxies; otherwise the socket address.
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The address of a login attempt (core.auth.client_address): the socket's,
+# or behind TRUSTED_PROXY_COUNT proxies that append to X-Forwarded-For (nginx in
+# docs/deployment.md: 1) the one the outermost proxy saw. A forged header counts
+# for nothing. (Not django-ipware: axes only uses it when installed, and then
+# with its own reading of the header.)
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_address"
 
 # Spreadsheet import/export in the admin (django-import-export): all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # every imported row is a LogEntry in the admin history
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"  # import needs the right to add KIM
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# The uploaded file waits for confirmation in the cache for an hour, never in /tmp.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "registry.resources.ImportPreviewStorage"
 
 LOGGING = {
     "version": 1,

@@ -1,15 +1,20 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import RowResult
 
-from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin
+from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 
 from .forms import PengurusFormSet
 from .models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
-from .resources import KimResource
+from .resources import ImportPreviewStorage, KimResource
 
 
 class KecamatanFilter(admin.SimpleListFilter):
@@ -50,13 +55,13 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Kabupaten)
-class KabupatenAdmin(admin.ModelAdmin):
+class KabupatenAdmin(SafeInitialMixin, admin.ModelAdmin):
     list_display = ["code", "name", "province_name"]
     search_fields = ["code", "name", "province_name"]
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class KecamatanAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kabupaten"]
     list_select_related = ["kabupaten"]
     search_fields = ["code", "name"]
@@ -64,7 +69,7 @@ class KecamatanAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Desa)
-class DesaAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class DesaAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "kecamatan"]
     list_filter = [KecamatanFilter, "kind"]
     list_select_related = ["kecamatan"]
@@ -73,7 +78,7 @@ class DesaAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Tier)
-class TierAdmin(admin.ModelAdmin):
+class TierAdmin(SafeInitialMixin, admin.ModelAdmin):
     list_display = ["name", "rank", "description"]
     search_fields = ["name"]
 
@@ -85,8 +90,60 @@ class PengurusInline(admin.TabularInline):
     fields = ["name", "role", "phone"]
 
 
+class SpreadsheetImportMixin(ImportExportMixin):
+    """django-import-export's import and export, answering in Indonesian where it would not."""
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        self.message_user(
+            request,
+            _("Impor selesai: %(new)d baru, %(update)d diperbarui, %(skip)d tidak berubah, %(delete)d dihapus.")
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
+                "delete": totals[RowResult.IMPORT_TYPE_DELETE],
+            },
+            messages.SUCCESS,
+        )
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:  # a filter the changelist would refuse, e.g. a day 0000-00-00
+            raise BadRequest(error) from error
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportPreviewStorage.Missing:
+            self.message_user(
+                request,
+                _(
+                    "Pratinjau impor ini tidak ada lagi: sudah diimpor, atau lebih dari satu jam tidak "
+                    "dikonfirmasi. Unggah berkasnya lagi."
+                ),
+                messages.ERROR,
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+
+
+class KimAdminForm(forms.ModelForm):
+    history_reason = forms.CharField(
+        label=_("Alasan perubahan"),
+        required=False,
+        max_length=100,
+        help_text=_("Opsional: mengapa KIM atau pengurusnya diubah. Tercatat di riwayat keduanya."),
+    )
+
+    class Meta:
+        model = Kim
+        fields = []  # KimAdmin's fieldsets choose them
+
+
 @admin.register(Kim)
-class KimAdmin(SafeAutocompleteMixin, ImportExportMixin, SafeHistoryAdmin):
+class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
+    form = KimAdminForm
     resource_classes = [KimResource]
     formats = [CSV, XLSX]  # import and export: the README documents the columns
     list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status", "review_status", "proposed_by"]
@@ -96,6 +153,7 @@ class KimAdmin(SafeAutocompleteMixin, ImportExportMixin, SafeHistoryAdmin):
     autocomplete_fields = ["desa", "tier"]
     readonly_fields = ["review_status", "proposed_by", "verified_by", "verified_at", "created_at", "updated_at"]
     inlines = [PengurusInline]
+    history_with = {Pengurus: "kim"}  # pengurus changes made inline show in the KIM's history
     actions = ["verify"]
     show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     fieldsets = [
@@ -108,7 +166,7 @@ class KimAdmin(SafeAutocompleteMixin, ImportExportMixin, SafeHistoryAdmin):
             _("Kontak dan catatan privat (tidak pernah ditampilkan ke publik)"),
             {"fields": ["contact_email", "contact_phone", "notes"]},
         ),
-        (_("Riwayat"), {"fields": ["created_at", "updated_at"]}),
+        (_("Riwayat"), {"fields": ["created_at", "updated_at", "history_reason"]}),
     ]
 
     @admin.display(description=_("kecamatan"), ordering="desa__kecamatan__name")
@@ -118,7 +176,13 @@ class KimAdmin(SafeAutocompleteMixin, ImportExportMixin, SafeHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.is_verified:
             obj.verified_by, obj.verified_at = request.user, timezone.now()  # staff entering a KIM vouch for it
+        obj._change_reason = form.cleaned_data.get("history_reason") or None  # read by django-simple-history
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:  # new, changed and deleted pengurus alike
+            inline_form.instance._change_reason = form.cleaned_data.get("history_reason") or None
+        super().save_formset(request, form, formset, change)
 
     @admin.action(description=_("Verifikasi KIM terpilih (dihitung dalam cakupan)"), permissions=["change"])
     def verify(self, request, queryset):

