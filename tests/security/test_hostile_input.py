@@ -13,7 +13,8 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
-from kimportal.middleware import HUGE_NUMBER
+
+from core.middleware import HUGE_NUMBER
 
 from ..factories import make_event, make_kim
 
