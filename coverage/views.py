@@ -4,17 +4,61 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import requested_day
+from core.region import RegionKind, portal_region
 from registry.decorators import portal_required
-from registry.models import Kecamatan, Kim
+from registry.models import Kabupaten, Kecamatan, Kim
 
 from . import charts, maps
 from .models import OutreachEvent
 from .queries import Stage, desa_coverage, kecamatan_coverage, monthly_progress
+from .rollup import region_coverage
 from .templatetags.stages import stage_class
 
 
 @portal_required
 def dashboard(request, kabupaten):
+    """A kabupaten portal's dashboard; on a province or country portal, the region's roll-up."""
+    if kabupaten is None:
+        return _region_dashboard(request)
+    return _kabupaten_dashboard(request, kabupaten)
+
+
+def kabupaten_dashboard(request, code):
+    """/kabupaten/<code>/: the dashboard of any kabupaten/kota of the portal's region."""
+    kabupaten = get_object_or_404(Kabupaten.objects.in_portal(), code=code)
+    return _kabupaten_dashboard(request, kabupaten)
+
+
+def _region_dashboard(request):
+    form, on = requested_day(request)
+    region = portal_region()
+    coverage = region_coverage(region=region, on=on)
+    is_country = region.kind is RegionKind.COUNTRY
+    svg = maps.province_map() if is_country else maps.kabupaten_map(region.code)
+    areas = [
+        maps.MapArea(
+            shape=svg.shapes[a.code],
+            name=a.name.removeprefix("Kabupaten "),  # the map's label: "Katingan", "Kota Palangkaraya"
+            css_class=_coverage_class(a),
+            label=_("%(name)s: %(covered)d dari %(total)d kecamatan ber-KIM")
+            % {"name": a.name, "covered": a.kecamatan_covered, "total": a.kecamatan_total},
+            url=None if is_country else reverse("coverage:kabupaten-dashboard", args=[a.code]),
+        )
+        for a in coverage.areas
+        if svg and a.code in svg.shapes
+    ]
+    context = {"coverage": coverage, "form": form, "today": timezone.localdate(), "map": svg, "map_areas": areas}
+    return render(request, "coverage/region_dashboard.html", context, status=400 if form.errors else 200)
+
+
+def _coverage_class(area) -> str:
+    """The map colour of a kabupaten or province: by its share of kecamatan with an active KIM."""
+    if not area.kecamatan_covered:
+        return "stage-0"
+    return f"stage-{min(4, 1 + int(area.percentage // 25))}"
+
+
+def _kabupaten_dashboard(request, kabupaten):
     form, on = requested_day(request)
     coverage = kecamatan_coverage(kabupaten=kabupaten, on=on)
     progress = monthly_progress(kabupaten=kabupaten, on=on)
@@ -39,13 +83,16 @@ def dashboard(request, kabupaten):
         "map_areas": areas,
         "chart": charts.progress_chart(progress, kecamatan_total=coverage.total),
         "progress": progress,
+        "in_region": not portal_region().is_kabupaten,
     }
     return render(request, "coverage/dashboard.html", context, status=400 if form.errors else 200)
 
 
 @portal_required
 def kecamatan_detail(request, kabupaten, code):
-    kecamatan = get_object_or_404(Kecamatan, kabupaten=kabupaten, code=code)
+    in_portal = {"kabupaten": kabupaten} if kabupaten else {"kabupaten__in": Kabupaten.objects.in_portal()}
+    kecamatan = get_object_or_404(Kecamatan.objects.select_related("kabupaten"), code=code, **in_portal)
+    kabupaten = kecamatan.kabupaten
     form, on = requested_day(request)
     row = next(k for k in kecamatan_coverage(kabupaten=kabupaten, on=on).kecamatan if k.code == code)
     desa = desa_coverage(kecamatan=kecamatan, on=on)
@@ -72,6 +119,7 @@ def kecamatan_detail(request, kabupaten, code):
         "map_areas": areas,
         "past_events": [e for e in events if e.status != OutreachEvent.Status.PLANNED][:50],
         "planned_events": [e for e in events if e.status == OutreachEvent.Status.PLANNED][::-1],
+        "in_region": not portal_region().is_kabupaten,
     }
     return render(request, "coverage/kecamatan_detail.html", context, status=400 if form.errors else 200)
 
@@ -79,9 +127,13 @@ def kecamatan_detail(request, kabupaten, code):
 @portal_required
 def kim_detail(request, kabupaten, pk):
     """A KIM's public profile: the register's facts and its outreach events with Diskominfo."""
-    kim = get_object_or_404(
-        Kim.objects.public().in_kabupaten(kabupaten).select_related("desa__kecamatan", "tier"), pk=pk
+    kims = Kim.objects.public()
+    kims = (
+        kims.in_kabupaten(kabupaten)
+        if kabupaten
+        else kims.filter(desa__kecamatan__kabupaten__in=Kabupaten.objects.in_portal())
     )
+    kim = get_object_or_404(kims.select_related("desa__kecamatan__kabupaten", "tier"), pk=pk)
     pengurus = kim.pengurus.only("name", "role", "kim_id")
     events = (
         OutreachEvent.objects.filter(kims=kim).exclude(status=OutreachEvent.Status.CANCELLED).order_by("-starts_at")
@@ -89,5 +141,11 @@ def kim_detail(request, kabupaten, pk):
     return render(
         request,
         "coverage/kim_detail.html",
-        {"kim": kim, "pengurus": pengurus, "events": events[:50], "today": timezone.localdate()},
+        {
+            "kim": kim,
+            "pengurus": pengurus,
+            "events": events[:50],
+            "today": timezone.localdate(),
+            "in_region": not portal_region().is_kabupaten,
+        },
     )

@@ -12,10 +12,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.cache import invalidate_pages
+from core.region import PortalRegion
 
 from .models import KABUPATEN_CODE_RE, Desa, Kabupaten, Kecamatan
 
 WILAYAH_FILE = Path(__file__).resolve().parent / "data" / "kemendagri_wilayah.csv.gz"
+
+
+def region_kabupaten_codes(region: PortalRegion, *, path: Path = WILAYAH_FILE) -> list[str]:
+    """The Kemendagri codes of every kabupaten/kota of `region`, from the shipped code file."""
+    names = read_wilayah(path).names
+    return sorted(c for c in names if KABUPATEN_CODE_RE.match(c) and region.contains(c))
 
 
 class RegionError(Exception):
