@@ -38,7 +38,8 @@ def _region_dashboard(request):
     areas = [
         maps.MapArea(
             shape=svg.shapes[a.code],
-            name=a.name.removeprefix("Kabupaten "),  # the map's label: "Katingan", "Kota Palangkaraya"
+            # The label: "Katingan", "Kota Palangkaraya"; none for 38 provinces, too many to read.
+            name="" if is_country else a.name.removeprefix("Kabupaten "),
             css_class=_coverage_class(a),
             label=_("%(name)s: %(covered)d dari %(total)d kecamatan ber-KIM")
             % {"name": a.name, "covered": a.kecamatan_covered, "total": a.kecamatan_total},
@@ -47,7 +48,15 @@ def _region_dashboard(request):
         for a in coverage.areas
         if svg and a.code in svg.shapes
     ]
-    context = {"coverage": coverage, "form": form, "today": timezone.localdate(), "map": svg, "map_areas": areas}
+    context = {
+        "coverage": coverage,
+        "form": form,
+        "today": timezone.localdate(),
+        "map": svg,
+        "map_areas": areas,
+        "wide_map": is_country,
+        "map_links": not is_country,
+    }
     return render(request, "coverage/region_dashboard.html", context, status=400 if form.errors else 200)
 
 
