@@ -193,3 +193,13 @@ def test_a_country_portal_rolls_up_per_province(client, db, settings):
     assert "1 dari 2 provinsi sudah memiliki KIM" in html
     assert "Kalimantan Tengah" in html and "Kalimantan Selatan" in html
     assert client.get("/kabupaten/63.01/").status_code == 200
+
+
+def test_a_province_portals_pages_name_the_province_not_kotim(client, province_demo):
+    html = client.get("/kim/").content.decode()
+    assert '<span class="brand-sub">Kalimantan Tengah</span>' in html
+    assert "Kotawaringin Timur sebagai bagian dari program Smart City" not in html
+
+
+def test_a_kabupaten_portals_header_is_unchanged(client, demo):
+    assert '<span class="brand-sub">Diskominfo Kabupaten Kotawaringin Timur</span>' in client.get("/").content.decode()
