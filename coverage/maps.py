@@ -55,7 +55,7 @@ def _rings(geometry: dict):
             yield from polygon
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=6)  # every file in coverage/data, parsed once per process
 def _load(filename: str) -> list[dict]:
     path = DATA_DIR / filename
     opener = gzip.open if path.suffix == ".gz" else open
