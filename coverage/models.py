@@ -32,6 +32,15 @@ class OutreachEventQuerySet(models.QuerySet):
     def in_kabupaten(self, kabupaten):
         return self.filter(kecamatan__kabupaten=kabupaten)
 
+    def public(self):
+        """What public pages, charts and open data may count: every event but one a field officer
+        reported whose report staff have not reviewed yet (FieldReport.mark_reviewed publishes it).
+
+        Events staff plan or record themselves have no FieldReport and stay public. Every public
+        reader starts from here (tests/field/test_review.py checks that none forgets).
+        """
+        return self.exclude(pk__in=FieldReport.objects.waiting().values("event_id"))
+
 
 class OutreachEvent(models.Model):
     class Kind(models.TextChoices):

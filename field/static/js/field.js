@@ -582,7 +582,8 @@
     sessionStorage.removeItem(FLASH_KEY);
     var flash;
     try { flash = JSON.parse(raw); } catch (e) { return; }
-    var text = flash.state === "delivered" ? T.flashSent + " " + T.receipt + ": " + flash.receipt + "."
+    var text = flash.state === "delivered" ? T.flashSent + " " + T.receipt + ": " + flash.receipt + "." +
+        (flash.kind === "report" ? " " + T.flashReview : "")
       : flash.state === "refused" ? T.flashRefused + " " + (flash.message || "")
       : T.flashQueued;
     box.className = "flash is-" + (flash.state === "delivered" ? "delivered" : flash.state === "refused" ? "refused" : "waiting");
