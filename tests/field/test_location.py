@@ -122,3 +122,12 @@ def test_the_location_appears_on_no_public_page_download_or_officer_page(
     assert report.event.title in seen
     for digits in ("187346", "903817", "2.18734", "112.9038"):
         assert digits not in seen
+
+
+def test_only_the_report_form_may_ask_for_the_phones_location(agus_client):
+    policies = {
+        name: agus_client.get(reverse(name)).headers["Permissions-Policy"]
+        for name in ("field:report-new", "field:home", "field:event-plan", "field:kim-propose")
+    }
+    assert "geolocation=(self)" in policies.pop("field:report-new")
+    assert all("geolocation=()" in policy for policy in policies.values())

@@ -521,6 +521,7 @@
           record.receipt = answer.receipt;
           record.url = answer.url;
           record.deliveredAt = new Date().toISOString();
+          keepReceipt(record.url);
           record.files = record.files.map(function (f) { return { field: f.field, name: f.name, type: f.type }; });
           delete record.lastError;
         } else if (response.status === 400 || response.status === 409 || response.status === 413 || response.status === 422) {
@@ -710,6 +711,19 @@
     box.append(icon, strong, span("flash-text", text));
     box.hidden = false;
     box.focus();
+  }
+
+  // Offline, a page never kept on the phone is answered with the kept home page: say so.
+  if (cfg.page && cfg.page !== location.pathname) {
+    var notKept = document.querySelector("[data-not-kept]");
+    if (notKept) { notKept.hidden = false; }
+  }
+
+  // A receipt page of an item delivered from this phone is kept too, to be opened without signal.
+  function keepReceipt(url) {
+    if (url && url !== cfg.home && navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ keep: url });
+    }
   }
 
   if (form) { setUpForm(); }
