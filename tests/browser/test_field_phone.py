@@ -9,6 +9,8 @@ from PIL import Image, ImageDraw
 from coverage.models import FieldReport, ReportPhoto
 
 from .conftest import ARTIFACTS
+from .test_admin_accessibility import OFFICE_SCREEN
+from .test_admin_accessibility import log_in as admin_log_in
 from .test_offline_report import PHONE_360, item, log_in, open_offline, submit, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -114,7 +116,9 @@ def test_the_field_header_keeps_its_links_on_one_row_on_a_small_phone(live_serve
     context.close()
 
 
-def test_a_report_carries_the_location_and_a_photo_made_small_on_the_phone(live_server, demo, browser, screenshot):
+def test_a_report_carries_the_location_and_a_photo_made_small_on_the_phone(
+    live_server, demo, staff, browser, screenshot
+):
     context = phone_context(browser, geolocation={**FIX, "accuracy": 750}, permissions=["geolocation"])
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -146,6 +150,16 @@ def test_a_report_carries_the_location_and_a_photo_made_small_on_the_phone(live_
     assert (str(report.latitude), report.location_accuracy, report.is_location_imprecise) == ("-2.187346", 750, True)
     assert (ReportPhoto.objects.get().width, ReportPhoto.objects.get().height) == (1600, 1067)
     context.close()
+
+    # Sari, at the office, sees where the officer stood, flagged as imprecise.
+    office = browser.new_context(viewport=OFFICE_SCREEN, locale="id-ID")
+    admin = office.new_page()
+    admin_log_in(admin, base)
+    admin.goto(f"{base}/admin/coverage/fieldreport/{report.pk}/change/")
+    shown = admin.inner_text(".field-location")
+    assert "-2.187346, 112.903817" in shown and "lokasi tidak presisi" in shown
+    screenshot(admin, "field-admin-lokasi", show=".field-location")
+    office.close()
 
 
 def test_a_phone_that_refuses_the_location_says_so_and_the_report_still_goes(live_server, demo, browser):
