@@ -245,9 +245,13 @@ def test_offline_a_receipt_sent_from_this_phone_opens_and_a_page_never_kept_says
 
     open_offline(page, receipt_page)
     assert report.receipt in page.inner_text("h1")
+    assert "Menunggu pemeriksaan" in page.inner_text(".facts")
     assert page.locator("[data-not-kept]").is_hidden()
+    page.screenshot(path=str(ARTIFACTS / "field-tanda-terima-offline.png"), full_page=True)
     open_offline(page, f"{base}/petugas/laporan/99999/")
     assert page.locator("[data-not-kept]").is_visible()
+    assert page.locator("[data-net-status]").is_hidden()  # one message about the signal, not two
+    page.screenshot(path=str(ARTIFACTS / "field-belum-tersimpan.png"))
     assert "belum tersimpan di HP" in page.inner_text("[data-not-kept]")
     assert item(page, "report", "delivered").count() == 1
     context.close()

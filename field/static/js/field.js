@@ -121,7 +121,10 @@
     statusLine.textContent = text || "";
     statusLine.hidden = !text;
   }
-  function showNetwork() { say(navigator.onLine ? "" : T.offline); }
+  function showNetwork() { // the notice of a page not kept already says there is no signal
+    var notKept = document.querySelector("[data-not-kept]");
+    say(navigator.onLine || (notKept && !notKept.hidden) ? "" : T.offline);
+  }
 
   // ---- reading and filling a form ------------------------------------------------------
   function fieldValue(fields, name) {
