@@ -99,8 +99,8 @@ def small_header_targets(page) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("viewport", [PHONE_320, PHONE_360], ids=["320px", "360px"])
-def test_the_field_header_keeps_its_links_on_one_row_on_a_small_phone(live_server, demo, browser, viewport):
+@pytest.mark.parametrize("viewport", [PHONE_320, PHONE_360, OFFICE_SCREEN], ids=["320px", "360px", "1366px"])
+def test_the_field_header_keeps_its_links_on_one_row_from_a_small_phone_up(live_server, demo, browser, viewport):
     context = phone_context(browser, viewport)
     page = context.new_page()
     page.set_default_timeout(15_000)
