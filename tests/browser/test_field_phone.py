@@ -255,3 +255,31 @@ def test_offline_a_receipt_sent_from_this_phone_opens_and_a_page_never_kept_says
     assert "belum tersimpan di HP" in page.inner_text("[data-not-kept]")
     assert item(page, "report", "delivered").count() == 1
     context.close()
+
+
+QUEUED_FILES = """() => new Promise(resolve => {
+  const open = indexedDB.open("kimportal-petugas");
+  open.onsuccess = () => {
+    const read = open.result.transaction("laporan").objectStore("laporan").getAll();
+    read.onsuccess = () => { open.result.close(); resolve(read.result.map(r => r.files.map(f => [f.name, f.blob.size]))); };
+  };
+})"""
+
+
+def test_a_photo_the_phone_cannot_decode_is_queued_as_it_is(live_server, demo, browser):
+    context = phone_context(browser)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    base = live_server.url
+    log_in(page, base)
+    context.set_offline(True)
+    open_offline(page, f"{base}/petugas/laporan/baru/")
+    page.select_option("#id_kind", "sosialisasi")
+    page.select_option("#id_kecamatan", label="Parenggean")
+    page.fill("#id_day", "2022-03-30")
+    page.fill("#id_summary", "Foto dari kamera yang tidak dikenal browser.")
+    unknown = b"\xff\xd8\xff" + b"bukan gambar " * 400
+    page.set_input_files("#id_photos", {"name": "rusak.jpg", "mimeType": "image/jpeg", "buffer": unknown})
+    submit(page)
+    assert page.evaluate(QUEUED_FILES) == [[["rusak.jpg", len(unknown)]]]
+    context.close()
