@@ -227,7 +227,8 @@ def event_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
 
 def _event_rows(kabupaten: Kabupaten) -> Iterator[dict]:
     events = (
-        OutreachEvent.objects.in_kabupaten(kabupaten)
+        OutreachEvent.objects.public()
+        .in_kabupaten(kabupaten)
         .select_related("kecamatan", "desa")
         .order_by("starts_at", "pk")
         .only(
@@ -392,9 +393,9 @@ def last_updated(kabupaten: Kabupaten | None):
     """When KIM or event data of the kabupaten (None: the portal's region) last changed (two queries)."""
     if kabupaten is None:
         kims = Kim.objects.filter(desa__kecamatan__kabupaten__in=in_portal())
-        events = OutreachEvent.objects.filter(kecamatan__kabupaten__in=in_portal())
+        events = OutreachEvent.objects.public().filter(kecamatan__kabupaten__in=in_portal())
     else:
-        kims, events = Kim.objects.in_kabupaten(kabupaten), OutreachEvent.objects.in_kabupaten(kabupaten)
+        kims, events = Kim.objects.in_kabupaten(kabupaten), OutreachEvent.objects.public().in_kabupaten(kabupaten)
     kim = kims.aggregate(at=Max("updated_at"))["at"]
     event = events.aggregate(at=Max("updated_at"))["at"]
     return {
