@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from core.forms import DayForm
 from registry.decorators import portal_required
 
+from .conditional import conditional_download
 from .datasets import DATASETS, LICENCE, LICENCE_URL, directory_filter, last_updated, stream_csv, stream_json
 
 
@@ -25,6 +26,7 @@ def index(request, kabupaten):
 
 
 @portal_required(answer_json=True)
+@conditional_download
 def download(request, kabupaten, slug, fmt):
     dataset = DATASETS.get(slug)
     if dataset is None:
