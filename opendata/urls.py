@@ -15,4 +15,5 @@ urlpatterns = [
 download_urlpatterns = [
     path("<slug:slug>.csv", views.download, {"fmt": "csv"}, name="csv"),
     path("<slug:slug>.json", views.download, {"fmt": "json"}, name="json"),
+    path("<slug:slug>.xlsx", views.download, {"fmt": "xlsx"}, name="xlsx"),
 ]

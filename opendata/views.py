@@ -8,6 +8,7 @@ from registry.decorators import portal_required
 
 from .conditional import conditional_download
 from .datasets import DATASETS, LICENCE, LICENCE_URL, directory_filter, last_updated, stream_csv, stream_json
+from .xlsx import xlsx_response
 
 
 @portal_required
@@ -42,12 +43,14 @@ def download(request, kabupaten, slug, fmt):
         return JsonResponse({"error": f"{name}: {messages[0]}"}, status=400)
     summary, rows = dataset.build(kabupaten, on, kim_filter) if kim_filter else dataset.build(kabupaten, on)
     stamp = on.isoformat()
+    header = {"kabupaten": {"code": kabupaten.code, "name": kabupaten.name}}
+    header["as_of" if dataset.takes_day else "generated_on"] = stamp
+    header.update(summary)
     if fmt == "csv":
         response = StreamingHttpResponse(stream_csv(dataset, rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = xlsx_response(dataset, rows, header, source=request.build_absolute_uri())
     else:
-        header = {"kabupaten": {"code": kabupaten.code, "name": kabupaten.name}}
-        header["as_of" if dataset.takes_day else "generated_on"] = stamp
-        header.update(summary)
         response = StreamingHttpResponse(stream_json(dataset, rows, header), content_type="application/json")
     filename = dataset.file_name(kabupaten, on, fmt, kim_filter.chosen() if kim_filter else None)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
