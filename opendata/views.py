@@ -1,4 +1,4 @@
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from core.forms import DayForm
 from registry.decorators import portal_required
 
+from .catalogue import catalogue_jsonld, catalogue_turtle, schema_org_datasets
 from .conditional import conditional_download
 from .datasets import DATASETS, LICENCE, LICENCE_URL, directory_filter, last_updated, stream_csv, stream_json
 from .xlsx import xlsx_response
@@ -22,6 +23,7 @@ def index(request, kabupaten):
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
             "kabupaten": kabupaten,
+            "schema_org": schema_org_datasets(kabupaten=kabupaten, base=_origin(request), updated=updated),
         },
     )
 
@@ -54,5 +56,24 @@ def download(request, kabupaten, slug, fmt):
         response = StreamingHttpResponse(stream_json(dataset, rows, header), content_type="application/json")
     filename = dataset.file_name(kabupaten, on, fmt, kim_filter.chosen() if kim_filter else None)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _origin(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+CATALOGUE_FORMATS = {
+    "jsonld": (catalogue_jsonld, "application/ld+json"),
+    "ttl": (catalogue_turtle, "text/turtle; charset=utf-8"),
+}
+
+
+@portal_required(answer_json=True)
+def catalogue(request, kabupaten, fmt):
+    """The DCAT catalogue of every dataset, for harvesters (ckanext-dcat) and catalogues."""
+    serialise, content_type = CATALOGUE_FORMATS[fmt]
+    response = HttpResponse(serialise(kabupaten=kabupaten, base=_origin(request)), content_type=content_type)
     response["Access-Control-Allow-Origin"] = "*"
     return response
