@@ -9,7 +9,10 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from opendata.datasets import DATASETS
 
-CATALOGUES = [("/data/catalog.jsonld", "json-ld", "application/ld+json"), ("/data/catalog.ttl", "turtle", "text/turtle")]
+CATALOGUES = [
+    ("/data/catalog.jsonld", "json-ld", "application/ld+json"),
+    ("/data/catalog.ttl", "turtle", "text/turtle"),
+]
 FILE_TYPES = {"CSV", "JSON", "XLSX"}
 
 
@@ -28,7 +31,14 @@ def test_the_catalogue_answers_with_the_content_type_a_harvester_reads(client, d
 def test_the_catalogue_has_the_mandatory_dcat_ap_properties(client, demo, url, rdf_format, content_type):
     graph = harvest(client, url, rdf_format)
     (catalogue,) = graph.subjects(RDF.type, DCAT.Catalog)
-    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCTERMS.license, DCTERMS.modified, DCTERMS.spatial):
+    for prop in (
+        DCTERMS.title,
+        DCTERMS.description,
+        DCTERMS.publisher,
+        DCTERMS.license,
+        DCTERMS.modified,
+        DCTERMS.spatial,
+    ):
         assert graph.value(catalogue, prop) is not None, prop
     assert graph.value(graph.value(catalogue, DCTERMS.publisher), FOAF.name) is not None
     assert len(set(graph.objects(catalogue, DCAT.dataset))) == len(DATASETS)
@@ -42,7 +52,14 @@ def test_every_dataset_has_its_dcat_ap_properties_in_both_languages(client, demo
     for dataset in datasets:
         assert {t.language for t in graph.objects(dataset, DCTERMS.title)} == {"id", "en"}
         assert {d.language for d in graph.objects(dataset, DCTERMS.description)} == {"id", "en"}
-        for prop in (DCTERMS.publisher, DCTERMS.spatial, DCTERMS.temporal, DCTERMS.modified, DCAT.keyword, DCAT.contactPoint):
+        for prop in (
+            DCTERMS.publisher,
+            DCTERMS.spatial,
+            DCTERMS.temporal,
+            DCTERMS.modified,
+            DCAT.keyword,
+            DCAT.contactPoint,
+        ):
             assert graph.value(dataset, prop) is not None, (dataset, prop)
         period = graph.value(dataset, DCTERMS.temporal)
         assert graph.value(period, DCAT.startDate) <= graph.value(period, DCAT.endDate)
@@ -59,7 +76,9 @@ def test_every_dataset_has_one_downloadable_distribution_per_format(client, demo
             file_type = graph.value(distribution, DCTERMS["format"])
             labels.add(str(graph.value(file_type, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))))
             assert graph.value(distribution, DCAT.accessURL) == download
-            assert str(graph.value(distribution, DCAT.mediaType)).startswith("http://www.iana.org/assignments/media-types/")
+            assert str(graph.value(distribution, DCAT.mediaType)).startswith(
+                "http://www.iana.org/assignments/media-types/"
+            )
             assert graph.value(distribution, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
             assert re.fullmatch(rf"http://testserver/data/{slug}\.(csv|json|xlsx)", str(download))
         assert labels == FILE_TYPES
