@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.RejectHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.compression.PublicGZipMiddleware",  # below whitenoise, above all that writes bodies (BREACH: see module)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "field.middleware.FieldJsonErrorsMiddleware",  # JSON, never HTML, for the phones' queue
