@@ -1,9 +1,11 @@
 """Links that tell search engines which page is which: canonical and hreflang alternates."""
 
+import html
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -31,3 +33,12 @@ def language_links(context):
             "\n  ", '<link rel="alternate" hreflang="{}" href="{}">', ((c, origin + u) for c, u in alternates)
         ),
     )
+
+
+@register.filter(is_safe=True)
+def css_string(value) -> str:
+    """`value` (text or already-escaped HTML) as the inside of a CSS string in an HTML attribute:
+    quotes, backslashes and control characters as CSS escapes, then HTML-escaped."""
+    text = html.unescape(str(value))
+    escaped = "".join(f"\\{ord(c):x} " if c in "\\'\"" or ord(c) < 0x20 or c == "\x7f" else c for c in text)
+    return conditional_escape(escaped)
