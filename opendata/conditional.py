@@ -18,7 +18,7 @@ from functools import wraps
 
 from django.db.models import Count, Max
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
 from core.cache import data_version
@@ -102,7 +102,7 @@ def conditional_download(view):
             response["Last-Modified"] = http_date(last_modified)
             response["Cache-Control"] = "public, no-cache"  # keep it, but ask before using it
             if fmt in TRANSLATED_FORMATS:
-                response["Vary"] = "Accept-Language, Cookie"
+                patch_vary_headers(response, ["Accept-Language", "Cookie"])
         return response
 
     return wrapper
