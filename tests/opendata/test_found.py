@@ -71,3 +71,10 @@ def test_pages_have_their_own_description(client, demo):
 
 def test_field_pages_carry_no_language_links(client, demo):
     assert 'rel="canonical"' not in client.get("/petugas/masuk/").content.decode()
+
+
+def test_an_address_with_quotes_or_a_closing_style_tag_stays_inside_the_printed_source_line(client, demo):
+    html = client.get("/kim/", {"q": "\"';}</style><script>alert(1)</script>"}).content.decode()
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    assert style.startswith(':root { --print-source: "Sumber: http://testserver/kim/?q=')
+    assert "<script>alert(1)" not in html
