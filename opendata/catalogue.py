@@ -93,7 +93,9 @@ def temporal_coverage(kabupaten: Kabupaten) -> dict[str, tuple[date, date]]:
     """(first, last) day each dataset covers (two queries)."""
     today = timezone.localdate()
     first_kim = Kim.objects.public().in_kabupaten(kabupaten).aggregate(at=Min("formed_on"))["at"]
-    events = OutreachEvent.objects.in_kabupaten(kabupaten).aggregate(first=Min("starts_at"), last=Max("starts_at"))
+    events = (
+        OutreachEvent.objects.public().in_kabupaten(kabupaten).aggregate(first=Min("starts_at"), last=Max("starts_at"))
+    )
     first_event = timezone.localdate(events["first"]) if events["first"] else today
     last_event = timezone.localdate(events["last"]) if events["last"] else today
     return {
