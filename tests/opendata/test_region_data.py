@@ -98,3 +98,15 @@ def test_the_datasets_page_of_a_province_offers_the_kabupaten_dataset(client, pr
     html = client.get("/data/").content.decode()
     assert "Cakupan KIM per kabupaten/kota" in html
     assert "Kalimantan Tengah" in html
+
+
+def test_the_catalogue_of_a_province_portal_describes_the_province(client, province_demo):
+    response = client.get("/data/catalog.jsonld")
+    assert response.status_code == 200
+    assert "Kalimantan Tengah" in response.content.decode()
+
+
+def test_a_province_download_answers_not_modified_to_a_harvester_that_holds_it(client, province_demo):
+    etag = client.get("/data/kim.csv")["ETag"]
+    assert client.get("/data/kim.csv", headers={"if-none-match": etag}).status_code == 304
+    assert client.get("/data/kim.csv", {"kabupaten": "62.06"}, headers={"if-none-match": etag}).status_code == 200
