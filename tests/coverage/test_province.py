@@ -42,12 +42,6 @@ def rollup_rows(html):
     return [(name, cell) for name, cell in rows]
 
 
-def without_language_links(html):
-    """The page without the language switch, whose links name the page's own address."""
-    html = re.sub(r'<input type="hidden" name="next" value="[^"]*">', "", html)
-    return re.sub(r'href="/en/[^"]*"', "", html)
-
-
 def test_the_province_portal_lists_its_fourteen_kabupaten_kota_with_kotim_and_katingan_covered_in_part(
     client, province_demo
 ):
@@ -72,7 +66,8 @@ def test_kotims_page_on_a_province_portal_recreates_the_source_report(client, pr
 def test_on_a_kabupaten_portal_its_kabupaten_page_is_exactly_the_dashboard(client, demo):
     dashboard = client.get("/", {"tanggal": "2022-03-25"}).content.decode()
     kabupaten_page = client.get("/kabupaten/62.02/", {"tanggal": "2022-03-25"}).content.decode()
-    assert without_language_links(kabupaten_page) == without_language_links(dashboard)
+    # Equal but for the links to the page itself (language switch, alternates, print footer).
+    assert kabupaten_page.replace("/kabupaten/62.02/", "/") == dashboard
     assert "Rapat konsolidasi, 24 Maret 2022" in kabupaten_page
 
 
