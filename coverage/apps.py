@@ -12,3 +12,9 @@ class CoverageConfig(AppConfig):
         from .models import OutreachEvent
 
         invalidate_on_change(OutreachEvent)
+
+        from registry.vitality import add_life_signs
+
+        from .signs import held_event_signs
+
+        add_life_signs(held_event_signs)  # a held event with a KIM keeps it from being quiet

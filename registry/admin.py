@@ -213,3 +213,59 @@ class PengurusAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
     list_select_related = ["kim"]
     search_fields = ["name", "kim__name"]
     autocomplete_fields = ["kim"]
+
+
+# --- KIM vitality and KIM.id (issue 13): an additive block, kept apart for easy merges. ---
+from .models import KimActivity  # noqa: E402
+
+
+class KimActivityInline(admin.TabularInline):
+    model = KimActivity
+    extra = 1
+    fields = ["date", "kind", "link", "note"]
+    ordering = ["-date", "-pk"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("kim")
+
+
+@admin.register(KimActivity)
+class KimActivityAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
+    list_display = ["date", "kim", "kind", "entered_by"]
+    list_filter = ["kind", "date"]
+    list_select_related = ["kim", "entered_by"]
+    search_fields = ["kim__name", "note"]
+    autocomplete_fields = ["kim"]
+    readonly_fields = ["entered_by", "created_at"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+def _save_activity_formset(save_formset):
+    """KimAdmin's save_formset, stamping who entered new activity entries."""
+
+    def wrapped(self, request, form, formset, change):
+        if formset.model is KimActivity:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk is None:
+                    inline_form.instance.entered_by = request.user
+        return save_formset(self, request, form, formset, change)
+
+    return wrapped
+
+
+KimAdmin.inlines = [*KimAdmin.inlines, KimActivityInline]
+KimAdmin.save_formset = _save_activity_formset(KimAdmin.save_formset)
+_after_sk = next(i for i, (_name, options) in enumerate(KimAdmin.fieldsets) if "sk_number" in options["fields"]) + 1
+KimAdmin.fieldsets = [
+    *KimAdmin.fieldsets[:_after_sk],
+    (_("Masa bakti"), {"fields": ["sk_issued_by", "sk_term_end"]}),
+    (_("KIM.id"), {"fields": ["kimid_number", "kimid_url"]}),
+    *KimAdmin.fieldsets[_after_sk:],
+]
+KimAdmin.search_fields = [*KimAdmin.search_fields, "kimid_number"]
