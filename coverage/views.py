@@ -10,6 +10,7 @@ from registry.models import Kecamatan, Kim
 from . import charts, maps
 from .models import OutreachEvent
 from .queries import Stage, desa_coverage, kecamatan_coverage, monthly_progress
+from .targets import desa_target_progress
 from .templatetags.stages import stage_class
 
 
@@ -39,6 +40,7 @@ def dashboard(request, kabupaten):
         "map_areas": areas,
         "chart": charts.progress_chart(progress, kecamatan_total=coverage.total),
         "progress": progress,
+        "desa_target": desa_target_progress(kabupaten=kabupaten, on=on),
     }
     return render(request, "coverage/dashboard.html", context, status=400 if form.errors else 200)
 
@@ -48,7 +50,7 @@ def kecamatan_detail(request, kabupaten, code):
     kecamatan = get_object_or_404(Kecamatan, kabupaten=kabupaten, code=code)
     form, on = requested_day(request)
     row = next(k for k in kecamatan_coverage(kabupaten=kabupaten, on=on).kecamatan if k.code == code)
-    desa = desa_coverage(kecamatan=kecamatan, on=on)
+    desa = sorted(desa_coverage(kecamatan=kecamatan, on=on), key=lambda d: d.covered)  # without a KIM first
     svg = maps.desa_map(code)
     areas = [
         maps.MapArea(

@@ -15,8 +15,8 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
 
-from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
-from registry.models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
+from coverage.models import DesaTarget, FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
+from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, Tier
 
 from .factories import (
     make_desa,
@@ -262,6 +262,8 @@ def world(db):
         OfficerAssignment: OfficerAssignment.objects.first(),
         Group: Group.objects.first(),
         type(officer_a): officer_a,
+        KimActivity: KimActivity.objects.create(kim=kim, date=kim.formed_on, kind="meeting"),
+        DesaTarget: DesaTarget.objects.create(kabupaten=kabupaten, year=2024, target_percent=50),
     }
 
 

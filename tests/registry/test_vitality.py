@@ -181,3 +181,23 @@ def test_vitality_of_many_kim_costs_one_query(db, django_assert_num_queries):
     with django_assert_num_queries(1):
         values = [k.vitality for k in Kim.objects.with_vitality(date(2022, 3, 1))]
     assert values == [Vitality.ACTIVE] * 30
+
+
+def test_staff_log_an_activity_on_the_kim_page_and_are_recorded_as_its_author(staff_client, staff):
+    from django.urls import reverse
+
+    from ..test_admin import kim_change_form
+
+    kim = make_kim(formed_on=date(2021, 1, 1))
+    data = kim_change_form(kim, [])
+    data |= {
+        "activities-TOTAL_FORMS": "1",
+        "activities-0-date": "2022-02-03",
+        "activities-0-kind": "local_info",
+        "activities-0-link": "",
+        "activities-0-note": "Info banjir di Parenggean",
+        "activities-0-kim": kim.pk,
+    }
+    assert staff_client.post(reverse("admin:registry_kim_change", args=[kim.pk]), data).status_code == 302
+    activity = KimActivity.objects.get()
+    assert (activity.date, activity.entered_by) == (date(2022, 2, 3), staff)
