@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -82,7 +83,11 @@ def kecamatan_detail(request, kabupaten, code):
 def kim_detail(request, kabupaten, pk):
     """A KIM's public profile: the register's facts and its outreach events with Diskominfo."""
     kim = get_object_or_404(
-        Kim.objects.public().in_kabupaten(kabupaten).select_related("desa__kecamatan", "tier"), pk=pk
+        Kim.objects.public()
+        .in_kabupaten(kabupaten)
+        .with_vitality(timezone.localdate())
+        .select_related("desa__kecamatan", "tier"),
+        pk=pk,
     )
     pengurus = kim.pengurus.only("name", "role", "kim_id")
     events = (
@@ -91,5 +96,12 @@ def kim_detail(request, kabupaten, pk):
     return render(
         request,
         "coverage/kim_detail.html",
-        {"kim": kim, "pengurus": pengurus, "events": events[:50], "today": timezone.localdate()},
+        {
+            "kim": kim,
+            "pengurus": pengurus,
+            "events": events[:50],
+            "activities": kim.activities.only("date", "kind", "link", "kim_id")[:20],
+            "quiet_months": settings.KIM_QUIET_MONTHS,
+            "today": timezone.localdate(),
+        },
     )

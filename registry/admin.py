@@ -269,3 +269,31 @@ KimAdmin.fieldsets = [
     *KimAdmin.fieldsets[_after_sk:],
 ]
 KimAdmin.search_fields = [*KimAdmin.search_fields, "kimid_number"]
+
+
+class KimIdFilter(admin.SimpleListFilter):
+    """Staff's reconciliation list: KIM with or without a KIM.id registration."""
+
+    title = _("KIM.id")
+    parameter_name = "kimid"
+
+    def lookups(self, request, model_admin):
+        return [("belum", _("Belum terdaftar di KIM.id")), ("ada", _("Sudah terdaftar di KIM.id"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "belum":
+            return queryset.without_kimid()
+        if self.value() == "ada":
+            return queryset.exclude(kimid_number="")
+        return queryset
+
+
+@admin.action(description=_("Ekspor untuk registrasi KIM.id (CSV)"), permissions=["view"])
+def export_for_kimid(modeladmin, request, queryset):
+    from .kimid import kimid_csv_response
+
+    return kimid_csv_response(queryset)
+
+
+KimAdmin.list_filter = [*KimAdmin.list_filter, KimIdFilter]
+KimAdmin.actions = [*KimAdmin.actions, export_for_kimid]

@@ -353,6 +353,15 @@ class Kim(models.Model):
         return as_day(getattr(self, "last_sign_of_life", None))
 
     @property
+    def kimid_site(self) -> str:
+        """The KIM.id site address if it passes validation today, else "" (rows stored before)."""
+        try:
+            validate_kimid_url(self.kimid_url)
+        except ValidationError:
+            return ""
+        return self.kimid_url
+
+    @property
     def is_verified(self) -> bool:
         return self.review_status == self.Review.VERIFIED
 

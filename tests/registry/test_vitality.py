@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from coverage.queries import kecamatan_coverage
 from registry.models import Kim, KimActivity
@@ -201,3 +202,54 @@ def test_staff_log_an_activity_on_the_kim_page_and_are_recorded_as_its_author(st
     assert staff_client.post(reverse("admin:registry_kim_change", args=[kim.pk]), data).status_code == 302
     activity = KimActivity.objects.get()
     assert (activity.date, activity.entered_by) == (date(2022, 2, 3), staff)
+
+
+def test_the_profile_and_directory_say_a_quiet_kim_is_vakum(db, client):
+    kim = make_kim(formed_on=date(2020, 1, 1))
+    assert "Vakum" in client.get(kim.get_absolute_url()).content.decode()
+    assert "Vakum" in client.get("/kim/").content.decode()
+
+
+def test_the_profile_and_directory_say_an_expired_kim_needs_a_new_sk(db, client):
+    kim = make_kim(
+        formed_on=date(2020, 1, 1), sk_number="1/2020", sk_date=date(2020, 1, 1), sk_term_end=date(2022, 12, 31)
+    )
+    make_activity(kim, timezone.localdate())
+    assert "SK berakhir, perlu SK baru" in client.get(kim.get_absolute_url()).content.decode()
+    assert "SK berakhir, perlu SK baru" in client.get("/kim/").content.decode()
+
+
+def test_the_profile_links_to_the_kims_kimid_site_with_noopener(db, client):
+    kim = make_kim(kimid_number="KIM-6202-0007", kimid_url="https://kim-parenggean.kim.id/")
+    page = client.get(kim.get_absolute_url()).content.decode()
+    assert '<a href="https://kim-parenggean.kim.id/" rel="noopener nofollow">' in page
+    assert "KIM-6202-0007" in page
+
+
+def test_a_kimid_address_stored_before_validation_is_not_linked(db, client):
+    kim = make_kim()
+    Kim.objects.filter(pk=kim.pk).update(kimid_url="https://kim.id.evil.example/")
+    assert "evil.example" not in client.get(kim.get_absolute_url()).content.decode()
+
+
+def test_the_directory_costs_the_same_queries_with_vitality_for_many_kim(db, client, django_assert_max_num_queries):
+    for _ in range(30):
+        make_activity(make_kim(formed_on=date(2021, 1, 1)), date(2022, 1, 1))
+    with django_assert_max_num_queries(12):
+        assert client.get("/kim/").status_code == 200
+
+
+def test_staff_list_kim_without_kimid_and_export_them_for_registration(staff_client):
+    from django.urls import reverse
+
+    registered = make_kim(name="KIM Terdaftar", kimid_number="KIM-1")
+    missing = make_kim(name="KIM Belum", contact_phone="0812 3456 7890", address="=HYPERLINK(1)")
+    changelist = reverse("admin:registry_kim_changelist")
+    page = staff_client.get(changelist, {"kimid": "belum"}).content.decode()
+    assert "KIM Belum" in page and "KIM Terdaftar" not in page
+    response = staff_client.post(
+        changelist, {"action": "export_for_kimid", "_selected_action": [registered.pk, missing.pk]}
+    )
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("nama_kim;provinsi;kabupaten_kota;kecamatan;desa_kelurahan;kode_wilayah")
+    assert "'=HYPERLINK(1)" in response.content.decode() and len(lines) == 3
