@@ -9,9 +9,9 @@ class CoverageConfig(AppConfig):
     def ready(self):
         from core.cache import invalidate_on_change
 
-        from .models import OutreachEvent
+        from .models import DesaTarget, OutreachEvent
 
-        invalidate_on_change(OutreachEvent)
+        invalidate_on_change(OutreachEvent, DesaTarget)
 
         from registry.vitality import add_life_signs
 

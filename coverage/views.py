@@ -9,6 +9,7 @@ from registry.decorators import portal_required
 from registry.models import Kecamatan, Kim
 
 from . import charts, maps
+from . import report as report_module
 from .models import OutreachEvent
 from .queries import Stage, desa_coverage, kecamatan_coverage, monthly_progress
 from .targets import desa_target_progress
@@ -105,3 +106,24 @@ def kim_detail(request, kabupaten, pk):
             "today": timezone.localdate(),
         },
     )
+
+
+@portal_required
+def yearly_report(request, kabupaten, tahun):
+    """The yearly report for a Kepala Dinas, printable on A4; 404 for a year without data."""
+    today = timezone.localdate()
+    try:
+        report = report_module.yearly_report(kabupaten=kabupaten, year=tahun, today=today)
+    except report_module.YearOutOfRange as error:
+        context = {"year": tahun, "first": error.first, "last": error.last}
+        return render(request, "coverage/yearly_report_missing.html", context, status=404)
+    svg = maps.kecamatan_map(kabupaten.code)
+    areas = [
+        maps.MapArea(
+            shape=svg.shapes[k.code], name=k.name, css_class=stage_class(k.stage), label=f"{k.name}: {k.stage.label}"
+        )
+        for k in report.coverage_end.kecamatan
+        if svg and k.code in svg.shapes
+    ]
+    context = {"report": report, "map": svg, "map_areas": areas, "stages": Stage, "today": today}
+    return render(request, "coverage/yearly_report.html", context)
