@@ -127,3 +127,13 @@ def yearly_report(request, kabupaten, tahun):
     ]
     context = {"report": report, "map": svg, "map_areas": areas, "stages": Stage, "today": today}
     return render(request, "coverage/yearly_report.html", context)
+
+
+@portal_required
+def forming_kim(request, kabupaten):
+    """"Membentuk KIM di desa Anda": what a KIM is, its legal basis, the steps, and whom to contact."""
+    return render(
+        request,
+        "coverage/membentuk_kim.html",
+        {"kabupaten": kabupaten, "contact": settings.DISKOMINFO_CONTACT, "quiet_months": settings.KIM_QUIET_MONTHS},
+    )

@@ -63,6 +63,7 @@ HAND_ROWS = {
     "kim/": Row(lambda w: reverse("registry:kim-list"), everyone(200)),
     "kim/<int:pk>/": Row(lambda w: w[Kim].get_absolute_url(), everyone(200)),
     "laporan/<int:tahun>/": Row(lambda w: "/laporan/2022/", everyone(200)),
+    "membentuk-kim/": Row(lambda w: reverse("coverage:forming-kim"), everyone(200)),
     "data/": Row(lambda w: reverse("opendata:index"), everyone(200)),
     "data/<slug:slug>.json": Row(lambda w: "/data/kim.json", everyone(200)),
     "data/<slug:slug>.csv": Row(lambda w: "/data/events.csv", everyone(200)),

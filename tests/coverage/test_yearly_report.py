@@ -123,3 +123,14 @@ def test_the_report_costs_the_same_queries_however_many_kim_and_events(db, clien
     grow()
     grow()
     assert count_queries() == before
+
+
+def test_the_forming_kim_page_explains_the_steps_and_shows_the_contact_from_settings(db, client, settings):
+    from ..factories import make_kabupaten
+
+    make_kabupaten()
+    settings.DISKOMINFO_CONTACT = {**settings.DISKOMINFO_CONTACT, "phone": "0531 000000", "email": "kim@contoh.go.id"}
+    page = client.get("/membentuk-kim/").content.decode()
+    assert "Komunitas Informasi Masyarakat" in page
+    assert all(step in page for step in ("Musyawarah warga.", "Susun pengurus.", "SK dari kepala desa atau lurah."))
+    assert "0531 000000" in page and "mailto:kim@contoh.go.id" in page
