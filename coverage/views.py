@@ -131,7 +131,7 @@ def yearly_report(request, kabupaten, tahun):
 
 @portal_required
 def forming_kim(request, kabupaten):
-    """"Membentuk KIM di desa Anda": what a KIM is, its legal basis, the steps, and whom to contact."""
+    """ "Membentuk KIM di desa Anda": what a KIM is, its legal basis, the steps, and whom to contact."""
     return render(
         request,
         "coverage/membentuk_kim.html",

@@ -140,3 +140,34 @@ def test_the_kecamatan_page_lists_desa_without_a_kim_first(ten_desa, client):
     page = client.get(f"/kecamatan/{kecamatan.code}/").content.decode()
     table = page[page.index('id="desa"') :]
     assert table.index(desa[9].name + " ") < table.index(desa[0].name + " ")
+
+
+def test_coverage_json_names_this_years_desa_target_or_null(ten_desa, client):
+    import json
+
+    kabupaten, _kecamatan, _desa = ten_desa
+    before = json.loads(b"".join(client.get("/data/coverage.json?tanggal=2024-07-01").streaming_content))
+    make_target(kabupaten=kabupaten, year=2024, percent="50")
+    after = json.loads(b"".join(client.get("/data/coverage.json?tanggal=2024-07-01").streaming_content))
+    assert (before["desa_target"], before["desa_target_year"]) == (None, None)
+    assert (after["desa_target"], after["desa_target_year"]) == (50.0, 2024)
+
+
+def test_the_targets_dataset_lists_each_target_with_its_actual_share(ten_desa, client):
+    import json
+
+    kabupaten, _kecamatan, _desa = ten_desa
+    make_target(kabupaten=kabupaten, year=2023, percent="20")
+    data = json.loads(b"".join(client.get("/data/targets.json").streaming_content))
+    assert data["targets"] == [
+        {
+            "year": 2023,
+            "scope_code": kabupaten.code,
+            "scope_name": str(kabupaten),
+            "target_percent": 20.0,
+            "as_of": "2023-12-31",
+            "desa_total": 10,
+            "desa_covered": 2,
+            "actual_percent": 20.0,
+        }
+    ]

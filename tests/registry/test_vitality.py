@@ -253,3 +253,20 @@ def test_staff_list_kim_without_kimid_and_export_them_for_registration(staff_cli
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("nama_kim;provinsi;kabupaten_kota;kecamatan;desa_kelurahan;kode_wilayah")
     assert "'=HYPERLINK(1)" in response.content.decode() and len(lines) == 3
+
+
+def test_open_data_carries_vitality_sk_term_last_activity_and_kimid(db, client):
+    import json
+
+    kim = make_kim(
+        formed_on=date(2020, 1, 1), kimid_number="KIM-9", kimid_url="https://kim-sembilan.kim.id/", notes="RAHASIA"
+    )
+    make_activity(kim, timezone.localdate())
+    quiet = make_kim(formed_on=date(2020, 1, 1))
+    Kim.objects.filter(pk=quiet.pk).update(kimid_url="https://evil.example/")  # stored before validation
+    rows = {r["id"]: r for r in json.loads(b"".join(client.get("/data/kim.json").streaming_content))["kim"]}
+    assert (rows[kim.pk]["vitality"], rows[kim.pk]["last_activity"]) == ("active", timezone.localdate().isoformat())
+    assert (rows[kim.pk]["kimid_number"], rows[kim.pk]["kimid_url"]) == ("KIM-9", "https://kim-sembilan.kim.id/")
+    assert (rows[quiet.pk]["vitality"], rows[quiet.pk]["kimid_url"]) == ("quiet", None)
+    desa = json.loads(b"".join(client.get("/data/desa-coverage.json").streaming_content))["desa"]
+    assert sorted(d["vitality"] for d in desa) == ["active", "quiet"]
