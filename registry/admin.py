@@ -219,15 +219,32 @@ class PengurusAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
 from .models import KimActivity  # noqa: E402
 
 
+class KimActivityInlineForm(forms.ModelForm):
+    class Meta:
+        model = KimActivity
+        fields = ["date", "kind", "link", "note"]
+        widgets = {  # narrow enough for the KIM page at 1366 px
+            "link": forms.URLInput(attrs={"size": 28}),
+            "note": forms.Textarea(attrs={"rows": 2, "cols": 28}),
+        }
+
+
 class KimActivityInline(admin.TabularInline):
     model = KimActivity
+    form = KimActivityInlineForm
     extra = 1
     fields = ["date", "kind", "link", "note"]
     ordering = ["-date", "-pk"]
     show_change_link = True
+    verbose_name_plural = _("aktivitas KIM (10 terbaru; semuanya di daftar Aktivitas KIM)")
+    LATEST = 10  # the KIM page stays bounded however long the log grows
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("kim")
+        queryset = super().get_queryset(request).select_related("kim")
+        latest = queryset.order_by("kim", "-date", "-pk")
+        if request.resolver_match and request.resolver_match.kwargs.get("object_id"):
+            latest = latest.filter(kim_id=request.resolver_match.kwargs["object_id"])
+        return queryset.filter(pk__in=list(latest.values_list("pk", flat=True)[: self.LATEST]))
 
 
 @admin.register(KimActivity)
@@ -297,3 +314,24 @@ def export_for_kimid(modeladmin, request, queryset):
 
 KimAdmin.list_filter = [*KimAdmin.list_filter, KimIdFilter]
 KimAdmin.actions = [*KimAdmin.actions, export_for_kimid]
+
+
+class VitalityFilter(admin.SimpleListFilter):
+    """Staff's to-do list: KIM gone quiet (vakum) or whose SK term ended, today."""
+
+    title = _("vitalitas hari ini")
+    parameter_name = "vitalitas"
+
+    def lookups(self, request, model_admin):
+        from .vitality import Vitality
+
+        return [(Vitality.QUIET.value, _("Vakum")), (Vitality.SK_ENDED.value, _("SK berakhir, perlu SK baru"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("quiet", "sk_ended"):
+            wanted = Kim.objects.with_vitality(timezone.localdate()).filter(vitality_code=self.value())
+            return queryset.filter(pk__in=wanted.values("pk"))
+        return queryset
+
+
+KimAdmin.list_filter = [*KimAdmin.list_filter, VitalityFilter]

@@ -270,3 +270,23 @@ def test_open_data_carries_vitality_sk_term_last_activity_and_kimid(db, client):
     assert (rows[quiet.pk]["vitality"], rows[quiet.pk]["kimid_url"]) == ("quiet", None)
     desa = json.loads(b"".join(client.get("/data/desa-coverage.json").streaming_content))["desa"]
     assert sorted(d["vitality"] for d in desa) == ["active", "quiet"]
+
+
+def test_staff_filter_the_kim_that_went_quiet_or_need_a_new_sk(staff_client):
+    from django.urls import reverse
+
+    make_kim(name="KIM Sepi", formed_on=date(2020, 1, 1))
+    lively = make_kim(name="KIM Ramai", formed_on=date(2020, 1, 1))
+    make_activity(lively, timezone.localdate())
+    page = staff_client.get(reverse("admin:registry_kim_changelist"), {"vitalitas": "quiet"}).content.decode()
+    assert "KIM Sepi" in page and "KIM Ramai" not in page
+
+
+def test_the_kim_page_in_the_admin_shows_only_the_latest_ten_activity_entries(staff_client):
+    from django.urls import reverse
+
+    kim = make_kim(formed_on=date(2020, 1, 1))
+    for day in range(1, 16):
+        make_activity(kim, date(2022, 1, day), note=f"catatan-{day:02d}")
+    page = staff_client.get(reverse("admin:registry_kim_change", args=[kim.pk])).content.decode()
+    assert "catatan-15" in page and "catatan-06" in page and "catatan-05" not in page
