@@ -229,9 +229,22 @@ class KimActivityInlineForm(forms.ModelForm):
         }
 
 
+class OptionalInlineFormSet(forms.BaseInlineFormSet):
+    """A post without this inline's management form (older scripts, other forms) means "no change"
+    here rather than refusing the whole KIM."""
+
+    def __init__(self, data=None, *args, prefix=None, **kwargs):
+        prefix = prefix or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+        super().__init__(data, *args, prefix=prefix, **kwargs)
+
+
 class KimActivityInline(admin.TabularInline):
     model = KimActivity
     form = KimActivityInlineForm
+    formset = OptionalInlineFormSet
     extra = 1
     fields = ["date", "kind", "link", "note"]
     ordering = ["-date", "-pk"]

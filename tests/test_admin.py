@@ -144,8 +144,6 @@ def kim_form(desa, pengurus):
         "pengurus-INITIAL_FORMS": "0",
         "pengurus-MIN_NUM_FORMS": "0",
         "pengurus-MAX_NUM_FORMS": "1000",
-        "activities-TOTAL_FORMS": "0",  # the activity log inline, left empty
-        "activities-INITIAL_FORMS": "0",
     }
     for index, (name, role) in enumerate(pengurus):
         data[f"pengurus-{index}-name"] = name
@@ -270,8 +268,6 @@ def kim_change_form(kim, members, **fields):
         "pengurus-INITIAL_FORMS": str(sum(1 for member, *_ in members if member)),
         "pengurus-MIN_NUM_FORMS": "0",
         "pengurus-MAX_NUM_FORMS": "1000",
-        "activities-TOTAL_FORMS": "0",  # the activity log inline, left empty
-        "activities-INITIAL_FORMS": "0",
         **fields,
     }
     for index, (member, name, role, delete) in enumerate(members):

@@ -193,6 +193,7 @@ def test_staff_log_an_activity_on_the_kim_page_and_are_recorded_as_its_author(st
     data = kim_change_form(kim, [])
     data |= {
         "activities-TOTAL_FORMS": "1",
+        "activities-INITIAL_FORMS": "0",
         "activities-0-date": "2022-02-03",
         "activities-0-kind": "local_info",
         "activities-0-link": "",
