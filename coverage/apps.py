@@ -9,9 +9,9 @@ class CoverageConfig(AppConfig):
     def ready(self):
         from core.cache import invalidate_on_change
 
-        from .models import DesaTarget, OutreachEvent
+        from .models import DesaTarget, FieldReport, OutreachEvent
 
-        invalidate_on_change(OutreachEvent, DesaTarget)
+        invalidate_on_change(OutreachEvent, FieldReport, DesaTarget)  # a reviewed report makes its event public
 
         from registry.vitality import add_life_signs
 

@@ -25,7 +25,7 @@ def staff_may_set_targets(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coverage', '0006_text_limits'),
+        ('coverage', '0007_field_report_location'),
         ('registry', '0008_kim_activity'),
     ]
 
