@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # sitemap.xml (kimportal/sitemaps.py)
     "django_filters",
     "simple_history",
     "axes",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.RejectHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.compression.PublicGZipMiddleware",  # below whitenoise, above all that writes bodies (BREACH: see module)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "field.middleware.FieldJsonErrorsMiddleware",  # JSON, never HTML, for the phones' queue

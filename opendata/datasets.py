@@ -38,6 +38,7 @@ STAGE_CODES = {
 class Column:
     name: str
     description: str
+    kind: str = "text"  # "date" (YYYY-MM-DD) and "time" (HH:MM) are typed as such in XLSX
 
 
 @dataclass(frozen=True)
@@ -264,9 +265,9 @@ DATASETS = {
                 Column("desa_total", _("Jumlah desa/kelurahan di kecamatan")),
                 Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif")),
                 Column("covered", _("true bila ada KIM aktif")),
-                Column("last_event", _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong")),
+                Column("last_event", _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong"), "date"),
                 Column("last_event_kind", _("Jenis kegiatan terakhir")),
-                Column("next_event", _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong")),
+                Column("next_event", _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong"), "date"),
                 Column("next_event_kind", _("Jenis kegiatan berikutnya")),
                 Column("overdue_events", _("Kegiatan direncanakan yang sudah lewat tanggalnya tanpa laporan")),
                 Column("stage", _("Tahap: no_activity, planned, held, kim_formed, kim_active")),
@@ -315,10 +316,10 @@ DATASETS = {
                 Column("kecamatan_name", _("Nama kecamatan")),
                 Column("tier", _("Tingkatan KIM, atau kosong")),
                 Column("active", _("true bila aktif hari ini")),
-                Column("formed_on", _("Tanggal terbentuk")),
-                Column("inactive_since", _("Tidak aktif sejak, atau kosong")),
+                Column("formed_on", _("Tanggal terbentuk"), "date"),
+                Column("inactive_since", _("Tidak aktif sejak, atau kosong"), "date"),
                 Column("sk_number", _("Nomor SK pembentukan")),
-                Column("sk_date", _("Tanggal SK")),
+                Column("sk_date", _("Tanggal SK"), "date"),
                 Column("address", _("Alamat sekretariat")),
                 Column("website", _("Situs web")),
                 Column("facebook", _("Halaman Facebook")),
@@ -365,8 +366,8 @@ DATASETS = {
                 Column("title", _("Judul")),
                 Column("kind", _("Jenis: sosialisasi, pembinaan, konsolidasi, pelatihan, monitoring, lainnya")),
                 Column("status", _("Status: planned, held, cancelled")),
-                Column("date", _("Tanggal (TTTT-BB-HH, WIB)")),
-                Column("time", _("Jam mulai (WIB)")),
+                Column("date", _("Tanggal (TTTT-BB-HH, WIB)"), "date"),
+                Column("time", _("Jam mulai (WIB)"), "time"),
                 Column("kecamatan_code", _("Kode kecamatan")),
                 Column("kecamatan_name", _("Nama kecamatan")),
                 Column("desa_code", _("Kode desa/kelurahan, atau kosong")),
@@ -410,7 +411,7 @@ def _csv_cell(value):
 
 
 def stream_csv(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
-    writer = csv.DictWriter(_Echo(), fieldnames=dataset.column_names, lineterminator="\n")
+    writer = csv.DictWriter(_Echo(), fieldnames=dataset.column_names, lineterminator="\r\n")  # RFC 4180
     yield writer.writeheader()
     for row in rows:
         yield writer.writerow({k: _csv_cell(v) for k, v in row.items()})
