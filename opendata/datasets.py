@@ -390,6 +390,9 @@ def last_updated(kabupaten: Kabupaten):
         "events": event,
         "coverage": max(filter(None, [kim, event]), default=None),
         "desa-coverage": max(filter(None, [kim, event]), default=None),
+        # A target's actual share moves with KIM and events; a changed target itself changes the
+        # page-cache data version, which is part of every download's ETag.
+        "targets": max(filter(None, [kim, event]), default=None),
     }
 
 
