@@ -20,6 +20,7 @@ def kim_list(request, kabupaten):
     )
     kims = (
         kims.with_active_on(timezone.localdate())
+        .with_vitality(timezone.localdate())
         .select_related("desa__kecamatan__kabupaten", "tier")
         .order_by("name", "pk")
     )

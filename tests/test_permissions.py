@@ -17,8 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
-from registry.models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
+from coverage.models import DesaTarget, FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
+from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, Tier
 
 from .factories import (
     make_desa,
@@ -65,6 +65,8 @@ HAND_ROWS = {
     "kecamatan/<str:code>/": Row(lambda w: w[Kecamatan].get_absolute_url(), everyone(200)),
     "kim/": Row(lambda w: reverse("registry:kim-list"), everyone(200)),
     "kim/<int:pk>/": Row(lambda w: w[Kim].get_absolute_url(), everyone(200)),
+    "laporan/<int:tahun>/": Row(lambda w: "/laporan/2022/", everyone(200)),
+    "membentuk-kim/": Row(lambda w: reverse("coverage:forming-kim"), everyone(200)),
     "data/": Row(lambda w: reverse("opendata:index"), everyone(200)),
     "data/<slug:slug>.json": Row(lambda w: "/data/kim.json", everyone(200)),
     "data/<slug:slug>.csv": Row(lambda w: "/data/events.csv", everyone(200)),
@@ -272,6 +274,8 @@ def world(db):
         OfficerAssignment: OfficerAssignment.objects.first(),
         Group: Group.objects.first(),
         type(officer_a): officer_a,
+        KimActivity: KimActivity.objects.create(kim=kim, date=kim.formed_on, kind="meeting"),
+        DesaTarget: DesaTarget.objects.create(kabupaten=kabupaten, year=2024, target_percent=50),
     }
 
 
