@@ -104,3 +104,17 @@ def test_staff_mark_an_officers_activity_reviewed_from_the_admin(staff_client, o
     staff_client.post(url, {"action": "mark_reviewed", "_selected_action": [KimActivity.objects.get().pk]})
     assert KimActivity.objects.get().review_status == KimActivity.Review.REVIEWED
     assert staff_client.get(url, {"review_status__exact": "waiting"}).context["cl"].result_count == 0
+
+
+def test_an_officer_who_chose_english_logs_activity_in_english(agus_client, parenggean):
+    agus_client.post("/petugas/bahasa/", {"language": "en", "next": ACTIVITY})
+    page = agus_client.get(ACTIVITY).content.decode()
+    assert "Log KIM activity" in page and "Kind of activity" in page
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    refused = agus_client.post(ACTIVITY, activity_data(kim_in(parenggean), date=tomorrow), **JSON)
+    assert "The activity date cannot be after today." in str(refused.json()["errors"])
+
+
+def test_the_activity_form_is_kept_on_the_phone_when_the_officer_logs_in(agus_client):
+    worker = agus_client.get(reverse("field:sw")).content.decode()
+    assert f'"{ACTIVITY}"' in worker
