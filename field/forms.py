@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import EARLIEST_DAY
-
 from coverage.models import (
     DEFAULT_TIME,
     LOCATION_ACCURACY_MAX,

@@ -191,9 +191,7 @@ def log_activity(
     if found := existing_activity(client_id=client_id, user=user):
         return found, False
     if not OfficerAssignment.objects.kecamatan_of(user).filter(pk=kim.desa.kecamatan_id).exists():
-        raise ValidationError(
-            {"kim": _("KIM %(name)s tidak berada di kecamatan tugas Anda.") % {"name": kim.name}}
-        )
+        raise ValidationError({"kim": _("KIM %(name)s tidak berada di kecamatan tugas Anda.") % {"name": kim.name}})
     activity = KimActivity(
         client_id=client_id,
         kim=kim,

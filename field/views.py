@@ -147,7 +147,11 @@ def activity_new(request):
 
 def _activity_stored(request, activity, *, created):
     if wants_json(request):
-        body = {"status": "created" if created else "duplicate", "receipt": activity.receipt, "url": reverse("field:home")}
+        body = {
+            "status": "created" if created else "duplicate",
+            "receipt": activity.receipt,
+            "url": reverse("field:home"),
+        }
         return JsonResponse(body, status=201 if created else 200)
     messages.success(
         request,

@@ -4,9 +4,12 @@ by staff before it keeps the KIM active."""
 import uuid
 from datetime import date, timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from field.services import log_activity
 from registry.models import Kim, KimActivity
 from registry.vitality import Vitality
 
@@ -77,9 +80,7 @@ def test_the_form_offers_only_verified_kim_of_the_officers_kecamatan(agus_client
     assert "KIM Masih Diusulkan" not in page and "KIM Baamang Jaya" not in page
 
 
-def test_an_officers_activity_keeps_a_kim_active_only_once_staff_reviewed_it(
-    agus_client, parenggean, staff, settings
-):
+def test_an_officers_activity_keeps_a_kim_active_only_once_staff_reviewed_it(agus_client, parenggean, staff, settings):
     kim = kim_in(parenggean, formed_on=date(2021, 1, 1))
     agus_client.post(ACTIVITY, activity_data(kim), **JSON)
     today = timezone.localdate()
@@ -118,3 +119,11 @@ def test_an_officer_who_chose_english_logs_activity_in_english(agus_client, pare
 def test_the_activity_form_is_kept_on_the_phone_when_the_officer_logs_in(agus_client):
     worker = agus_client.get(reverse("field:sw")).content.decode()
     assert f'"{ACTIVITY}"' in worker
+
+
+def test_the_service_refuses_a_kim_outside_the_officers_kecamatan(officer_parenggean, baamang):
+    with pytest.raises(ValidationError, match="tidak berada di kecamatan tugas Anda"):
+        log_activity(
+            user=officer_parenggean, client_id=uuid.uuid4(), kim=kim_in(baamang), on=date(2024, 5, 1), kind="meeting"
+        )
+    assert not KimActivity.objects.exists()
