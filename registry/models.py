@@ -468,6 +468,13 @@ class KimActivityQuerySet(models.QuerySet):
     def in_kabupaten(self, kabupaten):
         return self.filter(kim__desa__kecamatan__kabupaten=kabupaten)
 
+    def reviewed(self):
+        """Entries that count for vitality: staff's own, and officers' once staff reviewed them."""
+        return self.filter(review_status=KimActivity.Review.REVIEWED)
+
+    def waiting(self):
+        return self.filter(review_status=KimActivity.Review.WAITING)
+
 
 class KimActivity(models.Model):
     """A dated entry of what a KIM did: the sign of life its vitality is derived from."""
@@ -479,6 +486,11 @@ class KimActivity(models.Model):
         TRAINING = "training", _("Pelatihan")
         LOCAL_INFO = "local_info", _("Informasi lokal disampaikan ke Diskominfo")
 
+    class Review(models.TextChoices):
+        WAITING = "waiting", _("Menunggu pemeriksaan")
+        REVIEWED = "reviewed", _("Sudah diperiksa")
+
+    RECEIPT_PREFIX = "AKT"
     NOTE_MAX = 1000
     LINK_MAX = 500
 
@@ -501,6 +513,26 @@ class KimActivity(models.Model):
         verbose_name=_("dicatat oleh"),
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    # Entered by a field officer from the phone (issue 13 via issue 11's outbox): it counts
+    # for vitality only once staff reviewed it. Staff's own entries are reviewed at once.
+    review_status = models.CharField(_("pemeriksaan"), max_length=10, choices=Review.choices, default=Review.REVIEWED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_kim_activities",
+        verbose_name=_("diperiksa oleh"),
+    )
+    reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
+    client_id = models.UUIDField(
+        _("kode kiriman dari HP"),
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Dibuat oleh HP petugas; kiriman ulang dengan kode yang sama tidak disimpan dua kali."),
+    )
 
     objects = KimActivityQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat aktivitas KIM"), verbose_name_plural=_("riwayat aktivitas KIM"))
@@ -532,3 +564,17 @@ class KimActivity(models.Model):
             errors.setdefault("date", _("Tanggal aktivitas tidak boleh sebelum KIM terbentuk."))
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def receipt(self) -> str:
+        """AKT-2026-00012 for an entry sent from a phone (its receipt in the outbox); "" otherwise."""
+        if not (self.client_id and self.pk and self.created_at):
+            return ""
+        return f"{self.RECEIPT_PREFIX}-{timezone.localtime(self.created_at):%Y}-{self.pk:05d}"
+
+    def mark_reviewed(self, *, by) -> None:
+        """Staff reviewed an officer's entry: from now on it counts for the KIM's vitality."""
+        self.review_status = self.Review.REVIEWED
+        self.reviewed_by = by
+        self.reviewed_at = timezone.now()
+        self.save(update_fields=["review_status", "reviewed_by", "reviewed_at"])
