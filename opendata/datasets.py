@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.db import batched_text, read_all
 from coverage.models import OutreachEvent
 from coverage.queries import Stage, desa_coverage, kecamatan_coverage
 from registry.filters import KimFilter
@@ -147,29 +148,40 @@ def _kim_rows(kabupaten: Kabupaten, on: date, kim_filter: KimFilter | None) -> I
     kims = kim_filter.qs if kim_filter else Kim.objects.public().in_kabupaten(kabupaten)
     kims = (
         kims.with_active_on(on)
-        .select_related("desa__kecamatan", "tier")
         .order_by("pk")
-        .only(*[f"desa__{f}" for f in ("code", "name", "kecamatan__code", "kecamatan__name")], *KIM_PUBLIC_FIELDS)
+        .values_list(
+            "pk",
+            "name",
+            "desa__code",
+            "desa__name",
+            "desa__kecamatan__code",
+            "desa__kecamatan__name",
+            "tier__name",
+            "active_then",
+            *KIM_PUBLIC_FIELDS[2:],
+        )
     )
-    for kim in kims.iterator(chunk_size=2000):
+    for row in read_all(kims):
+        (pk, name, desa_code, desa_name, kec_code, kec_name, tier, active, formed_on, inactive_since, sk_number,
+         sk_date, address, website, facebook, instagram, youtube) = row  # fmt: skip
         yield {
-            "id": kim.pk,
-            "name": kim.name,
-            "desa_code": kim.desa.code,
-            "desa_name": kim.desa.name,
-            "kecamatan_code": kim.desa.kecamatan.code,
-            "kecamatan_name": kim.desa.kecamatan.name,
-            "tier": kim.tier.name if kim.tier else None,
-            "active": kim.active_then,
-            "formed_on": _day(kim.formed_on),
-            "inactive_since": _day(kim.inactive_since),
-            "sk_number": kim.sk_number or None,
-            "sk_date": _day(kim.sk_date),
-            "address": kim.address[: Kim.ADDRESS_MAX] or None,  # rows stored before the limit
-            "website": kim.website or None,
-            "facebook": kim.facebook or None,
-            "instagram": kim.instagram or None,
-            "youtube": kim.youtube or None,
+            "id": pk,
+            "name": name,
+            "desa_code": desa_code,
+            "desa_name": desa_name,
+            "kecamatan_code": kec_code,
+            "kecamatan_name": kec_name,
+            "tier": tier,
+            "active": active,
+            "formed_on": _day(formed_on),
+            "inactive_since": _day(inactive_since),
+            "sk_number": sk_number or None,
+            "sk_date": _day(sk_date),
+            "address": address[: Kim.ADDRESS_MAX] or None,  # rows stored before the limit
+            "website": website or None,
+            "facebook": facebook or None,
+            "instagram": instagram or None,
+            "youtube": youtube or None,
         }
 
 
@@ -180,37 +192,52 @@ def event_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
 def _event_rows(kabupaten: Kabupaten) -> Iterator[dict]:
     events = (
         OutreachEvent.objects.in_kabupaten(kabupaten)
-        .select_related("kecamatan", "desa")
         .order_by("starts_at", "pk")
-        .only(
+        .values_list(
+            "pk",
             "title",
             "kind",
             "status",
             "starts_at",
-            "venue",
-            "participants",
-            "summary",
             "kecamatan__code",
             "kecamatan__name",
             "desa__code",
             "desa__name",
+            "venue",
+            "participants",
+            "summary",
         )
     )
-    for event in events.iterator(chunk_size=2000):
+    zone = timezone.get_current_timezone()
+    for (
+        pk,
+        title,
+        kind,
+        status,
+        starts_at,
+        kec_code,
+        kec_name,
+        desa_code,
+        desa_name,
+        venue,
+        participants,
+        summary,
+    ) in read_all(events):
+        local = starts_at.astimezone(zone)
         yield {
-            "id": event.pk,
-            "title": event.title,
-            "kind": event.kind,
-            "status": event.status,
-            "date": event.day.isoformat(),
-            "time": timezone.localtime(event.starts_at).strftime("%H:%M"),
-            "kecamatan_code": event.kecamatan.code,
-            "kecamatan_name": event.kecamatan.name,
-            "desa_code": event.desa.code if event.desa else None,
-            "desa_name": event.desa.name if event.desa else None,
-            "venue": event.venue or None,
-            "participants": event.participants,
-            "summary": event.summary[: OutreachEvent.TEXT_MAX] or None,  # rows stored before the limit
+            "id": pk,
+            "title": title,
+            "kind": kind,
+            "status": status,
+            "date": local.date().isoformat(),
+            "time": f"{local.hour:02}:{local.minute:02}",
+            "kecamatan_code": kec_code,
+            "kecamatan_name": kec_name,
+            "desa_code": desa_code,
+            "desa_name": desa_name,
+            "venue": venue or None,
+            "participants": participants,
+            "summary": summary[: OutreachEvent.TEXT_MAX] or None,  # rows stored before the limit
         }
 
 
@@ -332,9 +359,11 @@ def last_updated(kabupaten: Kabupaten):
     }
 
 
-class _Echo:
-    def write(self, value):
-        return value
+class _Lines(list):
+    """Where csv.writer writes: the text of the rows written since the last chunk."""
+
+    def write(self, text):
+        self.append(text)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -342,23 +371,39 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _csv_cell(value):
     """Booleans as true/false; text that a spreadsheet would run as a formula gets a leading '."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
     return value
 
 
-def stream_csv(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
-    writer = csv.DictWriter(_Echo(), fieldnames=dataset.column_names, lineterminator="\n")
-    yield writer.writeheader()
+def _csv_lines(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
+    names = dataset.column_names
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\n")
+    writer.writerow(names)
     for row in rows:
-        yield writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        writer.writerow([_csv_cell(row[name]) for name in names])
+        yield from lines
+        lines.clear()
+    yield from lines
+
+
+def stream_csv(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
+    return batched_text(_csv_lines(dataset, rows))
+
+
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json_parts(dataset: Dataset, rows: Iterable[dict], header: dict) -> Iterator[str]:
+    head = _to_json(header)
+    yield head[:-1] + (", " if header else "") + _to_json(dataset.list_key) + ": ["
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + "\n" + _to_json(row)
+    yield "\n]}\n"
 
 
 def stream_json(dataset: Dataset, rows: Iterable[dict], header: dict) -> Iterator[str]:
-    head = json.dumps(header, ensure_ascii=False)
-    yield head[:-1] + (", " if header else "") + json.dumps(dataset.list_key) + ": ["
-    for index, row in enumerate(rows):
-        yield ("," if index else "") + "\n" + json.dumps(row, ensure_ascii=False)
-    yield "\n]}\n"
+    return batched_text(_json_parts(dataset, rows, header))
