@@ -250,6 +250,8 @@ class Sample:
     status: int
     queries: int
     ms: float
+    cpu_ms: float  # the Django process's CPU time: what the page costs in Python, whatever the machine's load
+    sql_ms: float  # time spent waiting for the database's answers
     size: int
     lines: int
     cache: str  # the page cache's X-Cache header: "hit", "miss", or "" for a page it does not cache
@@ -280,11 +282,13 @@ def fetch(client, url: str, *, cached: bool) -> Sample:
     if not cached:
         invalidate_pages()
     with CaptureQueriesContext(connection) as ctx:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         size, lines = _read(response)
-        ms = (time.perf_counter() - start) * 1000
-    sample = Sample(url, response.status_code, len(ctx.captured_queries), ms, size, lines, response.get("X-Cache", ""))
+        ms, cpu_ms = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
+    sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+    queries = len(ctx.captured_queries)
+    sample = Sample(url, response.status_code, queries, ms, cpu_ms, sql_ms, size, lines, response.get("X-Cache", ""))
     if response.status_code != 200:
         body = b"" if response.streaming else response.content[:300]
         raise BenchError(f"GET {url} answered {response.status_code}: {body.decode(errors='replace')}")
@@ -332,6 +336,8 @@ def measure_url(client, url: str, *, repeat: int, cached: bool = False) -> dict:
         "cached": cached,
         "queries": queries[0] if len(queries) == 1 else queries,
         "ms": spread([s.ms for s in samples], 2),
+        "cpu_ms": spread([s.cpu_ms for s in samples], 2),
+        "sql_ms": spread([s.sql_ms for s in samples], 2),
         "healthz_ms": spread(healthz, 3),
         "ratio": spread([s.ms / h for s, h in zip(samples, healthz, strict=True)], 1),
         "bytes": samples[-1].size,
@@ -671,15 +677,16 @@ def _fmt_ms(row) -> str:
 
 def report(big: dict, small: dict):
     print(
-        f"{'page':58} {'queries':>7} {'small':>5} {'ms median (min–max)':>22} {'× healthz':>9} {'cached ms':>9} "
-        f"{'rows/s':>8} {'RSS+ KiB':>8}"
+        f"{'page':52} {'queries':>7} {'small':>5} {'ms median (min–max)':>24} {'× healthz':>9} {'cpu ms':>7} "
+        f"{'sql ms':>7} {'cached ms':>9} {'rows/s':>8} {'RSS+ KiB':>8}"
     )
     for key, row in big.items():
         cached = row.get("cached") or {}
         print(
-            f"{key:58} {row['queries']!s:>7} {small.get(key, {}).get('queries', '')!s:>5} {_fmt_ms(row):>22} "
-            f"{row['ratio']['median']:>9} {cached.get('ms', {}).get('median', ''):>9} "
-            f"{row.get('rows_per_s') or '':>8} {row.get('rss_growth_kib', ''):>8}"
+            f"{key:52} {row['queries']!s:>7} {small.get(key, {}).get('queries', '')!s:>5} {_fmt_ms(row):>24} "
+            f"{row['ratio']['median']:>9} {row['cpu_ms']['median']:>7} {row['sql_ms']['median']:>7} "
+            f"{cached.get('ms', {}).get('median', ''):>9} {row.get('rows_per_s') or '':>8} "
+            f"{row.get('rss_growth_kib', ''):>8}"
         )
 
 
