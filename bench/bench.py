@@ -333,7 +333,7 @@ def measure_url(client, url: str, *, repeat: int, cached: bool = False) -> dict:
         samples.append(fetch(client, url, cached=cached))
     queries = sorted({s.queries for s in samples})
     return {
-        "cached": cached,
+        "from_cache": cached,
         "queries": queries[0] if len(queries) == 1 else queries,
         "ms": spread([s.ms for s in samples], 2),
         "cpu_ms": spread([s.cpu_ms for s in samples], 2),
@@ -352,16 +352,38 @@ def _rss_kib(field: str) -> int:
     raise BenchError(f"no {field} in /proc/self/status")
 
 
-def export_memory(client, url: str) -> dict:
-    """Peak growth of the process's resident memory (RSS) while one export streams: the
-    kernel's high-water mark is reset first (/proc/self/clear_refs), then read after."""
+def peak_rss_growth(work) -> int:
+    """KiB by which this process's resident memory (RSS) rose at its peak while `work()` ran:
+    the kernel's high-water mark is reset first (/proc/self/clear_refs), then read after."""
     import gc
 
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")
     before = _rss_kib("VmRSS")
-    fetch(client, url, cached=False)
-    return {"rss_growth_kib": _rss_kib("VmHWM") - before, "rss_kib": before}
+    work()
+    return _rss_kib("VmHWM") - before
+
+
+def export_memory(args, code: str, url: str) -> dict:
+    """Peak RSS growth of one export, streamed as a client reads it, in a fresh process (one
+    that served the export before keeps the memory it grew); beside it, for scale, the growth
+    when the same answer is held whole."""
+    cmd = [sys.executable, __file__, "rss", "--db", args.db, "--kabupaten", code, "--url", url]
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def rss(args) -> dict:
+    from django.conf import settings
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.KIM_KABUPATEN_CODE = args.kabupaten[0]
+    client = Client()
+    fetch(client, "/data/coverage.json", cached=False)  # imports and connections, before measuring
+    streamed = peak_rss_growth(lambda: fetch(client, args.url, cached=False))
+    held = peak_rss_growth(lambda: len(b"".join(client.get(args.url).streaming_content)))
+    return {"rss_growth_kib": streamed, "rss_growth_held_kib": held}
 
 
 def export_rows(client, url: str, lines: int) -> int:
@@ -441,7 +463,7 @@ def measure(args) -> dict:
             if _is_export(url):
                 row["rows"] = export_rows(client, url, row["lines"])
                 row["rows_per_s"] = round(row["rows"] / row["ms"]["median"] * 1000) if row["rows"] else None
-                row.update(export_memory(client, url))
+                row.update(export_memory(args, code, url))
             if url in CACHED:
                 row["cached"] = measure_url(client, url, repeat=args.repeat, cached=True)
             results[f"{code} {url}"] = row
@@ -692,7 +714,9 @@ def report(big: dict, small: dict):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", nargs="?", default="all", choices=["all", "load", "measure", "small", "serve", "touch"])
+    parser.add_argument(
+        "step", nargs="?", default="all", choices=["all", "load", "measure", "small", "serve", "touch", "rss"]
+    )
     parser.add_argument("--db", default="kimportal_bench")
     parser.add_argument("--small-db", default="kimportal_bench_small")
     parser.add_argument("--kim", type=int, default=50_000)
@@ -700,7 +724,7 @@ def main():
     parser.add_argument("--reload", action="store_true", help="regenerate KIM and events")
     parser.add_argument("--kabupaten", nargs="+", default=["62.02", "95.03", HOT_KABUPATEN])
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8104)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/2")
     parser.add_argument("--version-seconds", type=float, default=1, help="PAGE_CACHE_VERSION_SECONDS of the server")
@@ -709,13 +733,14 @@ def main():
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--load-urls", nargs="+", default=["/", "/kim/", "/data/coverage.json"])
+    parser.add_argument("--url", help="the export the rss step measures")
     parser.add_argument("--no-collectstatic", action="store_true", help="the static manifest is already there")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
 
     if args.step in ("all", "measure", "small", "serve") and not args.no_collectstatic:
         collect_static()
-    if args.step in ("load", "measure", "small", "touch"):  # one database per process
+    if args.step in ("load", "measure", "small", "touch", "rss"):  # one database per process
         db = args.small_db if args.step == "small" else args.db
         if args.step != "touch":
             ensure_database(db)
@@ -724,6 +749,8 @@ def main():
             load(args)
         elif args.step == "touch":
             print(touch())
+        elif args.step == "rss":
+            print(json.dumps(rss(args)))
         elif args.step == "small":
             load_small()
             args.kabupaten = ["62.02"]

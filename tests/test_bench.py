@@ -80,3 +80,8 @@ Requests/sec:    400.00
     with pytest.raises(bench.BenchError, match="3 non-2xx"):
         bench.parse_wrk(report)
     assert bench.parse_wrk(report.replace("  Non-2xx or 3xx responses: 3\n", ""))["p99_ms"] == 15.0
+
+
+def test_the_memory_measurement_sees_a_large_allocation_and_not_a_small_one(bench):
+    assert bench.peak_rss_growth(lambda: len(bytes(64 * 1024 * 1024))) > 48 * 1024
+    assert bench.peak_rss_growth(lambda: len(bytes(64 * 1024))) < 4 * 1024
