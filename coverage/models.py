@@ -33,18 +33,26 @@ class OutreachEventQuerySet(models.QuerySet):
         return self.filter(kecamatan__kabupaten=kabupaten)
 
     def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
-        """The years with events, as the admin's date hierarchy asks, found with one indexed
-        MIN(starts_at) per year: SELECT DISTINCT DATE_TRUNC('year', ...) read all 500,000
-        events of a national install (380 ms). Other kinds and fields as Django does them."""
+        """The years with events, as the admin's date hierarchy asks, in two indexed queries: the
+        first and last event, then one EXISTS per year between them (SELECT DISTINCT
+        DATE_TRUNC('year', ...) read all 500,000 events of a national install: 380 ms). Other
+        kinds and fields, and a span of more than 50 years, as Django does them."""
         if field_name != "starts_at" or kind != "year" or tzinfo is not None:
             return super().datetimes(field_name, kind, order, tzinfo)
-        zone, events, years = timezone.get_current_timezone(), self.order_by(), []
-        first = events.aggregate(first=models.Min("starts_at"))["first"]
-        while first is not None:
-            year = timezone.localtime(first, zone).year
-            years.append(datetime(year, 1, 1, tzinfo=zone))
-            following = events.filter(starts_at__gte=datetime(year + 1, 1, 1, tzinfo=zone)) if year < 9999 else None
-            first = following.aggregate(first=models.Min("starts_at"))["first"] if following is not None else None
+        zone, events = timezone.get_current_timezone(), self.order_by()
+        span = events.aggregate(first=models.Min("starts_at"), last=models.Max("starts_at"))
+        if span["first"] is None:
+            return []
+        first, last = (timezone.localtime(span[end], zone).year for end in ("first", "last"))
+        if last - first > 50 or last >= 9999:
+            return super().datetimes(field_name, kind, order, tzinfo)
+        starts = {year: datetime(year, 1, 1, tzinfo=zone) for year in range(first, last + 2)}
+        flags = {
+            f"y{year}": models.Exists(events.filter(starts_at__gte=starts[year], starts_at__lt=starts[year + 1]))
+            for year in range(first, last + 1)
+        }
+        found = events.annotate(**flags).values_list(*flags)[:1].get()
+        years = [starts[year] for year, has in zip(range(first, last + 1), found, strict=True) if has]
         return years if order == "ASC" else years[::-1]
 
 
