@@ -140,7 +140,7 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
     active = Kim.objects.active_on(on).filter(desa__kecamatan=OuterRef("pk"))
     formed = Kim.objects.formed_by(on).filter(desa__kecamatan=OuterRef("pk"))
     desa = Desa.objects.filter(kecamatan=OuterRef("pk"))
-    events = OutreachEvent.objects.filter(kecamatan=OuterRef("pk"))
+    events = OutreachEvent.objects.public().filter(kecamatan=OuterRef("pk"))
     held = events.held().filter(starts_at__lt=day_end)
     # As of `on`, an event held later was still upcoming then: the next event is the
     # earlier of the next planned one and the next one held after `on`.
@@ -167,7 +167,7 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
     )
     wanted = {r.last_event_id for r in rows} | {r.next_planned_id for r in rows} | {r.next_held_later_id for r in rows}
     wanted.discard(None)
-    found = OutreachEvent.objects.in_bulk(wanted) if wanted else {}
+    found = OutreachEvent.objects.public().in_bulk(wanted) if wanted else {}
 
     def summary(event):
         if event is None:
@@ -301,7 +301,8 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
     )
     held = {
         timezone.localdate(month): n
-        for month, n in OutreachEvent.objects.in_kabupaten(kabupaten)
+        for month, n in OutreachEvent.objects.public()
+        .in_kabupaten(kabupaten)
         .held()
         .filter(starts_at__gte=start_of_day(first_shown), starts_at__lt=end_of_day(on))
         .annotate(month=TruncMonth("starts_at"))

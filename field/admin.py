@@ -8,12 +8,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
-from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, ReportPhoto
+from coverage.models import LOCATION_IMPRECISE_METERS, FieldReport, FieldSubmission, OfficerAssignment, ReportPhoto
 from registry.admin import KecamatanFilter
 
 
@@ -37,10 +39,32 @@ class ReportPhotoInline(admin.TabularInline):
         return format_html('<a href="{}"><img src="{}" alt="" height="120"></a>', url, url)
 
 
+class LocationFilter(admin.SimpleListFilter):
+    """Reports by the phone's location fix: precise, imprecise (worse than 500 m) or none."""
+
+    title = _("lokasi")
+    parameter_name = "lokasi"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("presisi", _("lokasi presisi")),
+            ("tidak-presisi", _("lokasi tidak presisi")),
+            ("tanpa", _("tanpa lokasi")),
+        ]
+
+    def queryset(self, request, queryset):
+        limit = LOCATION_IMPRECISE_METERS
+        return {
+            "presisi": queryset.filter(location_accuracy__lte=limit),
+            "tidak-presisi": queryset.filter(location_accuracy__gt=limit),
+            "tanpa": queryset.filter(latitude__isnull=True),
+        }.get(self.value(), queryset)
+
+
 @admin.register(FieldReport)
 class FieldReportAdmin(SafeHistoryAdmin):
     list_display = ["receipt", "event", "kecamatan", "submitted_by", "submitted_at", "review_status", "photo_count"]
-    list_filter = ["review_status", ReportKecamatanFilter, "submitted_at"]
+    list_filter = ["review_status", ReportKecamatanFilter, "submitted_at", LocationFilter]
     list_select_related = ["event__kecamatan", "submitted_by"]
     search_fields = ["receipt", "client_id", "event__title", "submitted_by__username"]
     readonly_fields = [
@@ -52,6 +76,7 @@ class FieldReportAdmin(SafeHistoryAdmin):
         "review_status",
         "reviewed_by",
         "reviewed_at",
+        "location",
     ]
     fields = readonly_fields
     inlines = [ReportPhotoInline]
@@ -75,6 +100,22 @@ class FieldReportAdmin(SafeHistoryAdmin):
     def event_link(self, report):
         url = reverse("admin:coverage_outreachevent_change", args=[report.event_id])
         return format_html('<a href="{}">{}</a>', url, report.event)
+
+    @admin.display(description=_("lokasi saat melapor (hanya untuk staf)"))
+    def location(self, report):
+        if not report.has_location:
+            return _("Tidak dicatat.")
+        lat, lon = report.latitude, report.longitude
+        url = f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+        flag = format_html(" <strong>⚠ {}</strong>", _("lokasi tidak presisi")) if report.is_location_imprecise else ""
+        return format_html(
+            '<a href="{}" rel="noreferrer noopener" target="_blank">{}</a> ± {} m, {}{}',
+            url,
+            f"{lat}, {lon}",
+            report.location_accuracy,
+            date_format(timezone.localtime(report.located_at), "j F Y H:i"),
+            flag,
+        )
 
     @admin.action(description=_("Tandai laporan terpilih sudah diperiksa"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
