@@ -59,8 +59,8 @@ def test_a_cached_measurement_of_the_dashboard_runs_no_query(bench, client, tiny
 def test_repeated_uncached_measurements_cost_the_same_queries_each_time(bench, client, tiny_data):
     measured = bench.measure_url(client, "/", repeat=3)
 
-    assert isinstance(measured["queries"], int) and measured["queries"] > 0
-    assert measured["ratio"]["min"] > 1  # a rendered dashboard takes longer than /healthz
+    assert isinstance(measured["queries"], int) and measured["queries"] > 0  # a list if they differed
+    assert measured["ms"]["min"] > 0 and measured["healthz_ms"]["min"] > 0
 
 
 def test_a_page_that_does_not_answer_200_stops_the_bench(bench, client, tiny_data):
