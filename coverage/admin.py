@@ -51,3 +51,16 @@ class OutreachEventAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
     @admin.display(description=_("KIM"), ordering="n_kims")
     def kim_count(self, event):
         return event.n_kims
+
+
+# --- Desa targets (issue 13): an additive block, kept apart for easy merges. ---
+from .models import DesaTarget  # noqa: E402
+
+
+@admin.register(DesaTarget)
+class DesaTargetAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["year", "kabupaten", "kecamatan", "target_percent", "note"]
+    list_filter = ["year", KecamatanFilter]
+    list_select_related = ["kabupaten", "kecamatan"]
+    search_fields = ["kecamatan__name", "kabupaten__name", "note"]
+    autocomplete_fields = ["kabupaten", "kecamatan"]

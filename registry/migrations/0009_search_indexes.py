@@ -38,7 +38,7 @@ def drop_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_text_limits'),
+        ('registry', '0008_kim_activity'),
     ]
 
     operations = [
