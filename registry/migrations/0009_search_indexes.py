@@ -13,6 +13,7 @@ from django.db import migrations
 INDEXES = {
     "registry_kim_name_trgm": ("registry_kim", "name"),
     "registry_kim_sk_number_trgm": ("registry_kim", "sk_number"),
+    "registry_kim_kimid_number_trgm": ("registry_kim", "kimid_number"),
     "registry_desa_name_trgm": ("registry_desa", "name"),
     "registry_kecamatan_name_trgm": ("registry_kecamatan", "name"),
 }

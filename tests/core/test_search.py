@@ -72,6 +72,7 @@ def test_postgresql_has_trigram_indexes_for_every_kim_search_field(db):
     assert names >= {
         "registry_kim_name_trgm",
         "registry_kim_sk_number_trgm",
+        "registry_kim_kimid_number_trgm",
         "registry_desa_name_trgm",
         "registry_kecamatan_name_trgm",
     }
