@@ -23,9 +23,10 @@ def read_all(queryset, *, chunk_size: int = 2000) -> Iterator:
     if connection.vendor != "postgresql":
         yield from queryset.iterator(chunk_size=chunk_size)
         return
-    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-        for name, value in READ_ALL_SETTINGS.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    # One query for the settings; no savepoint inside a transaction already open (a read changes nothing).
+    with transaction.atomic(using=queryset.db, savepoint=False), connection.cursor() as cursor:
+        calls = ", ".join("set_config(%s, %s, true)" for _ in READ_ALL_SETTINGS)
+        cursor.execute(f"SELECT {calls}", [v for item in READ_ALL_SETTINGS.items() for v in item])
         yield from queryset.iterator(chunk_size=chunk_size)
 
 
