@@ -378,7 +378,7 @@ def rss(args) -> dict:
     from django.test import Client
 
     settings.ALLOWED_HOSTS = ["*"]
-    settings.KIM_KABUPATEN_CODE = args.kabupaten[0]
+    settings.PORTAL_REGION = args.kabupaten[0]
     client = Client()
     fetch(client, "/data/coverage.json", cached=False)  # imports and connections, before measuring
     streamed = peak_rss_growth(lambda: fetch(client, args.url, cached=False))
@@ -451,7 +451,7 @@ def measure(args) -> dict:
     settings.ALLOWED_HOSTS = ["*"]
     results = {}
     for code in args.kabupaten:
-        settings.KIM_KABUPATEN_CODE = code
+        settings.PORTAL_REGION = code  # a kabupaten portal per measured kabupaten
         first_kecamatan = Kecamatan.objects.filter(kabupaten__code=code).order_by("code").first().code
         for template, kind in PAGES:
             if kind == "admin" and code != args.kabupaten[0]:

@@ -26,8 +26,8 @@ class KecamatanFilter(admin.SimpleListFilter):
     kecamatan_path = "kecamatan"
 
     def lookups(self, request, model_admin):
-        portal = Kabupaten.objects.portal_or_none()
-        return [(k.code, k.name) for k in Kecamatan.objects.filter(kabupaten=portal)]
+        portal = Kabupaten.objects.in_portal()
+        return [(k.code, k.name) for k in Kecamatan.objects.filter(kabupaten__in=portal)]
 
     def queryset(self, request, queryset):
         if self.value():
