@@ -468,6 +468,13 @@ def measure(args) -> dict:
                 row["cached"] = measure_url(client, url, repeat=args.repeat, cached=True)
             results[f"{code} {url}"] = row
             print(f"  {code} {url}: {row['ms']['median']} ms, {row['queries']} queries", file=sys.stderr)
+    for region in args.regions:  # roll-ups: a province portal, and the country's ("")
+        settings.PORTAL_REGION = region
+        client = _client("public")
+        row = measure_url(client, "/", repeat=args.repeat)
+        row["cached"] = measure_url(client, "/", repeat=args.repeat, cached=True)
+        results[f"{region or 'country'} /"] = row
+        print(f"  {region or 'country'} /: {row['ms']['median']} ms, {row['queries']} queries", file=sys.stderr)
     if len(args.kabupaten) > 1:
         results["national"] = national_coverage()
     return results
@@ -723,6 +730,7 @@ def main():
     parser.add_argument("--events", type=int, default=500_000)
     parser.add_argument("--reload", action="store_true", help="regenerate KIM and events")
     parser.add_argument("--kabupaten", nargs="+", default=["62.02", "95.03", HOT_KABUPATEN])
+    parser.add_argument("--regions", nargs="*", default=["33", ""], help="roll-up portals: 33 has the most desa")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--port", type=int, default=8104)
     parser.add_argument("--workers", type=int, default=2)
@@ -753,7 +761,7 @@ def main():
             print(json.dumps(rss(args)))
         elif args.step == "small":
             load_small()
-            args.kabupaten = ["62.02"]
+            args.kabupaten, args.regions = ["62.02"], []
             print(json.dumps(measure(args)))
         else:
             print(json.dumps(measure(args)))
