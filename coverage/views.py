@@ -150,7 +150,6 @@ def kim_detail(request, kabupaten, pk):
         kims.with_vitality(timezone.localdate()).select_related("desa__kecamatan__kabupaten", "tier"),
         pk=pk,
     )
-    kim = get_object_or_404(kims.select_related("desa__kecamatan__kabupaten", "tier"), pk=pk)
     pengurus = kim.pengurus.only("name", "role", "kim_id")
     events = (
         OutreachEvent.objects.public()
