@@ -4,13 +4,13 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin
-from registry.admin import KecamatanFilter
+from registry.admin import KecamatanFilter, StaffScopeMixin
 
 from .models import OutreachEvent
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
+class OutreachEventAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
     list_display = ["title", "kind", "status_label", "starts_at", "kecamatan", "desa", "responsible", "kim_count"]
     list_filter = ["status", "kind", KecamatanFilter, "starts_at"]
     list_select_related = ["kecamatan", "desa", "responsible"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import start_of_day, validate_in_range
+from registry import scope as staff_scope
 from registry.models import Desa, Kecamatan, Kim
 
 # An event planned or reported without an hour starts at this time.
@@ -31,6 +32,10 @@ class OutreachEventQuerySet(models.QuerySet):
 
     def in_kabupaten(self, kabupaten):
         return self.filter(kecamatan__kabupaten=kabupaten)
+
+    def for_staff(self, user):
+        """The events of the kabupaten `user` works for (registry.scope)."""
+        return staff_scope.for_staff(self, user)
 
 
 class OutreachEvent(models.Model):
@@ -211,6 +216,10 @@ class FieldReportQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(review_status=FieldReport.Review.WAITING)
 
+    def for_staff(self, user):
+        """The reports of the kabupaten `user` works for (registry.scope)."""
+        return staff_scope.for_staff(self, user)
+
 
 class FieldReport(models.Model):
     """A field officer's report of a held event, delivered once per client-made id."""
@@ -335,3 +344,40 @@ class FieldSubmission(models.Model):
     def make_receipt(self) -> str:
         """REN-2026-00007 for a plan, USL-2026-00008 for a proposal."""
         return f"{self.RECEIPT_PREFIX[self.kind]}-{timezone.localtime(self.submitted_at):%Y}-{self.pk:05d}"
+
+
+def _users_for_staff(user):
+    """Users a staff member may see: field officers and staff of their kabupaten, themselves, and
+    accounts not yet assigned anywhere (so that they can assign a new officer's kecamatan)."""
+    from django.db.models import Q
+
+    from registry.models import StaffKabupaten
+
+    assigned_elsewhere = Q(pk__in=OfficerAssignment.objects.values("user")) | Q(
+        pk__in=StaffKabupaten.objects.values("user")
+    )
+    return (
+        Q(pk=user.pk)
+        | Q(
+            pk__in=OfficerAssignment.objects.filter(staff_scope.kabupaten_q("kecamatan__kabupaten", user)).values(
+                "user"
+            )
+        )
+        | Q(pk__in=StaffKabupaten.objects.filter(staff_scope.kabupaten_q("kabupaten", user)).values("user"))
+        | (~assigned_elsewhere & Q(is_superuser=False))
+    )
+
+
+def _submissions_for_staff(user):
+    """A plan or proposal belongs to its event's or its KIM's kabupaten (neither left: superusers only)."""
+    return staff_scope.kabupaten_q("event__kecamatan__kabupaten", user) | staff_scope.kabupaten_q(
+        "kim__desa__kecamatan__kabupaten", user
+    )
+
+
+staff_scope.register(OutreachEvent, "kecamatan__kabupaten")
+staff_scope.register(OfficerAssignment, "kecamatan__kabupaten")
+staff_scope.register(FieldReport, "event__kecamatan__kabupaten")
+staff_scope.register(ReportPhoto, "report__event__kecamatan__kabupaten")
+staff_scope.register(FieldSubmission, rule=_submissions_for_staff)
+staff_scope.register(settings.AUTH_USER_MODEL, rule=_users_for_staff)

@@ -14,14 +14,14 @@ from django.utils.translation import ngettext
 
 from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, ReportPhoto
-from registry.admin import KecamatanFilter
+from registry.admin import KecamatanFilter, StaffKabupatenInline, StaffScopeMixin
 
 
 class ReportKecamatanFilter(KecamatanFilter):
     kecamatan_path = "event__kecamatan"
 
 
-class ReportPhotoInline(admin.TabularInline):
+class ReportPhotoInline(StaffScopeMixin, admin.TabularInline):
     model = ReportPhoto
     extra = 0
     fields = ["preview", "width", "height"]
@@ -38,7 +38,7 @@ class ReportPhotoInline(admin.TabularInline):
 
 
 @admin.register(FieldReport)
-class FieldReportAdmin(SafeHistoryAdmin):
+class FieldReportAdmin(StaffScopeMixin, SafeHistoryAdmin):
     list_display = ["receipt", "event", "kecamatan", "submitted_by", "submitted_at", "review_status", "photo_count"]
     list_filter = ["review_status", ReportKecamatanFilter, "submitted_at"]
     list_select_related = ["event__kecamatan", "submitted_by"]
@@ -90,7 +90,7 @@ class FieldReportAdmin(SafeHistoryAdmin):
 
 
 @admin.register(FieldSubmission)
-class FieldSubmissionAdmin(admin.ModelAdmin):
+class FieldSubmissionAdmin(StaffScopeMixin, admin.ModelAdmin):
     """Plans and proposals as they arrived from phones: read only, to answer "did it arrive?"."""
 
     list_display = ["receipt", "kind", "submitted_by", "submitted_at", "event", "kim"]
@@ -105,7 +105,7 @@ class FieldSubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficerAssignment)
-class OfficerAssignmentAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class OfficerAssignmentAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "kecamatan", "assigned_at"]
     list_filter = [KecamatanFilter]
     list_select_related = ["user", "kecamatan"]
@@ -113,7 +113,7 @@ class OfficerAssignmentAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.Mode
     autocomplete_fields = ["user", "kecamatan"]
 
 
-class OfficerAssignmentInline(SafeAutocompleteMixin, admin.TabularInline):
+class OfficerAssignmentInline(StaffScopeMixin, SafeAutocompleteMixin, admin.TabularInline):
     model = OfficerAssignment
     extra = 1
     autocomplete_fields = ["kecamatan"]
@@ -126,5 +126,5 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class PortalUserAdmin(LabelledWidgetsMixin, SafeInitialMixin, UserAdmin):
-    inlines = [*UserAdmin.inlines, OfficerAssignmentInline]
+class PortalUserAdmin(StaffScopeMixin, LabelledWidgetsMixin, SafeInitialMixin, UserAdmin):
+    inlines = [*UserAdmin.inlines, OfficerAssignmentInline, StaffKabupatenInline]

@@ -239,7 +239,10 @@ def photo(request, pk):
     in_scope = request.user.has_perm(FIELD_AREA_PERMISSION) and (
         FieldReport.objects.visible_to(request.user).filter(pk=photo.report_id).exists()
     )
-    if not (in_scope or (request.user.is_staff and request.user.has_perm("coverage.view_reportphoto"))):
+    staff_may_view = request.user.is_staff and request.user.has_perm("coverage.view_reportphoto")
+    if staff_may_view:  # staff of another kabupaten may not (registry.scope)
+        staff_may_view = FieldReport.objects.for_staff(request.user).filter(pk=photo.report_id).exists()
+    if not (in_scope or staff_may_view):
         raise PermissionDenied
     try:
         response = FileResponse(photo.image.open("rb"))

@@ -13,8 +13,49 @@ from import_export.results import RowResult
 from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 
 from .forms import PengurusFormSet
-from .models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
+from .models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, StaffKabupaten, Tier
 from .resources import ImportPreviewStorage, KimResource
+from .scope import for_staff, history_for_staff, staff_scope
+
+
+class StaffScopeMixin:
+    """Every row an admin shows, offers or changes is in the user's scope (registry.scope).
+
+    Lists, change and delete forms and history go through get_queryset; the
+    choices of every foreign key and many-to-many field (plain selects, and the
+    values an autocomplete accepts) are narrowed here; the autocomplete's
+    answers come from the related model's admin, which uses this mixin too;
+    import and export get the user (SpreadsheetImportMixin). Every ModelAdmin
+    and inline of the portal uses it; tests/test_scope.py checks each one.
+    """
+
+    def get_queryset(self, request):
+        return for_staff(super().get_queryset(request), request.user)
+
+    def _scoped_field(self, formfield, request):
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = for_staff(formfield.queryset, request.user)
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._scoped_field(super().formfield_for_foreignkey(db_field, request, **kwargs), request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._scoped_field(super().formfield_for_manytomany(db_field, request, **kwargs), request)
+
+    def scope_history(self, request, records, model):
+        """Historical records of `model` in the user's scope (SafeHistoryAdmin calls this)."""
+        return history_for_staff(records, model, request.user)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        records = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return self.scope_history(request, records, self.model)
+
+    def changelist_view(self, request, extra_context=None):
+        scope = staff_scope(request.user)
+        if scope.is_empty:
+            self.message_user(request, scope.why_empty, messages.WARNING)
+        return super().changelist_view(request, extra_context)
 
 
 class KecamatanFilter(admin.SimpleListFilter):
@@ -25,8 +66,13 @@ class KecamatanFilter(admin.SimpleListFilter):
     kecamatan_path = "kecamatan"
 
     def lookups(self, request, model_admin):
-        portal = Kabupaten.objects.portal_or_none()
-        return [(k.code, k.name) for k in Kecamatan.objects.filter(kabupaten=portal)]
+        """The kecamatan of the user's kabupaten; for those who see everything, the portal's."""
+        if staff_scope(request.user).everything:
+            portal = Kabupaten.objects.portal_or_none()
+            kecamatan = Kecamatan.objects.filter(kabupaten=portal)
+        else:
+            kecamatan = for_staff(Kecamatan.objects.all(), request.user)
+        return [(k.code, k.name) for k in kecamatan]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -55,13 +101,13 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Kabupaten)
-class KabupatenAdmin(SafeInitialMixin, admin.ModelAdmin):
+class KabupatenAdmin(StaffScopeMixin, SafeInitialMixin, admin.ModelAdmin):
     list_display = ["code", "name", "province_name"]
     search_fields = ["code", "name", "province_name"]
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class KecamatanAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kabupaten"]
     list_select_related = ["kabupaten"]
     search_fields = ["code", "name"]
@@ -69,7 +115,7 @@ class KecamatanAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Desa)
-class DesaAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class DesaAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "kecamatan"]
     list_filter = [KecamatanFilter, "kind"]
     list_select_related = ["kecamatan"]
@@ -78,12 +124,12 @@ class DesaAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Tier)
-class TierAdmin(SafeInitialMixin, admin.ModelAdmin):
+class TierAdmin(StaffScopeMixin, SafeInitialMixin, admin.ModelAdmin):
     list_display = ["name", "rank", "description"]
     search_fields = ["name"]
 
 
-class PengurusInline(admin.TabularInline):
+class PengurusInline(StaffScopeMixin, admin.TabularInline):
     model = Pengurus
     formset = PengurusFormSet
     extra = 1
@@ -106,6 +152,9 @@ class SpreadsheetImportMixin(ImportExportMixin):
             },
             messages.SUCCESS,
         )
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "staff": request.user}
 
     def get_export_queryset(self, request):
         try:
@@ -142,7 +191,7 @@ class KimAdminForm(forms.ModelForm):
 
 
 @admin.register(Kim)
-class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
+class KimAdmin(StaffScopeMixin, SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
     form = KimAdminForm
     resource_classes = [KimResource]
     formats = [CSV, XLSX]  # import and export: the README documents the columns
@@ -207,9 +256,48 @@ class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
 
 
 @admin.register(Pengurus)
-class PengurusAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
+class PengurusAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
     list_display = ["name", "role", "kim"]
     list_filter = ["role"]
     list_select_related = ["kim"]
     search_fields = ["name", "kim__name"]
     autocomplete_fields = ["kim"]
+
+
+class StaffKabupatenInline(StaffScopeMixin, SafeAutocompleteMixin, admin.TabularInline):
+    """A user's kabupaten on their page, like a field officer's kecamatan; only superusers change it."""
+
+    model = StaffKabupaten
+    extra = 1
+    fields = ["kabupaten", "whole_province"]
+    autocomplete_fields = ["kabupaten"]
+    verbose_name_plural = _("wilayah kerja staf (kabupaten/kota)")
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(StaffKabupaten)
+class StaffKabupatenAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+    """Who works for which kabupaten. Only superusers assign: staff must not widen their own scope."""
+
+    list_display = ["user", "kabupaten", "whole_province", "assigned_at"]
+    list_filter = ["whole_province"]
+    list_select_related = ["user", "kabupaten"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "kabupaten__name", "kabupaten__code"]
+    autocomplete_fields = ["user", "kabupaten"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

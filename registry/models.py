@@ -158,6 +158,12 @@ class KimQuerySet(models.QuerySet):
     def in_kabupaten(self, kabupaten):
         return self.filter(desa__kecamatan__kabupaten=kabupaten)
 
+    def for_staff(self, user):
+        """The KIM of the kabupaten `user` works for (registry.scope)."""
+        from .scope import for_staff
+
+        return for_staff(self, user)
+
 
 class Kim(models.Model):
     """A Kelompok (Komunitas) Informasi Masyarakat serving one desa/kelurahan."""
@@ -338,3 +344,58 @@ class Pengurus(models.Model):
 
     def clean(self):
         self.phone = normalize_phone(self.phone)
+
+
+class StaffKabupaten(models.Model):
+    """A Diskominfo staff member works for this kabupaten/kota (or, as coordinator, its whole province).
+
+    Superusers assign staff in the admin (Wilayah kerja staf, or inline on the
+    user's page); registry.scope turns assignments into what each user sees.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_kabupaten", verbose_name=_("staf")
+    )
+    kabupaten = models.ForeignKey(
+        Kabupaten, models.CASCADE, related_name="staff_assignments", verbose_name=_("kabupaten/kota")
+    )
+    whole_province = models.BooleanField(
+        _("seluruh provinsi (koordinator)"),
+        default=False,
+        help_text=_("Centang untuk koordinator provinsi: melihat semua kabupaten/kota di provinsi ini."),
+    )
+    assigned_at = models.DateTimeField(_("ditugaskan pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__username", "kabupaten__code"]
+        verbose_name = _("wilayah kerja staf")
+        verbose_name_plural = _("wilayah kerja staf")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kabupaten"],
+                name="%(app_label)s_%(class)s_unique_user_kabupaten",
+                violation_error_message=_("Staf ini sudah ditugaskan di kabupaten/kota tersebut."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.whole_province:
+            return _("%(user)s – seluruh Provinsi %(province)s") % {
+                "user": self.user,
+                "province": self.kabupaten.province_name,
+            }
+        return f"{self.user} – {self.kabupaten}"
+
+
+def _register_staff_scope():
+    from . import scope
+
+    scope.register(Kabupaten, "pk")
+    scope.register(Kecamatan, "kabupaten")
+    scope.register(Desa, "kecamatan__kabupaten")
+    scope.register(Kim, "desa__kecamatan__kabupaten")
+    scope.register(Pengurus, "kim__desa__kecamatan__kabupaten")
+    scope.register(StaffKabupaten, "kabupaten")
+
+
+_register_staff_scope()

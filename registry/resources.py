@@ -24,6 +24,7 @@ from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
 
 from .models import Desa, Kim, Tier
+from .scope import for_staff
 
 DAY_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 DESA_PREFIX = re.compile(r"^(desa|kelurahan|kel\.|ds\.)\s+", re.I)
@@ -231,8 +232,23 @@ class KimResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
 
+    def __init__(self, staff=None, **kwargs):
+        super().__init__(**kwargs)
+        self.staff = staff  # the admin user importing or exporting: rows outside their scope are refused
+
     def get_queryset(self):
-        return super().get_queryset().select_related("desa__kecamatan", "tier")
+        queryset = super().get_queryset().select_related("desa__kecamatan", "tier")
+        return queryset if self.staff is None else for_staff(queryset, self.staff)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+        if field.attribute == "desa" and self.staff is not None and instance.desa_id is not None:
+            if not for_staff(Desa.objects.filter(pk=instance.desa_id), self.staff).exists():
+                desa = instance.desa
+                raise ValueError(
+                    _("%(desa)s (%(code)s) ada di %(kabupaten)s, di luar wilayah kerja Anda; baris ini tidak diimpor.")
+                    % {"desa": desa, "code": desa.code, "kabupaten": desa.kecamatan.kabupaten}
+                )
 
     def get_result_class(self):
         return SpreadsheetResult
