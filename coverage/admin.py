@@ -9,10 +9,23 @@ from registry.admin import KecamatanFilter, StaffScopeMixin
 from .models import OutreachEvent
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    """Planned events whose day has passed without a report (OutreachEvent.objects.overdue)."""
+
+    title = _("terlambat")
+    parameter_name = "terlambat"
+
+    def lookups(self, request, model_admin):
+        return [("ya", _("Terlambat (direncanakan, tanggal sudah lewat)"))]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "ya" else queryset
+
+
 @admin.register(OutreachEvent)
 class OutreachEventAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
     list_display = ["title", "kind", "status_label", "starts_at", "kecamatan", "desa", "responsible", "kim_count"]
-    list_filter = ["status", "kind", KecamatanFilter, "starts_at"]
+    list_filter = ["status", OverdueFilter, "kind", KecamatanFilter, "starts_at"]
     list_select_related = ["kecamatan", "desa", "responsible"]
     search_fields = ["title", "venue", "summary", "kecamatan__name", "desa__name"]
     autocomplete_fields = ["kecamatan", "desa", "responsible", "kims"]

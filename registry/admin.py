@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +101,29 @@ class ActiveFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CoverageFilter(admin.SimpleListFilter):
+    """Covered today (at least one active KIM) or not: the public pages' rule (coverage.queries)."""
+
+    title = _("cakupan hari ini")
+    parameter_name = "cakupan"
+    kim_path = "desa__kecamatan"  # from a KIM to the filtered model
+
+    def lookups(self, request, model_admin):
+        return [("ya", _("Ada KIM aktif")), ("belum", _("Belum ada KIM aktif"))]
+
+    def queryset(self, request, queryset):
+        active = Exists(Kim.objects.active_on(timezone.localdate()).filter(**{self.kim_path: OuterRef("pk")}))
+        if self.value() == "ya":
+            return queryset.filter(active)
+        if self.value() == "belum":
+            return queryset.exclude(active)
+        return queryset
+
+
+class DesaCoverageFilter(CoverageFilter):
+    kim_path = "desa"
+
+
 @admin.register(Kabupaten)
 class KabupatenAdmin(StaffScopeMixin, SafeInitialMixin, admin.ModelAdmin):
     list_display = ["code", "name", "province_name"]
@@ -109,6 +133,7 @@ class KabupatenAdmin(StaffScopeMixin, SafeInitialMixin, admin.ModelAdmin):
 @admin.register(Kecamatan)
 class KecamatanAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kabupaten"]
+    list_filter = [CoverageFilter]
     list_select_related = ["kabupaten"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["kabupaten"]
@@ -117,7 +142,7 @@ class KecamatanAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, a
 @admin.register(Desa)
 class DesaAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "kecamatan"]
-    list_filter = [KecamatanFilter, "kind"]
+    list_filter = [KecamatanFilter, DesaCoverageFilter, "kind"]
     list_select_related = ["kecamatan"]
     search_fields = ["code", "name", "kecamatan__name"]
     autocomplete_fields = ["kecamatan"]
