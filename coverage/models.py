@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import start_of_day, validate_in_range
 from registry import scope as staff_scope
-from registry.models import Desa, Kecamatan, Kim
+from registry.models import Desa, Kecamatan, Kim, history_reason
 
 # An event planned or reported without an hour starts at this time.
 DEFAULT_TIME = time(9, 0)
@@ -227,6 +227,9 @@ class FieldReport(models.Model):
     class Review(models.TextChoices):
         WAITING = "waiting", _("Menunggu pemeriksaan")
         REVIEWED = "reviewed", _("Sudah diperiksa")
+        REFUSED = "refused", _("Ditolak")
+
+    REASON_MAX = 1000
 
     client_id = models.UUIDField(
         _("kode laporan dari HP"),
@@ -251,6 +254,13 @@ class FieldReport(models.Model):
         verbose_name=_("diperiksa oleh"),
     )
     reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
+    review_note = models.TextField(
+        _("alasan penolakan"),
+        blank=True,
+        max_length=REASON_MAX,
+        validators=[MaxLengthValidator(REASON_MAX)],
+        help_text=_("Diisi staf saat menolak laporan; petugas yang mengirim melihatnya."),
+    )
 
     objects = FieldReportQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat laporan"), verbose_name_plural=_("riwayat laporan"))
@@ -278,6 +288,23 @@ class FieldReport(models.Model):
         self.reviewed_by = by
         self.reviewed_at = when or timezone.now()
         self.save()
+
+    def verify(self, *, by):
+        """The admin's "Verifikasi" decision on a report: it is reviewed and fine."""
+        self.mark_reviewed(by=by)
+
+    def refuse(self, *, by, reason: str, when=None):
+        """Staff refuse a report, saying why; the officer reads the reason in the field area."""
+        self.review_status = self.Review.REFUSED
+        self.reviewed_by = by
+        self.reviewed_at = when or timezone.now()
+        self.review_note = self._meta.get_field("review_note").clean(reason, self)  # at most REASON_MAX characters
+        self._change_reason = history_reason(_("ditolak"), reason)
+        self.save()
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.review_status == self.Review.WAITING
 
 
 def report_photo_path(photo, filename):

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, ReportPhoto
-from registry.admin import KecamatanFilter, StaffKabupatenInline, StaffScopeMixin
+from registry.admin import DecisionMixin, KecamatanFilter, StaffKabupatenInline, StaffScopeMixin
 
 
 class ReportKecamatanFilter(KecamatanFilter):
@@ -38,7 +38,7 @@ class ReportPhotoInline(StaffScopeMixin, admin.TabularInline):
 
 
 @admin.register(FieldReport)
-class FieldReportAdmin(StaffScopeMixin, SafeHistoryAdmin):
+class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
     list_display = ["receipt", "event", "kecamatan", "submitted_by", "submitted_at", "review_status", "photo_count"]
     list_filter = ["review_status", ReportKecamatanFilter, "submitted_at"]
     list_select_related = ["event__kecamatan", "submitted_by"]
@@ -52,6 +52,7 @@ class FieldReportAdmin(StaffScopeMixin, SafeHistoryAdmin):
         "review_status",
         "reviewed_by",
         "reviewed_at",
+        "review_note",
     ]
     fields = readonly_fields
     inlines = [ReportPhotoInline]

@@ -98,6 +98,7 @@ def home(request):
         "due_today": [e for e in planned if e.day == today],
         "upcoming": [e for e in planned if e.day > today],
         "pending_kims": Kim.objects.pending().filter(desa__kecamatan__in=kecamatan).select_related("desa"),
+        "refused_kims": Kim.objects.refused().filter(proposed_by=request.user).select_related("desa")[:20],
         "today": today,
     }
     return render(request, "field/home.html", context)

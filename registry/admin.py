@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import BadRequest
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -161,6 +164,79 @@ class PengurusInline(StaffScopeMixin, admin.TabularInline):
     fields = ["name", "role", "phone"]
 
 
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("verify", _("Verifikasi")), ("refuse", _("Tolak"))])
+    reason = forms.CharField(
+        label=_("Alasan penolakan"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Wajib bila menolak. Petugas yang mengirim membacanya di area petugas."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Tuliskan alasan penolakan."))
+        return data
+
+
+class DecisionMixin:
+    """Verify / Refuse (with a reason) on the change page of a row awaiting a decision.
+
+    The model gives `awaits_decision`, `verify(by=...)` and `refuse(by=..., reason=...)`.
+    One POST-only URL, <id>/keputusan/, for the user's rows (get_object: the scope
+    applies) and only with the right to change them.
+    """
+
+    decision_template = "admin/decision_change_form.html"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_decision"
+        view = self.admin_site.admin_view(self.decision_view)
+        return [path("<path:object_id>/keputusan/", view, name=name), *super().get_urls()]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.awaits_decision and self.has_change_permission(request, obj):
+            context["decision_form"] = DecisionForm()
+            context["decision_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_decision", args=[obj.pk]
+            )
+            context["decision_base_template"] = self.change_form_template or "admin/change_form.html"
+            request.current_app = self.admin_site.name
+            response = super().render_change_form(request, context, add, change, form_url, obj)
+            response.template_name = [self.decision_template]
+            return response
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def decision_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("Data tidak ditemukan."))
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        form = DecisionForm(request.POST)
+        if not obj.awaits_decision:
+            self.message_user(request, _("Sudah diputuskan sebelumnya; tidak ada yang diubah."), messages.WARNING)
+        elif not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, error, messages.ERROR)
+        elif form.cleaned_data["decision"] == "verify":
+            obj.verify(by=request.user)
+            self.log_change(request, obj, _("Diverifikasi"))
+            self.message_user(request, _("%(obj)s diverifikasi.") % {"obj": obj}, messages.SUCCESS)
+        else:
+            reason = form.cleaned_data["reason"].strip()
+            obj.refuse(by=request.user, reason=reason)
+            self.log_change(request, obj, _("Ditolak: %(reason)s") % {"reason": reason[:150]})
+            self.message_user(request, _("%(obj)s ditolak.") % {"obj": obj}, messages.SUCCESS)
+        return redirect(change_url)
+
+
 class SpreadsheetImportMixin(ImportExportMixin):
     """django-import-export's import and export, answering in Indonesian where it would not."""
 
@@ -216,7 +292,7 @@ class KimAdminForm(forms.ModelForm):
 
 
 @admin.register(Kim)
-class KimAdmin(StaffScopeMixin, SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
+class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
     form = KimAdminForm
     resource_classes = [KimResource]
     formats = [CSV, XLSX]  # import and export: the README documents the columns
@@ -225,14 +301,22 @@ class KimAdmin(StaffScopeMixin, SafeAutocompleteMixin, SpreadsheetImportMixin, S
     list_select_related = ["desa__kecamatan", "tier", "proposed_by"]
     search_fields = ["name", "desa__name", "desa__kecamatan__name", "sk_number"]
     autocomplete_fields = ["desa", "tier"]
-    readonly_fields = ["review_status", "proposed_by", "verified_by", "verified_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "review_status",
+        "review_note",
+        "proposed_by",
+        "verified_by",
+        "verified_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [PengurusInline]
     history_with = {Pengurus: "kim"}  # pengurus changes made inline show in the KIM's history
     actions = ["verify"]
     show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     fieldsets = [
         (None, {"fields": ["name", "desa", "tier", "formed_on"]}),
-        (_("Verifikasi"), {"fields": ["review_status", "proposed_by", "verified_by", "verified_at"]}),
+        (_("Verifikasi"), {"fields": ["review_status", "review_note", "proposed_by", "verified_by", "verified_at"]}),
         (_("Surat keputusan"), {"fields": ["sk_number", "sk_date"]}),
         (_("Status"), {"fields": ["inactive_since", "inactive_reason"]}),
         (_("Kanal publik"), {"fields": ["address", "website", "facebook", "instagram", "youtube"]}),
@@ -272,7 +356,7 @@ class KimAdmin(StaffScopeMixin, SafeAutocompleteMixin, SpreadsheetImportMixin, S
     @admin.display(description=_("status"), boolean=False)
     def status(self, kim):
         if not kim.is_verified:
-            return _("Menunggu verifikasi")
+            return kim.get_review_status_display()
         if kim.is_active:
             return _("Aktif")
         if kim.inactive_since:

@@ -119,6 +119,12 @@ class Tier(models.Model):
         return self.name
 
 
+def history_reason(what, reason: str) -> str:
+    """A history entry's reason (at most 100 characters): "ditolak: <the reason>"."""
+    text = f"{what}: {reason}" if reason else str(what)
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
 class KimQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(review_status=Kim.Review.VERIFIED)
@@ -130,6 +136,10 @@ class KimQuerySet(models.QuerySet):
     def pending(self):
         """Proposed by a field officer and not yet verified by staff."""
         return self.filter(review_status=Kim.Review.PENDING)
+
+    def refused(self):
+        """Proposals staff refused, with their reason (review_note)."""
+        return self.filter(review_status=Kim.Review.REFUSED)
 
     def active_on(self, day: date):
         """Verified KIM formed on or before `day` and not yet inactive on that day.
@@ -151,9 +161,9 @@ class KimQuerySet(models.QuerySet):
         """KIM formed on or before `day`, active or not, verified or still a proposal.
 
         A field officer's proposal is a KIM formed and waiting for verification:
-        the "KIM terbentuk" stage of its kecamatan.
+        the "KIM terbentuk" stage of its kecamatan. A refused proposal is no KIM.
         """
-        return self.filter(formed_on__lte=day)
+        return self.filter(formed_on__lte=day).exclude(review_status=Kim.Review.REFUSED)
 
     def in_kabupaten(self, kabupaten):
         return self.filter(desa__kecamatan__kabupaten=kabupaten)
@@ -171,6 +181,7 @@ class Kim(models.Model):
     class Review(models.TextChoices):
         PENDING = "pending", _("Menunggu verifikasi")
         VERIFIED = "verified", _("Terverifikasi")
+        REFUSED = "refused", _("Ditolak")
 
     # Free text: at most this many characters, checked for every writer (full_clean);
     # public pages also cut longer rows stored before the limits.
@@ -241,6 +252,13 @@ class Kim(models.Model):
         verbose_name=_("diverifikasi oleh"),
     )
     verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    review_note = models.TextField(
+        _("alasan penolakan"),
+        blank=True,
+        max_length=REASON_MAX,
+        validators=[MaxLengthValidator(REASON_MAX)],
+        help_text=_("Diisi staf saat menolak usulan; petugas yang mengusulkan melihatnya."),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -282,6 +300,18 @@ class Kim(models.Model):
         self.verified_at = when or timezone.now()
         self._change_reason = "verifikasi"
         self.save()
+
+    def refuse(self, *, by, reason: str):
+        """Staff refuse a proposed KIM, saying why: it never counts, and its officer reads the reason."""
+        self.review_status = self.Review.REFUSED
+        self.review_note = self._meta.get_field("review_note").clean(reason, self)  # at most REASON_MAX characters
+        self._change_reason = history_reason(_("ditolak"), reason)
+        self.save()
+
+    @property
+    def awaits_decision(self) -> bool:
+        """A proposal staff have neither verified nor refused."""
+        return self.review_status == self.Review.PENDING
 
     @property
     def is_active(self) -> bool:
