@@ -7,13 +7,14 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
-from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, ReportPhoto
+from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
 from registry.admin import DecisionMixin, KecamatanFilter, StaffKabupatenInline, StaffScopeMixin
 
 
@@ -47,6 +48,12 @@ class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
         "receipt",
         "client_id",
         "event_link",
+        "event_place",
+        "participants_by_gender",
+        "event_kims",
+        "event_summary",
+        "event_outcome",
+        "event_follow_up",
         "submitted_by",
         "submitted_at",
         "review_status",
@@ -67,6 +74,40 @@ class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
     @admin.display(description=_("kecamatan"), ordering="event__kecamatan__name")
     def kecamatan(self, report):
         return report.event.kecamatan
+
+    # What the officer sent, on the report's page (the event holds it).
+    @admin.display(description=_("tempat"))
+    def event_place(self, report):
+        event = report.event
+        parts = [event.venue, str(event.desa) if event.desa_id else "", f"Kec. {event.kecamatan}"]
+        return ", ".join(part for part in parts if part)
+
+    @admin.display(description=_("peserta"))
+    def participants_by_gender(self, report):
+        event = report.event
+        if event.participants is None:
+            return "—"
+        return _("%(total)s orang (perempuan %(women)s, laki-laki %(men)s)") % {
+            "total": event.participants,
+            "women": "—" if event.participants_women is None else event.participants_women,
+            "men": "—" if event.participants_men is None else event.participants_men,
+        }
+
+    @admin.display(description=_("KIM yang terlibat"))
+    def event_kims(self, report):
+        return ", ".join(kim.name for kim in report.event.kims.all()[:50]) or "—"
+
+    @admin.display(description=_("ringkasan hasil"))
+    def event_summary(self, report):
+        return linebreaksbr(report.event.summary[: OutreachEvent.TEXT_MAX]) or "—"
+
+    @admin.display(description=_("hasil yang dicapai"))
+    def event_outcome(self, report):
+        return linebreaksbr(report.event.outcome[: OutreachEvent.TEXT_MAX]) or "—"
+
+    @admin.display(description=_("tindak lanjut"))
+    def event_follow_up(self, report):
+        return linebreaksbr(report.event.follow_up[: OutreachEvent.TEXT_MAX]) or "—"
 
     @admin.display(description=_("foto"), ordering="n_photos")
     def photo_count(self, report):

@@ -127,3 +127,18 @@ def test_a_reason_over_1000_characters_is_refused(client, diskominfo_admin, offi
     decide(client, kim, decision="refuse", reason="x" * 1001)
     kim.refresh_from_db()
     assert kim.review_status == Kim.Review.PENDING
+
+
+def test_a_field_reports_page_shows_everything_the_officer_sent(
+    client, diskominfo_admin, officer_parenggean, parenggean
+):
+    report = make_report(officer_parenggean, parenggean)
+    event = report.event
+    event.participants, event.participants_women, event.participants_men = 30, 18, 12
+    event.outcome, event.follow_up = "Warga sepakat membentuk KIM.", "Rapat pembentukan bulan depan."
+    event.save()
+    client.force_login(diskominfo_admin)
+    page = client.get(reverse("admin:coverage_fieldreport_change", args=[report.pk])).content.decode()
+    assert "30 orang (perempuan 18, laki-laki 12)" in page
+    assert "Sosialisasi di balai desa." in page
+    assert "Warga sepakat membentuk KIM." in page and "Rapat pembentukan bulan depan." in page
