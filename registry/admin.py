@@ -18,7 +18,7 @@ from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 
 from .forms import PengurusFormSet
 from .models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, StaffKabupaten, Tier
-from .resources import ImportPreviewStorage, KimResource
+from .resources import ImportPreviewStorage, KimResource, SpreadsheetCSV, UnreadableSpreadsheet
 from .scope import for_staff, history_for_staff, staff_scope
 
 
@@ -254,6 +254,38 @@ class SpreadsheetImportMixin(ImportExportMixin):
             messages.SUCCESS,
         )
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that cannot be read gets a message in Indonesian (ours where we raised one)."""
+        if isinstance(e, UnreadableSpreadsheet):
+            message = str(e)
+        else:
+            message = _(
+                "Berkas tidak bisa dibaca sebagai %(format)s. Pilih format yang sesuai (CSV atau XLSX), "
+                "atau simpan ulang berkasnya dari Excel."
+            ) % {"format": form.cleaned_data.get("format", "") and self._format_name(form)}
+        form.add_error("import_file", message)
+
+    def _format_name(self, form):
+        formats = self.get_import_formats()
+        try:
+            return formats[int(form.cleaned_data["format"])]().get_title().upper()
+        except (KeyError, ValueError, IndexError):
+            return "CSV/XLSX"
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and not any(columns for _name, columns in context.get("fields_list", [])):
+            # django-import-export forgets the expected columns when the file could not be read
+            resources = [
+                cls(**self.get_import_resource_kwargs(request)) for cls in self.get_import_resource_classes(request)
+            ]
+            context["fields_list"] = [
+                (resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])
+                for resource in resources
+            ]
+        return response
+
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "staff": request.user}
 
@@ -296,6 +328,8 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
     form = KimAdminForm
     resource_classes = [KimResource]
     formats = [CSV, XLSX]  # import and export: the README documents the columns
+    import_formats = [SpreadsheetCSV, XLSX]  # `,` or `;`, with or without BOM
+    export_formats = [CSV, XLSX]
     list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status", "review_status", "proposed_by"]
     list_filter = ["review_status", KimKecamatanFilter, ActiveFilter, "tier", "formed_on"]
     list_select_related = ["desa__kecamatan", "tier", "proposed_by"]

@@ -12,14 +12,18 @@ rule of the open data CSVs, coverage/opendata.py), in CSV and XLSX alike, and
 reading it back drops that ' again.
 """
 
+import csv
+import io
 import re
 from datetime import date, datetime
 
+import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV
 from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
 
@@ -288,6 +292,56 @@ class KimResource(resources.ModelResource):
         if original is not None and original.pk and original.review_status != Kim.Review.VERIFIED:
             return False  # unchanged columns, but importing it verifies the proposal
         return super().skip_row(instance, original, row, import_validation_errors)
+
+
+class UnreadableSpreadsheet(ValueError):
+    """A file the import cannot read, with a message in Indonesian for the import page."""
+
+
+class SpreadsheetCSV(CSV):
+    """A CSV file as spreadsheets save it, for import.
+
+    Excel with Indonesian regional settings separates with `;`, others with `,`:
+    the header row decides. UTF-8 with or without a BOM, else Windows-1252 (Excel's
+    "CSV" on Windows). Empty columns after the last named one (`;;;` at the end
+    of rows) and empty rows after the last row are dropped; rows keep their
+    numbers. Read as bytes: the admin's fixed text encoding would refuse Windows-1252.
+    """
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            try:
+                text = in_stream.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = in_stream.decode("cp1252", errors="replace")
+        else:
+            text = in_stream.removeprefix("\ufeff")
+        header_line = text.split("\n", 1)[0]
+        delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        while rows and not any(cell.strip() for cell in rows[-1]):
+            rows.pop()
+        if not rows:
+            raise UnreadableSpreadsheet(_("Berkas kosong: baris pertama harus berisi nama kolom."))
+        headers = [cell.strip() for cell in rows[0]]
+        while headers and not headers[-1]:
+            headers.pop()
+        dataset = tablib.Dataset(headers=headers)
+        for number, row in enumerate(rows[1:], start=2):
+            extra = [cell for cell in row[len(headers) :] if cell.strip()]
+            if extra:
+                raise UnreadableSpreadsheet(
+                    _("Baris %(row)d berisi lebih banyak kolom daripada baris judul: “%(value)s”.")
+                    % {"row": number, "value": extra[0][:40]}
+                )
+            dataset.append((row + [""] * len(headers))[: len(headers)])
+        return dataset
 
 
 class ImportPreviewStorage(CacheStorage):

@@ -1,0 +1,75 @@
+"""Staff import the CSV files Excel saves: `;` (Indonesian regional settings) or `,`, with or without a BOM."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from registry.models import Kim
+
+HEADER = "kode_desa;kecamatan;desa;nama;tingkatan;tanggal_terbentuk"
+
+
+def upload(client, content: bytes, name="kim.csv"):
+    return client.post("/admin/registry/kim/import/", {"format": "0", "import_file": SimpleUploadedFile(name, content)})
+
+
+def confirm(client, preview):
+    html = preview.content.decode()
+    fields = {
+        name: html.split(f'name="{name}" value="')[1].split('"')[0]
+        for name in ("import_file_name", "original_file_name", "format")
+    }
+    return client.post("/admin/registry/kim/process_import/", {**fields, "resource": ""}, follow=True)
+
+
+def test_a_semicolon_csv_with_a_bom_saved_by_excel_imports(staff_client, kotim):
+    text = (
+        HEADER
+        + "\r\n;Parenggean;Parenggean;KIM Parenggean Maju;;24/03/2022\r\n;Baamang;Baamang Hulu;KIM Baamang;;2022-01-05\r\n"
+    )
+    preview = upload(staff_client, "\ufeff".encode() + text.encode())
+    assert preview.content.decode().count('<tr class="new">') == 2
+    assert "Impor selesai: 2 baru" in confirm(staff_client, preview).content.decode()
+    assert Kim.objects.get(name="KIM Parenggean Maju").desa.code == "62.02.04.1004"
+
+
+def test_a_comma_csv_without_a_bom_still_imports(staff_client, kotim):
+    text = HEADER.replace(";", ",") + "\n,Parenggean,Parenggean,KIM Parenggean Maju,,2022-03-24\n"
+    assert upload(staff_client, text.encode()).content.decode().count('<tr class="new">') == 1
+
+
+def test_a_windows_1252_csv_imports_with_its_accents(staff_client, kotim):
+    text = HEADER + "\r\n;Parenggean;Parenggean;KIM Café Literasi;;2022-03-24\r\n"
+    preview = upload(staff_client, text.encode("cp1252"))
+    confirm(staff_client, preview)
+    assert Kim.objects.filter(name="KIM Café Literasi").exists()
+
+
+def test_empty_columns_and_rows_excel_adds_at_the_end_are_ignored(staff_client, kotim):
+    text = HEADER + ";;\r\n;Parenggean;Parenggean;KIM Parenggean Maju;;2022-03-24;;\r\n;;;;;;;\r\n;;;;;;;\r\n"
+    assert upload(staff_client, text.encode()).content.decode().count('<tr class="new">') == 1
+
+
+def test_a_bad_row_in_a_semicolon_csv_names_its_spreadsheet_row_and_saves_nothing(staff_client, kotim):
+    text = (
+        HEADER + "\r\n;Parenggean;Parenggean;KIM Baik;;2022-03-24\r\n;Parenggean;Parenggean;KIM Buruk;;31-02-2022\r\n"
+    )
+    html = upload(staff_client, ("\ufeff" + text).encode()).content.decode()
+    assert "Baris 3" in html and "“31-02-2022” bukan tanggal yang valid" in html
+    assert "Konfirmasi impor" not in html
+    assert not Kim.objects.exists()
+
+
+def test_a_row_longer_than_the_header_gets_an_indonesian_message(staff_client, kotim):
+    text = HEADER + "\r\n;Parenggean;Parenggean;KIM Baik;;2022-03-24;catatan lepas\r\n"
+    html = upload(staff_client, text.encode()).content.decode()
+    assert "Baris 2 berisi lebih banyak kolom daripada baris judul" in html
+    assert not Kim.objects.exists()
+
+
+def test_a_file_that_cannot_be_read_gets_an_indonesian_message_and_keeps_the_column_list(staff_client, kotim):
+    html = staff_client.post(
+        "/admin/registry/kim/import/",
+        {"format": "1", "import_file": SimpleUploadedFile("kim.xlsx", HEADER.encode())},  # a CSV sent as XLSX
+    ).content.decode()
+    assert "Berkas tidak bisa dibaca sebagai XLSX" in html
+    assert "encountered while trying to read file" not in html
+    assert "<code>kode_desa, kecamatan, desa, nama" in html
