@@ -4,7 +4,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,7 +18,16 @@ from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 
 from .forms import PengurusFormSet
 from .models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, StaffKabupaten, Tier
-from .resources import ImportPreviewStorage, KimResource, SpreadsheetCSV, UnreadableSpreadsheet
+from .resources import (
+    COLUMN_HELP,
+    DATE_HELP,
+    ImportPreviewStorage,
+    KimResource,
+    SpreadsheetCSV,
+    UnreadableSpreadsheet,
+    template_dataset,
+    template_xlsx,
+)
 from .scope import for_staff, history_for_staff, staff_scope
 
 
@@ -284,6 +293,32 @@ class SpreadsheetImportMixin(ImportExportMixin):
                 (resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])
                 for resource in resources
             ]
+        if context is not None:  # the column guide and the templates to download
+            context["column_help"], context["date_help"] = COLUMN_HELP, DATE_HELP
+            name = f"admin:{self.opts.app_label}_{self.opts.model_name}_import_template"
+            context["template_urls"] = [(fmt.upper(), reverse(name, args=[fmt])) for fmt in ("csv", "xlsx")]
+        return response
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import_template"
+        view = self.admin_site.admin_view(self.import_template_view)
+        return [path("import/templat.<slug:fmt>", view, name=name), *super().get_urls()]
+
+    def import_template_view(self, request, fmt):
+        """The import's columns with one example row, as CSV (`;`, with BOM, as Excel in Indonesia saves) or XLSX."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        desa = for_staff(Desa.objects.select_related("kecamatan").order_by("code"), request.user).first()
+        if fmt == "csv":
+            body = "\ufeff" + template_dataset(example_desa=desa).export("csv", delimiter=";")
+            content_type = "text/csv; charset=utf-8"
+        elif fmt == "xlsx":
+            body = template_xlsx(example_desa=desa)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            raise Http404(_("Data tidak ditemukan."))
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="templat-impor-kim.{fmt}"'
         return response
 
     def get_resource_kwargs(self, request, *args, **kwargs):

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV
 from import_export.results import Result
@@ -281,7 +282,7 @@ class KimResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         name = kwargs.get("file_name") or "-"
-        instance._change_reason = (_("impor dari berkas %(name)s") % {"name": name})[:100]  # its history's reason
+        instance._change_reason = (_("Diimpor dari %(name)s") % {"name": name})[:100]  # its history's reason
         # Staff vouch for the list they import: a matching proposal becomes verified.
         if instance.review_status != Kim.Review.VERIFIED:
             instance.review_status = Kim.Review.VERIFIED
@@ -292,6 +293,56 @@ class KimResource(resources.ModelResource):
         if original is not None and original.pk and original.review_status != Kim.Review.VERIFIED:
             return False  # unchanged columns, but importing it verifies the proposal
         return super().skip_row(instance, original, row, import_validation_errors)
+
+
+# What the import page and the downloadable template say about each column (README: "Importing KIM").
+COLUMN_HELP = [
+    ("kode_desa", _lazy("ini, atau kecamatan + desa"), _lazy("kode Kemendagri desa/kelurahan, mis. 62.02.04.1004")),
+    ("kecamatan", _lazy("dengan desa, bila kode_desa kosong"), _lazy("nama kecamatan")),
+    ("desa", _lazy("dengan kecamatan"), _lazy("nama desa/kelurahan; awalan “Desa”/“Kelurahan” diabaikan")),
+    ("nama", _lazy("ya"), _lazy("nama KIM")),
+    ("tingkatan", _lazy("tidak"), _lazy("nama tingkatan seperti di admin (Tingkatan KIM)")),
+    ("nomor_sk", _lazy("bersama tanggal_sk"), _lazy("nomor surat keputusan")),
+    ("tanggal_sk", _lazy("bersama nomor_sk"), _lazy("tanggal surat keputusan")),
+    ("tanggal_terbentuk", _lazy("ya"), _lazy("tanggal KIM terbentuk")),
+    ("tidak_aktif_sejak", _lazy("bersama alasan_tidak_aktif"), _lazy("sejak kapan KIM tidak aktif")),
+    ("alasan_tidak_aktif", _lazy("bersama tidak_aktif_sejak"), _lazy("mengapa KIM tidak aktif")),
+    ("alamat", _lazy("tidak"), _lazy("alamat sekretariat")),
+    ("situs_web", _lazy("tidak"), _lazy("alamat situs, mulai dengan https://")),
+    ("facebook", _lazy("tidak"), _lazy("alamat halaman Facebook")),
+    ("instagram", _lazy("tidak"), _lazy("alamat akun Instagram")),
+    ("youtube", _lazy("tidak"), _lazy("alamat kanal YouTube")),
+    ("email_kontak", _lazy("tidak"), _lazy("e-mail kontak (privat)")),
+    ("telepon_kontak", _lazy("tidak"), _lazy("telepon kontak (privat)")),
+    ("catatan", _lazy("tidak"), _lazy("catatan internal (privat)")),
+]
+DATE_HELP = _lazy(
+    "Tanggal: TTTT-BB-HH (2022-03-24), HH-BB-TTTT (24-03-2022), HH/BB/TTTT (24/03/2022) atau sel tanggal XLSX."
+)
+
+
+def template_dataset(*, example_desa) -> tablib.Dataset:
+    """The import's columns with one example row (a real desa of the user's, when there is one)."""
+    example = dict.fromkeys(KimResource.Meta.fields, "")
+    example.update({"nama": "KIM Contoh Maju", "tanggal_terbentuk": "24-03-2022", "alamat": "Jl. Contoh No. 1"})
+    if example_desa is not None:
+        example.update(
+            {"kode_desa": example_desa.code, "kecamatan": example_desa.kecamatan.name, "desa": example_desa.name}
+        )
+    dataset = tablib.Dataset(headers=list(KimResource.Meta.fields), title="KIM")
+    dataset.append([example[column] for column in KimResource.Meta.fields])
+    return dataset
+
+
+def template_xlsx(*, example_desa) -> bytes:
+    """The template as XLSX: sheet KIM (columns, example row), sheet Petunjuk (what each column takes)."""
+    guide = tablib.Dataset(headers=[_("kolom"), _("wajib"), _("isi")], title=_("Petunjuk"))
+    for column, required, meaning in COLUMN_HELP:
+        guide.append([column, str(required), str(meaning)])
+    guide.append(["", "", ""])
+    guide.append([_("tanggal"), "", str(DATE_HELP)])
+    book = tablib.Databook([template_dataset(example_desa=example_desa), guide])
+    return book.export("xlsx")
 
 
 class UnreadableSpreadsheet(ValueError):

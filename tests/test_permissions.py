@@ -140,6 +140,11 @@ HAND_ROWS = {
     "admin/registry/kim/export/": Row(
         lambda w: reverse("admin:registry_kim_export"), {**everyone(LOGIN), **staff(200), "superuser": 200}
     ),
+    # The import's template to download: whoever may import.
+    "admin/registry/kim/import/templat.<slug:fmt>": Row(
+        lambda w: reverse("admin:registry_kim_import_template", args=["xlsx"]),
+        {**everyone(LOGIN), **staff(200, 403), "superuser": 200},
+    ),
     # Confirming an import is a POST of the previewed file; without one, a clear refusal.
     "admin/registry/kim/process_import/": Row(
         lambda w: reverse("admin:registry_kim_process_import"),

@@ -1,5 +1,8 @@
 """Staff import the CSV files Excel saves: `;` (Indonesian regional settings) or `,`, with or without a BOM."""
 
+import io
+
+import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registry.models import Kim
@@ -73,3 +76,32 @@ def test_a_file_that_cannot_be_read_gets_an_indonesian_message_and_keeps_the_col
     assert "Berkas tidak bisa dibaca sebagai XLSX" in html
     assert "encountered while trying to read file" not in html
     assert "<code>kode_desa, kecamatan, desa, nama" in html
+
+
+def test_the_csv_template_has_every_column_and_an_example_row_that_imports(staff_client, kotim):
+    response = staff_client.get("/admin/registry/kim/import/templat.csv")
+    assert response["Content-Disposition"] == 'attachment; filename="templat-impor-kim.csv"'
+    assert response.content.startswith("\ufeffkode_desa;kecamatan;desa;nama".encode())
+    preview = upload(staff_client, response.content)
+    assert preview.content.decode().count('<tr class="new">') == 1  # the example row is a valid KIM
+
+
+def test_the_xlsx_template_explains_each_column_and_imports(staff_client, kotim):
+    content = staff_client.get("/admin/registry/kim/import/templat.xlsx").content
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["KIM", "Petunjuk"]
+    guide = [row[:2] for row in book["Petunjuk"].iter_rows(values_only=True)]
+    assert ("nama", "ya") in guide and ("tanggal_terbentuk", "ya") in guide
+    preview = staff_client.post(
+        "/admin/registry/kim/import/", {"format": "1", "import_file": SimpleUploadedFile("t.xlsx", content)}
+    )
+    assert preview.content.decode().count('<tr class="new">') == 1
+
+
+def test_the_import_page_offers_the_templates_and_the_column_guide(staff_client, kotim):
+    html = staff_client.get("/admin/registry/kim/import/").content.decode()
+    assert (
+        'href="/admin/registry/kim/import/templat.csv"' in html
+        and 'href="/admin/registry/kim/import/templat.xlsx"' in html
+    )
+    assert "<code>tanggal_terbentuk</code>" in html
