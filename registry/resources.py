@@ -28,9 +28,14 @@ from import_export.formats.base_formats import CSV
 from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
 
-from .models import Desa, Kim, Tier
+from .models import Desa, Kim, Pengurus, Tier
 from .scope import for_staff
 
+PENGURUS_ROLES = {
+    "ketua": Pengurus.Role.KETUA,
+    "sekretaris": Pengurus.Role.SEKRETARIS,
+    "bendahara": Pengurus.Role.BENDAHARA,
+}
 DAY_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 DESA_PREFIX = re.compile(r"^(desa|kelurahan|kel\.|ds\.)\s+", re.I)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -208,6 +213,10 @@ class KimResource(resources.ModelResource):
     email_kontak = _text_field("contact_email", "email_kontak")
     telepon_kontak = _text_field("contact_phone", "telepon_kontak")
     catatan = _text_field("notes", "catatan")
+    # The KIM's ketua, sekretaris and bendahara by name: an empty cell leaves the pengurus as they are.
+    ketua = fields.Field(attribute="imported_ketua", column_name="ketua", widget=TextWidget())
+    sekretaris = fields.Field(attribute="imported_sekretaris", column_name="sekretaris", widget=TextWidget())
+    bendahara = fields.Field(attribute="imported_bendahara", column_name="bendahara", widget=TextWidget())
 
     class Meta:
         model = Kim
@@ -230,6 +239,9 @@ class KimResource(resources.ModelResource):
             "email_kontak",
             "telepon_kontak",
             "catatan",
+            "ketua",
+            "sekretaris",
+            "bendahara",
         ]
         export_order = fields
         import_id_fields = ["kode_desa", "nama"]
@@ -242,10 +254,18 @@ class KimResource(resources.ModelResource):
         self.staff = staff  # the admin user importing or exporting: rows outside their scope are refused
 
     def get_queryset(self):
-        queryset = super().get_queryset().select_related("desa__kecamatan", "tier")
+        queryset = super().get_queryset().select_related("desa__kecamatan", "tier").prefetch_related("pengurus")
         return queryset if self.staff is None else for_staff(queryset, self.staff)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.column_name in PENGURUS_ROLES:
+            name = _text(row.get(field.column_name))
+            limit = Pengurus._meta.get_field("name").max_length
+            if len(name) > limit:
+                raise ValueError(_("Nama paling panjang %(limit)d karakter.") % {"limit": limit})
+            if name:  # empty: the pengurus stay as they are
+                setattr(instance, field.attribute, name)
+            return
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
         if field.attribute == "desa" and self.staff is not None and instance.desa_id is not None:
             if not for_staff(Desa.objects.filter(pk=instance.desa_id), self.staff).exists():
@@ -271,9 +291,43 @@ class KimResource(resources.ModelResource):
 
     def get_instance(self, instance_loader, row):
         try:
-            return super().get_instance(instance_loader, row)
+            instance = super().get_instance(instance_loader, row)
         except ValueError:  # no desa found: reported on the row by import_instance
             return None
+        if instance is not None:  # its pengurus as they are, to compare the row with
+            for column, role in PENGURUS_ROLES.items():
+                setattr(instance, f"imported_{column}", self._pengurus_name(instance, role))
+        return instance
+
+    @staticmethod
+    def _pengurus_name(kim, role) -> str:
+        if kim.pk is None:
+            return ""
+        return next((p.name for p in kim.pengurus.all() if p.role == role), "")
+
+    def dehydrate_ketua(self, kim):
+        return getattr(kim, "imported_ketua", None) or self._pengurus_name(kim, Pengurus.Role.KETUA)
+
+    def dehydrate_sekretaris(self, kim):
+        return getattr(kim, "imported_sekretaris", None) or self._pengurus_name(kim, Pengurus.Role.SEKRETARIS)
+
+    def dehydrate_bendahara(self, kim):
+        return getattr(kim, "imported_bendahara", None) or self._pengurus_name(kim, Pengurus.Role.BENDAHARA)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        """Write the row's ketua, sekretaris and bendahara (with the import's history reason)."""
+        for column, role in PENGURUS_ROLES.items():
+            name = getattr(instance, f"imported_{column}", "") or ""
+            if not name or column not in row:
+                continue
+            pengurus = instance.pengurus.filter(role=role).order_by("pk").first() or Pengurus(kim=instance, role=role)
+            if pengurus.name == name:
+                continue
+            pengurus.name = name
+            pengurus.full_clean()
+            pengurus._change_reason = getattr(instance, "_change_reason", None)
+            pengurus.save()
+        getattr(instance, "_prefetched_objects_cache", {}).pop("pengurus", None)
 
     def before_import_row(self, row, **kwargs):
         missing = [c for c in ("nama", "tanggal_terbentuk") if c not in row]
@@ -315,6 +369,9 @@ COLUMN_HELP = [
     ("email_kontak", _lazy("tidak"), _lazy("e-mail kontak (privat)")),
     ("telepon_kontak", _lazy("tidak"), _lazy("telepon kontak (privat)")),
     ("catatan", _lazy("tidak"), _lazy("catatan internal (privat)")),
+    ("ketua", _lazy("tidak"), _lazy("nama ketua; kosong: pengurus yang ada tetap")),
+    ("sekretaris", _lazy("tidak"), _lazy("nama sekretaris; kosong: pengurus yang ada tetap")),
+    ("bendahara", _lazy("tidak"), _lazy("nama bendahara; kosong: pengurus yang ada tetap")),
 ]
 DATE_HELP = _lazy(
     "Tanggal: TTTT-BB-HH (2022-03-24), HH-BB-TTTT (24-03-2022), HH/BB/TTTT (24/03/2022) atau sel tanggal XLSX."
@@ -324,7 +381,16 @@ DATE_HELP = _lazy(
 def template_dataset(*, example_desa) -> tablib.Dataset:
     """The import's columns with one example row (a real desa of the user's, when there is one)."""
     example = dict.fromkeys(KimResource.Meta.fields, "")
-    example.update({"nama": "KIM Contoh Maju", "tanggal_terbentuk": "24-03-2022", "alamat": "Jl. Contoh No. 1"})
+    example.update(
+        {
+            "nama": "KIM Contoh Maju",
+            "tanggal_terbentuk": "24-03-2022",
+            "alamat": "Jl. Contoh No. 1",
+            "ketua": "Budi Santoso (contoh)",
+            "sekretaris": "Sri Wahyuni (contoh)",
+            "bendahara": "Ahmad Fauzi (contoh)",
+        }
+    )
     if example_desa is not None:
         example.update(
             {"kode_desa": example_desa.code, "kecamatan": example_desa.kecamatan.name, "desa": example_desa.name}

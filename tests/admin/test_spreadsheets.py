@@ -3,9 +3,13 @@
 import io
 
 import openpyxl
+import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from registry.models import Kim
+from registry.models import Kim, Pengurus
+from registry.resources import KimResource
+
+from ..factories import make_kim
 
 HEADER = "kode_desa;kecamatan;desa;nama;tingkatan;tanggal_terbentuk"
 
@@ -105,3 +109,47 @@ def test_the_import_page_offers_the_templates_and_the_column_guide(staff_client,
         and 'href="/admin/registry/kim/import/templat.xlsx"' in html
     )
     assert "<code>tanggal_terbentuk</code>" in html
+
+
+PENGURUS_HEADER = "kode_desa;nama;tanggal_terbentuk;ketua;sekretaris;bendahara"
+
+
+def test_three_kim_import_with_their_pengurus_and_say_where_from_in_history(staff_client, kotim):
+    text = PENGURUS_HEADER + (
+        "\r\n62.02.04.1004;KIM Satu;2022-01-01;Budi;Sari;Tono"
+        "\r\n62.02.04.1004;KIM Dua;2022-01-01;Ani;;"
+        "\r\n62.02.05.1001;KIM Tiga;2022-01-01;Rudi;Wati;Joko\r\n"
+    )
+    preview = upload(staff_client, ("\ufeff" + text).encode(), name="daftar-kim.csv")
+    assert "Impor selesai: 3 baru" in confirm(staff_client, preview).content.decode()
+    satu = Kim.objects.get(name="KIM Satu")
+    assert sorted(satu.pengurus.values_list("role", "name")) == [
+        (Pengurus.Role.KETUA, "Budi"),
+        (Pengurus.Role.SEKRETARIS, "Sari"),
+        (Pengurus.Role.BENDAHARA, "Tono"),
+    ]
+    assert list(Kim.objects.get(name="KIM Dua").pengurus.values_list("name", flat=True)) == ["Ani"]
+    assert satu.pengurus.get(role=Pengurus.Role.KETUA).history.get().history_change_reason == (
+        "Diimpor dari daftar-kim.csv"
+    )
+
+
+def test_an_export_gives_the_pengurus_back_and_importing_it_changes_nothing(kotim):
+    kim = make_kim(desa=kotim.kecamatan.get(code="62.02.04").desa.first(), name="KIM Bolak Balik")
+    Pengurus.objects.create(kim=kim, name="Budi", role=Pengurus.Role.KETUA)
+    Pengurus.objects.create(kim=kim, name="Sari", role=Pengurus.Role.BENDAHARA)
+    exported = KimResource().export()
+    assert (exported["ketua"][0], exported["sekretaris"][0], exported["bendahara"][0]) == ("Budi", "", "Sari")
+    result = KimResource().import_data(tablib.Dataset().load(exported.export("csv"), format="csv"), dry_run=False)
+    assert {row.import_type for row in result.rows} == {"skip"}
+    assert kim.pengurus.count() == 2
+
+
+def test_a_new_ketua_in_the_file_renames_the_ketua_and_keeps_the_others(kotim):
+    kim = make_kim(desa=kotim.kecamatan.get(code="62.02.04").desa.first(), name="KIM Ganti")
+    Pengurus.objects.create(kim=kim, name="Budi", role=Pengurus.Role.KETUA)
+    Pengurus.objects.create(kim=kim, name="Sari", role=Pengurus.Role.SEKRETARIS)
+    dataset = tablib.Dataset(headers=["kode_desa", "nama", "tanggal_terbentuk", "ketua", "sekretaris"])
+    dataset.append([kim.desa.code, "KIM Ganti", "2021-01-01", "Wawan", ""])
+    KimResource().import_data(dataset, dry_run=False)
+    assert sorted(kim.pengurus.values_list("name", flat=True)) == ["Sari", "Wawan"]
