@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin
-from registry.admin import KecamatanFilter, StaffScopeMixin
+from registry.admin import KecamatanAdmin, KecamatanFilter, StaffScopeMixin
+from registry.models import Kecamatan
 
 from .models import OutreachEvent
+from .queries import kecamatan_coverage
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -64,3 +67,39 @@ class OutreachEventAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmi
     @admin.display(description=_("KIM"), ordering="n_kims")
     def kim_count(self, event):
         return event.n_kims
+
+
+class KecamatanCoverageAdmin(KecamatanAdmin):
+    """The Kecamatan list with each one's coverage today, from the public dashboard's own function
+    (coverage.queries.kecamatan_coverage: two queries per kabupaten on the page)."""
+
+    list_display = ["code", "name", "kabupaten", "active_kim", "desa_covered", "stage"]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        today = timezone.localdate()
+        rows = {}
+        for kabupaten in {kecamatan.kabupaten for kecamatan in changelist.result_list}:
+            rows.update({k.code: k for k in kecamatan_coverage(kabupaten=kabupaten, on=today).kecamatan})
+        for kecamatan in changelist.result_list:
+            kecamatan.coverage_today = rows.get(kecamatan.code)
+        return changelist
+
+    @admin.display(description=_("KIM aktif"))
+    def active_kim(self, kecamatan):
+        return kecamatan.coverage_today.active_kim if kecamatan.coverage_today else "—"
+
+    @admin.display(description=_("desa/kelurahan ber-KIM"))
+    def desa_covered(self, kecamatan):
+        coverage = kecamatan.coverage_today
+        if coverage is None:
+            return "—"
+        return _("%(covered)d dari %(total)d") % {"covered": coverage.desa_covered, "total": coverage.desa_total}
+
+    @admin.display(description=_("tahap"))
+    def stage(self, kecamatan):
+        return kecamatan.coverage_today.stage.label if kecamatan.coverage_today else "—"
+
+
+admin.site.unregister(Kecamatan)
+admin.site.register(Kecamatan, KecamatanCoverageAdmin)

@@ -153,11 +153,19 @@ class KecamatanAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, a
 
 @admin.register(Desa)
 class DesaAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "kecamatan"]
+    list_display = ["code", "name", "kind", "kecamatan", "has_active_kim"]
     list_filter = [KecamatanFilter, DesaCoverageFilter, "kind"]
     list_select_related = ["kecamatan"]
     search_fields = ["code", "name", "kecamatan__name"]
     autocomplete_fields = ["kecamatan"]
+
+    def get_queryset(self, request):
+        active = Kim.objects.active_on(timezone.localdate()).filter(desa=OuterRef("pk"))
+        return super().get_queryset(request).annotate(active_kim_today=Exists(active))
+
+    @admin.display(description=_("ada KIM aktif"), boolean=True, ordering="active_kim_today")
+    def has_active_kim(self, desa):
+        return desa.active_kim_today
 
 
 @admin.register(Tier)
