@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -48,6 +49,9 @@ class StaffScopeMixin:
     def _scoped_field(self, formfield, request):
         if formfield is not None and hasattr(formfield, "queryset"):
             formfield.queryset = for_staff(formfield.queryset, request.user)
+            if formfield.queryset.model is Desa:  # never ambiguous: "Patai — Cempaga"
+                formfield.queryset = formfield.queryset.select_related("kecamatan")
+                formfield.label_from_instance = desa_label
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -69,6 +73,28 @@ class StaffScopeMixin:
         if scope.is_empty:
             self.message_user(request, scope.why_empty, messages.WARNING)
         return super().changelist_view(request, extra_context)
+
+
+class RegionAwareAutocompleteView(AutocompleteJsonView):
+    """The admin's autocomplete, answering with a ModelAdmin's `autocomplete_label(obj)` where it has
+    one: a desa is shown with its kecamatan ("Patai — Cempaga"), as two kecamatan may have desa of one name."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        return {**result, "text": label(obj)} if label else result
+
+
+def _autocomplete_view(request):
+    return RegionAwareAutocompleteView.as_view(admin_site=admin.site)(request)
+
+
+admin.site.autocomplete_view = _autocomplete_view  # before the URLconf asks the site for its URLs
+
+
+def desa_label(desa) -> str:
+    """A desa as every admin choice shows it: its name and its kecamatan."""
+    return f"{desa.name} — {desa.kecamatan.name}"
 
 
 class KecamatanFilter(admin.SimpleListFilter):
@@ -161,7 +187,10 @@ class DesaAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.
 
     def get_queryset(self, request):
         active = Kim.objects.active_on(timezone.localdate()).filter(desa=OuterRef("pk"))
-        return super().get_queryset(request).annotate(active_kim_today=Exists(active))
+        return super().get_queryset(request).select_related("kecamatan").annotate(active_kim_today=Exists(active))
+
+    def autocomplete_label(self, desa):
+        return desa_label(desa)
 
     @admin.display(description=_("ada KIM aktif"), boolean=True, ordering="active_kim_today")
     def has_active_kim(self, desa):

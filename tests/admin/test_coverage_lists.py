@@ -54,3 +54,21 @@ def test_the_desa_list_says_which_desa_have_an_active_kim(client, diskominfo_adm
     client.force_login(diskominfo_admin)
     listed = client.get("/admin/registry/desa/").context["cl"].result_list
     assert {d.name: d.active_kim_today for d in listed} == {"Tehang": True, "Sari Harapan": False}
+
+
+def test_desa_of_one_name_in_two_kecamatan_are_told_apart_in_the_autocomplete(client, diskominfo_admin):
+    kabupaten = make_kabupaten()
+    make_desa(kecamatan=make_kecamatan(kabupaten=kabupaten, code="62.02.10", name="Cempaga"), name="Patai")
+    make_desa(kecamatan=make_kecamatan(kabupaten=kabupaten, code="62.02.11", name="Cempaga Hulu"), name="Patai")
+    client.force_login(diskominfo_admin)
+    params = {"app_label": "registry", "model_name": "kim", "field_name": "desa", "term": "Patai"}
+    texts = sorted(r["text"] for r in client.get("/admin/autocomplete/", params).json()["results"])
+    assert texts == ["Patai — Cempaga", "Patai — Cempaga Hulu"]
+
+
+def test_a_chosen_desa_shows_its_kecamatan_on_the_form(client, diskominfo_admin):
+    kabupaten = make_kabupaten()
+    kim = make_kim(desa=make_desa(kecamatan=make_kecamatan(kabupaten=kabupaten, name="Cempaga"), name="Patai"))
+    client.force_login(diskominfo_admin)
+    html = client.get(f"/admin/registry/kim/{kim.pk}/change/").content.decode()
+    assert "Patai — Cempaga</option>" in html
