@@ -53,7 +53,10 @@ def _possible(field, values):
 
 # select2 leaves its combobox and search box without an accessible name; this names them after the
 # field's label. Listed after autocomplete.js so that media merging keeps it there.
-AUTOCOMPLETE_LABELS = forms.Media(js=["admin/js/autocomplete.js", "js/admin_autocomplete_labels.js"])
+# admin_desa_follows_kecamatan.js narrows a form's desa choices to its chosen kecamatan.
+AUTOCOMPLETE_LABELS = forms.Media(
+    js=["admin/js/autocomplete.js", "js/admin_autocomplete_labels.js", "js/admin_desa_follows_kecamatan.js"]
+)
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):

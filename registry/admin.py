@@ -192,6 +192,14 @@ class DesaAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.
     def autocomplete_label(self, desa):
         return desa_label(desa)
 
+    def get_search_results(self, request, queryset, search_term):
+        """The autocomplete narrows to the kecamatan chosen first in the form (?kecamatan=<id>)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        kecamatan = request.GET.get("kecamatan", "")
+        if request.path.endswith("/autocomplete/") and kecamatan.isdigit() and len(kecamatan) < 12:
+            queryset = queryset.filter(kecamatan_id=int(kecamatan))
+        return queryset, may_have_duplicates
+
     @admin.display(description=_("ada KIM aktif"), boolean=True, ordering="active_kim_today")
     def has_active_kim(self, desa):
         return desa.active_kim_today

@@ -72,3 +72,14 @@ def test_a_chosen_desa_shows_its_kecamatan_on_the_form(client, diskominfo_admin)
     client.force_login(diskominfo_admin)
     html = client.get(f"/admin/registry/kim/{kim.pk}/change/").content.decode()
     assert "Patai — Cempaga</option>" in html
+
+
+def test_the_desa_autocomplete_narrows_to_the_kecamatan_chosen_first(client, diskominfo_admin):
+    kabupaten = make_kabupaten()
+    cempaga = make_kecamatan(kabupaten=kabupaten, code="62.02.10", name="Cempaga")
+    make_desa(kecamatan=cempaga, name="Patai")
+    make_desa(kecamatan=make_kecamatan(kabupaten=kabupaten, code="62.02.11", name="Cempaga Hulu"), name="Patai")
+    client.force_login(diskominfo_admin)
+    params = {"app_label": "coverage", "model_name": "outreachevent", "field_name": "desa", "term": "Patai"}
+    results = client.get("/admin/autocomplete/", {**params, "kecamatan": cempaga.pk}).json()["results"]
+    assert [r["text"] for r in results] == ["Patai — Cempaga"]
