@@ -73,7 +73,7 @@ class KecamatanCoverageAdmin(KecamatanAdmin):
     """The Kecamatan list with each one's coverage today, from the public dashboard's own function
     (coverage.queries.kecamatan_coverage: two queries per kabupaten on the page)."""
 
-    list_display = ["code", "name", "kabupaten", "active_kim", "desa_covered", "stage"]
+    list_display = ["name", "stage", "active_kim", "desa_covered", "code", "kabupaten"]  # decisive first
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -40,7 +40,7 @@ class ReportPhotoInline(StaffScopeMixin, admin.TabularInline):
 
 @admin.register(FieldReport)
 class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
-    list_display = ["receipt", "event", "kecamatan", "submitted_by", "submitted_at", "review_status", "photo_count"]
+    list_display = ["receipt", "review_status", "event", "kecamatan", "submitted_by", "submitted_at", "photo_count"]
     list_filter = ["review_status", ReportKecamatanFilter, "submitted_at"]
     list_select_related = ["event__kecamatan", "submitted_by"]
     search_fields = ["receipt", "client_id", "event__title", "submitted_by__username"]
