@@ -9,6 +9,6 @@ class CoverageConfig(AppConfig):
     def ready(self):
         from core.cache import invalidate_on_change
 
-        from .models import OutreachEvent
+        from .models import FieldReport, OutreachEvent
 
-        invalidate_on_change(OutreachEvent)
+        invalidate_on_change(OutreachEvent, FieldReport)  # a reviewed report makes its event public

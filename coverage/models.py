@@ -1,10 +1,10 @@
 """Outreach events: the sosialisasi, meetings and trainings that build KIM coverage."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +36,16 @@ class OutreachEventQuerySet(models.QuerySet):
     def for_staff(self, user):
         """The events of the kabupaten `user` works for (registry.scope)."""
         return staff_scope.for_staff(self, user)
+
+    def public(self):
+        """What public pages, charts and open data may count: every event but one a field officer
+        reported whose report staff have not reviewed yet, or refused (FieldReport.mark_reviewed
+        publishes it; FieldReport.refuse keeps it out).
+
+        Events staff plan or record themselves have no FieldReport and stay public. Every public
+        reader starts from here (tests/field/test_review.py checks that none forgets).
+        """
+        return self.exclude(pk__in=FieldReport.objects.unpublished().values("event_id"))
 
 
 class OutreachEvent(models.Model):
@@ -216,9 +226,20 @@ class FieldReportQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(review_status=FieldReport.Review.WAITING)
 
+    def unpublished(self):
+        """Reports whose event the public may not count yet (waiting) or at all (refused)."""
+        return self.exclude(review_status=FieldReport.Review.REVIEWED)
+
     def for_staff(self, user):
         """The reports of the kabupaten `user` works for (registry.scope)."""
         return staff_scope.for_staff(self, user)
+
+
+# A location fix less sure than this many metres is flagged "lokasi tidak presisi" for staff.
+LOCATION_IMPRECISE_METERS = 500
+# A fix claiming to be less sure than this (1000 km) says nothing: it is refused.
+LOCATION_ACCURACY_MAX = 1_000_000
+LOCATION_FIELDS = ("latitude", "longitude", "location_accuracy", "located_at")
 
 
 class FieldReport(models.Model):
@@ -261,6 +282,28 @@ class FieldReport(models.Model):
         validators=[MaxLengthValidator(REASON_MAX)],
         help_text=_("Diisi staf saat menolak laporan; petugas yang mengirim melihatnya."),
     )
+    # Proof of presence, for staff only (never on public pages nor in open data): where the
+    # phone was when the officer tapped "Catat lokasi saya", how sure it was, and when.
+    latitude = models.DecimalField(
+        _("lintang"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("bujur"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    location_accuracy = models.PositiveIntegerField(
+        _("akurasi lokasi (m)"), null=True, blank=True, validators=[MaxValueValidator(LOCATION_ACCURACY_MAX)]
+    )
+    located_at = models.DateTimeField(_("waktu lokasi"), null=True, blank=True, validators=[validate_in_range])
 
     objects = FieldReportQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat laporan"), verbose_name_plural=_("riwayat laporan"))
@@ -282,6 +325,22 @@ class FieldReport(models.Model):
     def make_receipt(self) -> str:
         """The number the officer quotes: year of delivery and a running number."""
         return f"LAP-{timezone.localtime(self.submitted_at):%Y}-{self.pk:05d}"
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None
+
+    @property
+    def is_location_imprecise(self) -> bool:
+        """The fix is worse than LOCATION_IMPRECISE_METERS: staff should not rely on it."""
+        return self.has_location and self.location_accuracy > LOCATION_IMPRECISE_METERS
+
+    def clean(self):
+        given = [name for name in LOCATION_FIELDS if getattr(self, name) is not None]
+        if given and len(given) < len(LOCATION_FIELDS):
+            raise ValidationError(_("Lokasi tidak lengkap: lintang, bujur, akurasi dan waktunya dikirim bersama."))
+        if self.located_at and self.located_at > timezone.now() + timedelta(days=1):
+            raise ValidationError({"located_at": _("Waktu lokasi berada di masa depan. Periksa jam HP.")})
 
     def mark_reviewed(self, *, by, when=None):
         self.review_status = self.Review.REVIEWED

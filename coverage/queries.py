@@ -132,7 +132,7 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
     active = Kim.objects.active_on(on).filter(desa__kecamatan=OuterRef("pk")).annotate(grouped=Value(1))
     formed = Kim.objects.formed_by(on).filter(desa__kecamatan=OuterRef("pk")).annotate(grouped=Value(1))
     desa = Desa.objects.filter(kecamatan=OuterRef("pk")).annotate(grouped=Value(1))
-    events = OutreachEvent.objects.filter(kecamatan=OuterRef("pk"))
+    events = OutreachEvent.objects.public().filter(kecamatan=OuterRef("pk"))
     held = events.held().filter(starts_at__lt=day_end).order_by("-starts_at", "-pk")
     # As of `on`, an event held later was still upcoming then.
     not_yet_held = Q(status=OutreachEvent.Status.PLANNED) | Q(status=OutreachEvent.Status.HELD, starts_at__gte=day_end)
@@ -159,7 +159,7 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
     )
     wanted = {r.last_event_id for r in rows} | {r.next_event_id for r in rows}
     wanted.discard(None)
-    found = OutreachEvent.objects.in_bulk(wanted) if wanted else {}
+    found = OutreachEvent.objects.public().in_bulk(wanted) if wanted else {}
 
     def summary(event_id):
         event = found.get(event_id)
@@ -290,7 +290,8 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
     )
     held = {
         timezone.localdate(month): n
-        for month, n in OutreachEvent.objects.in_kabupaten(kabupaten)
+        for month, n in OutreachEvent.objects.public()
+        .in_kabupaten(kabupaten)
         .held()
         .filter(starts_at__gte=start_of_day(first_shown), starts_at__lt=end_of_day(on))
         .annotate(month=TruncMonth("starts_at"))

@@ -60,7 +60,7 @@ def kecamatan_detail(request, kabupaten, code):
         for d in desa
         if svg and d.code in svg.shapes
     ]
-    events = OutreachEvent.objects.filter(kecamatan=kecamatan).select_related("desa").order_by("-starts_at")
+    events = OutreachEvent.objects.public().filter(kecamatan=kecamatan).select_related("desa").order_by("-starts_at")
     context = {
         "kecamatan": kecamatan,
         "row": row,
@@ -84,7 +84,10 @@ def kim_detail(request, kabupaten, pk):
     )
     pengurus = kim.pengurus.only("name", "role", "kim_id")
     events = (
-        OutreachEvent.objects.filter(kims=kim).exclude(status=OutreachEvent.Status.CANCELLED).order_by("-starts_at")
+        OutreachEvent.objects.public()
+        .filter(kims=kim)
+        .exclude(status=OutreachEvent.Status.CANCELLED)
+        .order_by("-starts_at")
     )
     return render(
         request,

@@ -9,12 +9,21 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
-from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
+from coverage.models import (
+    LOCATION_IMPRECISE_METERS,
+    FieldReport,
+    FieldSubmission,
+    OfficerAssignment,
+    OutreachEvent,
+    ReportPhoto,
+)
 from registry.admin import DecisionMixin, KecamatanFilter, StaffKabupatenInline, StaffScopeMixin
 
 
@@ -38,10 +47,32 @@ class ReportPhotoInline(StaffScopeMixin, admin.TabularInline):
         return format_html('<a href="{}"><img src="{}" alt="" height="120"></a>', url, url)
 
 
+class LocationFilter(admin.SimpleListFilter):
+    """Reports by the phone's location fix: precise, imprecise (worse than 500 m) or none."""
+
+    title = _("lokasi")
+    parameter_name = "lokasi"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("presisi", _("lokasi presisi")),
+            ("tidak-presisi", _("lokasi tidak presisi")),
+            ("tanpa", _("tanpa lokasi")),
+        ]
+
+    def queryset(self, request, queryset):
+        limit = LOCATION_IMPRECISE_METERS
+        return {
+            "presisi": queryset.filter(location_accuracy__lte=limit),
+            "tidak-presisi": queryset.filter(location_accuracy__gt=limit),
+            "tanpa": queryset.filter(latitude__isnull=True),
+        }.get(self.value(), queryset)
+
+
 @admin.register(FieldReport)
 class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
     list_display = ["receipt", "review_status", "event", "kecamatan", "submitted_by", "submitted_at", "photo_count"]
-    list_filter = ["review_status", ReportKecamatanFilter, "submitted_at"]
+    list_filter = ["review_status", ReportKecamatanFilter, "submitted_at", LocationFilter]
     list_select_related = ["event__kecamatan", "submitted_by"]
     search_fields = ["receipt", "client_id", "event__title", "submitted_by__username"]
     readonly_fields = [
@@ -60,6 +91,7 @@ class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
         "reviewed_by",
         "reviewed_at",
         "review_note",
+        "location",
     ]
     fields = readonly_fields
     inlines = [ReportPhotoInline]
@@ -117,6 +149,22 @@ class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
     def event_link(self, report):
         url = reverse("admin:coverage_outreachevent_change", args=[report.event_id])
         return format_html('<a href="{}">{}</a>', url, report.event)
+
+    @admin.display(description=_("lokasi saat melapor (hanya untuk staf)"))
+    def location(self, report):
+        if not report.has_location:
+            return _("Tidak dicatat.")
+        lat, lon = report.latitude, report.longitude
+        url = f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+        flag = format_html(" <strong>⚠ {}</strong>", _("lokasi tidak presisi")) if report.is_location_imprecise else ""
+        return format_html(
+            '<a href="{}" rel="noreferrer noopener" target="_blank">{}</a> ± {} m, {}{}',
+            url,
+            f"{lat}, {lon}",
+            report.location_accuracy,
+            date_format(timezone.localtime(report.located_at), "j F Y H:i"),
+            flag,
+        )
 
     @admin.action(description=_("Tandai laporan terpilih sudah diperiksa"), permissions=["change"])
     def mark_reviewed(self, request, queryset):

@@ -9,12 +9,19 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coverage.models import DEFAULT_TIME, FieldReport, OfficerAssignment, OutreachEvent
+from coverage.models import (
+    DEFAULT_TIME,
+    LOCATION_ACCURACY_MAX,
+    LOCATION_FIELDS,
+    FieldReport,
+    OfficerAssignment,
+    OutreachEvent,
+)
 from registry.forms import PengurusFormSet
 from registry.models import Desa, Kim, Pengurus
 
 from .photos import clean_photo
-from .services import HeldEvent
+from .services import HeldEvent, Location
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -204,6 +211,33 @@ class ReportForm(ScopedForm):
         required=False,
     )
     photos = PhotosField(label=_("Foto (JPEG/PNG, paling banyak 3)"), required=False)
+    # Filled by field.js when the officer taps "Catat lokasi saya"; for staff only.
+    latitude = forms.DecimalField(
+        label=_("Lokasi (lintang)"),
+        min_value=-90,
+        max_value=90,
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    longitude = forms.DecimalField(
+        label=_("Lokasi (bujur)"),
+        min_value=-180,
+        max_value=180,
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    location_accuracy = forms.IntegerField(
+        label=_("Lokasi (akurasi, m)"),
+        min_value=0,
+        max_value=LOCATION_ACCURACY_MAX,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    located_at = forms.DateTimeField(label=_("Lokasi (waktu)"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,7 +268,21 @@ class ReportForm(ScopedForm):
                     self.add_error(field, _("Wajib diisi untuk kegiatan yang tidak direncanakan."))
             if not data.get("title") and data.get("kind") and data.get("kecamatan"):
                 data["title"] = generated_title(kind=data["kind"], kecamatan=data["kecamatan"], desa=data.get("desa"))
+        given = [name for name in LOCATION_FIELDS if data.get(name) is not None]
+        if given and len(given) < len(LOCATION_FIELDS) and not any(name in self.errors for name in LOCATION_FIELDS):
+            self.add_error(None, _("Lokasi tidak lengkap. Tekan “Catat lokasi saya” lagi, atau hapus lokasinya."))
         return data
+
+    def location(self) -> Location | None:
+        data = self.cleaned_data
+        if data.get("latitude") is None:
+            return None
+        return Location(
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            accuracy=data["location_accuracy"],
+            at=data["located_at"],
+        )
 
     def submission(self) -> dict:
         """The keyword arguments of field.services.submit_report, all but the user."""
@@ -244,6 +292,7 @@ class ReportForm(ScopedForm):
             "held": self.held(),
             "kims": list(self.cleaned_data["kims"]),
             "photos": self.cleaned_data["photos"],
+            "location": self.location(),
         }
 
     def reported_event(self) -> OutreachEvent:

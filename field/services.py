@@ -6,7 +6,8 @@ by model field, and return what their annotation says.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -33,6 +34,24 @@ class HeldEvent:
     follow_up: str = ""
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where the phone was when the officer tapped "Catat lokasi saya": kept for staff only."""
+
+    latitude: Decimal
+    longitude: Decimal
+    accuracy: int  # metres
+    at: datetime
+
+    def as_report_fields(self) -> dict:
+        return {
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "location_accuracy": self.accuracy,
+            "located_at": self.at,
+        }
+
+
 def existing_report(*, client_id: UUID, user) -> FieldReport | None:
     """The report already delivered under `client_id` by `user`, if any (the idempotency key)."""
     return FieldReport.objects.filter(client_id=client_id, submitted_by=user).first()
@@ -46,8 +65,10 @@ def submit_report(
     held: HeldEvent,
     kims: Sequence[Kim],
     photos: Sequence[File],
+    location: Location | None = None,
 ) -> tuple[FieldReport, bool]:
-    """Store a held event, its report and photos, at most once per client id.
+    """Store a held event, its report (with the phone's location, if recorded) and photos,
+    at most once per client id.
 
     `event` is the planned event being reported, or a new unsaved one. Returns
     (report, created): a retry with a client id already stored returns the
@@ -69,7 +90,11 @@ def submit_report(
         with transaction.atomic():
             event.save()
             event.kims.set(kims)
-            report = FieldReport.objects.create(client_id=client_id, event=event, submitted_by=user)
+            report = FieldReport(
+                client_id=client_id, event=event, submitted_by=user, **(location.as_report_fields() if location else {})
+            )
+            report.full_clean(validate_unique=False)  # a second delivery of the id: IntegrityError below
+            report.save()
             for photo in photos:
                 stored_files.append(ReportPhoto.objects.create(report=report, image=photo).image)
             report.receipt = report.make_receipt()

@@ -72,6 +72,21 @@ def in_chosen_language(view):
     return wrapped
 
 
+def allows_location(view):
+    """Let this page ask for the phone's location (the portal's Permissions-Policy forbids it elsewhere).
+
+    The browser still asks the officer, and only when they tap "Catat lokasi saya".
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)"
+        return response
+
+    return wrapped
+
+
 class FieldLoginView(LoginView):
     template_name = "field/login.html"
     next_page = reverse_lazy("field:home")
@@ -138,6 +153,7 @@ def _stored(request, submission, *, created, title=""):
     return redirect("field:home")
 
 
+@allows_location
 @in_chosen_language
 @field_officer_required
 def report_new(request):
@@ -166,6 +182,7 @@ def _delivered(request, report, *, created):
     return redirect(report)
 
 
+@allows_location
 @in_chosen_language
 @field_officer_required
 @require_POST

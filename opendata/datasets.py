@@ -179,7 +179,8 @@ def event_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
 
 def _event_rows(kabupaten: Kabupaten) -> Iterator[dict]:
     events = (
-        OutreachEvent.objects.in_kabupaten(kabupaten)
+        OutreachEvent.objects.public()
+        .in_kabupaten(kabupaten)
         .select_related("kecamatan", "desa")
         .order_by("starts_at", "pk")
         .only(
@@ -323,7 +324,7 @@ DATASETS = {
 def last_updated(kabupaten: Kabupaten):
     """When KIM or event data of the kabupaten last changed (two queries)."""
     kim = Kim.objects.in_kabupaten(kabupaten).aggregate(at=Max("updated_at"))["at"]
-    event = OutreachEvent.objects.in_kabupaten(kabupaten).aggregate(at=Max("updated_at"))["at"]
+    event = OutreachEvent.objects.public().in_kabupaten(kabupaten).aggregate(at=Max("updated_at"))["at"]
     return {
         "kim": kim,
         "events": event,

@@ -142,3 +142,13 @@ def test_a_field_reports_page_shows_everything_the_officer_sent(
     assert "30 orang (perempuan 18, laki-laki 12)" in page
     assert "Sosialisasi di balai desa." in page
     assert "Warga sepakat membentuk KIM." in page and "Rapat pembentukan bulan depan." in page
+
+
+def test_a_refused_reports_event_stays_off_the_public_pages(client, diskominfo_admin, officer_parenggean, parenggean):
+    from coverage.models import OutreachEvent
+
+    report = make_report(officer_parenggean, parenggean)
+    report.refuse(by=diskominfo_admin, reason="Kegiatan tidak terjadi.")
+    assert not OutreachEvent.objects.public().filter(pk=report.event_id).exists()
+    report.verify(by=diskominfo_admin)  # a later review after a phone call
+    assert OutreachEvent.objects.public().filter(pk=report.event_id).exists()

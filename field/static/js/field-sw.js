@@ -4,7 +4,8 @@
  * Pages: network first, the last copy from the cache when there is no signal. Every form
  * page of the area is fetched at install (the first visit after logging in), so each form
  * opens offline even if the officer never opened it before. A page never kept falls back
- * to the home page; the browser's own offline page is never shown inside the area.
+ * to the home page (which then says so); the browser's own offline page is never shown
+ * inside the area. The receipt page of each item field.js delivers is kept as it arrives.
  * Static assets: from the cache (their names change when their content does).
  * POSTs and the JSON session are never cached: field.js queues reports itself.
  */
@@ -62,6 +63,13 @@ function offlineAnswer() {
     "<title>KIM Portal</title><p style='font:1.1rem sans-serif;padding:1rem'>" + SW.offline_text + "</p>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
+
+// field.js asks to keep the receipt page of an item it delivered, so it opens without signal.
+self.addEventListener("message", function (event) {
+  var url = event.data && event.data.keep;
+  if (typeof url !== "string" || url.indexOf(SW.scope) !== 0) { return; }
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return keepPage(cache, url); }));
+});
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;

@@ -121,7 +121,10 @@
     statusLine.textContent = text || "";
     statusLine.hidden = !text;
   }
-  function showNetwork() { say(navigator.onLine ? "" : T.offline); }
+  function showNetwork() { // the notice of a page not kept already says there is no signal
+    var notKept = document.querySelector("[data-not-kept]");
+    say(navigator.onLine || (notKept && !notKept.hidden) ? "" : T.offline);
+  }
 
   // ---- reading and filling a form ------------------------------------------------------
   function fieldValue(fields, name) {
@@ -166,14 +169,22 @@
     return out;
   }
 
-  function recordFromForm(id) {
+  function recordFromForm(id) { // a promise: photos are made small before the item is queued
     var read = readForm();
     read.fields.push(["client_id", id]);
-    return {
-      id: id, kind: kind, user: cfg.user, savedAt: new Date().toISOString(), state: "waiting",
-      fields: read.fields, files: read.files, title: describe(read.fields),
-      submit: form.action, page: location.pathname,
-    };
+    return shrinking.then(function () {
+      return Promise.all(read.files.map(function (f) {
+        return shrinkPhoto(f.blob).then(function (small) {
+          return { field: f.field, name: small.name || f.name, type: small.type || f.type, blob: small };
+        });
+      }));
+    }).then(function (files) {
+      return {
+        id: id, kind: kind, user: cfg.user, savedAt: new Date().toISOString(), state: "waiting",
+        fields: read.fields, files: files, title: describe(read.fields),
+        submit: form.action, page: location.pathname,
+      };
+    });
   }
 
   function fillForm(saved) {
@@ -191,6 +202,7 @@
       input.files = transfer.files;
     }
     narrowDesa(false);
+    showLocation();
   }
 
   function errorList(errors) {
@@ -243,6 +255,100 @@
     set("day", plan.dataset.day > todayIso() ? todayIso() : plan.dataset.day);
   }
 
+  // ---- photos: made small on the phone before they are kept or queued ----------------------
+  // Longest side PHOTO_MAX_SIDE px, JPEG; a photo already that small, or one this browser cannot
+  // decode, goes as it is (the server checks and re-encodes every photo anyway).
+  var PHOTO_MAX_SIDE = 1600;
+  var shrinking = Promise.resolve();
+
+  function decodePhoto(file) {
+    if (window.createImageBitmap) { return createImageBitmap(file, { imageOrientation: "from-image" }); }
+    return new Promise(function (resolve, reject) {
+      var url = URL.createObjectURL(file);
+      var img = new Image();
+      img.onload = function () { URL.revokeObjectURL(url); resolve(img); };
+      img.onerror = function () { URL.revokeObjectURL(url); reject(new Error("decode")); };
+      img.src = url;
+    });
+  }
+
+  function shrinkPhoto(file) {
+    return decodePhoto(file).then(function (image) {
+      var width = image.naturalWidth || image.width;
+      var height = image.naturalHeight || image.height;
+      var scale = PHOTO_MAX_SIDE / Math.max(width, height);
+      if (scale >= 1) { if (image.close) { image.close(); } return file; }
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(width * scale));
+      canvas.height = Math.max(1, Math.round(height * scale));
+      canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+      if (image.close) { image.close(); }
+      return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.85); }).then(function (blob) {
+        if (!blob) { return file; }
+        var name = (file.name || "foto").replace(/\.[^.]*$/, "") + ".jpg";
+        return new File([blob], name, { type: "image/jpeg", lastModified: Date.now() });
+      });
+    }).catch(function () { return file; });
+  }
+
+  function shrinkChosenPhotos(input) {
+    var chosen = Array.prototype.slice.call(input.files || []);
+    if (!chosen.length || !window.DataTransfer) { return shrinking; }
+    shrinking = Promise.all(chosen.map(shrinkPhoto)).then(function (small) {
+      var same = small.every(function (f, i) { return f === chosen[i]; });
+      if (same || input.files[0] !== chosen[0]) { return; } // nothing to replace, or chosen again meanwhile
+      var transfer = new DataTransfer();
+      small.forEach(function (f) { transfer.items.add(f); });
+      input.files = transfer.files;
+      draftSoon();
+    });
+    return shrinking;
+  }
+
+  // ---- proof of presence: the phone's location, asked only when the officer taps ------------
+  var LOCATION_NAMES = ["latitude", "longitude", "location_accuracy", "located_at"];
+  var LOCATION_IMPRECISE_METERS = 500;
+  var LOCATION_ACCURACY_MAX = 1000000;
+
+  function locationBox() { return form && form.elements.latitude ? document.querySelector("[data-location]") : null; }
+
+  function showLocation(problem) {
+    var box = locationBox();
+    if (!box) { return; }
+    box.hidden = false;
+    var status = box.querySelector("[data-location-status]");
+    var accuracy = Number(form.elements.location_accuracy.value);
+    var recorded = !!form.elements.latitude.value;
+    var imprecise = recorded && accuracy > LOCATION_IMPRECISE_METERS;
+    var text = recorded ? T.locationRecorded.replace("%(accuracy)s", accuracy)
+      .replace("%(time)s", longDateTime(form.elements.located_at.value)) : T.locationNone;
+    if (imprecise) { text += " " + T.locationImprecise; }
+    status.textContent = problem ? problem + (recorded ? " " + text : "") : text;
+    status.className = "location-status" + (problem ? " is-error" : imprecise ? " is-imprecise" : recorded ? " is-recorded" : "");
+    box.querySelector("[data-location-clear]").hidden = !recorded;
+  }
+
+  function setLocation(values) {
+    LOCATION_NAMES.forEach(function (name, i) { form.elements[name].value = values[i]; });
+    showLocation();
+    draftSoon();
+  }
+
+  function recordLocation() {
+    var status = locationBox().querySelector("[data-location-status]");
+    if (!navigator.geolocation) { showLocation(T.locationUnsupported); return; }
+    status.textContent = T.locating;
+    status.className = "location-status";
+    navigator.geolocation.getCurrentPosition(function (position) {
+      var c = position.coords;
+      if (!(c.accuracy <= LOCATION_ACCURACY_MAX)) { showLocation(T.locationUnavailable); return; }
+      setLocation([c.latitude.toFixed(6), c.longitude.toFixed(6), Math.ceil(c.accuracy),
+        new Date(position.timestamp || Date.now()).toISOString()]);
+    }, function (error) {
+      showLocation(error.code === 1 ? T.locationDenied : error.code === 3 ? T.locationTimeout : T.locationUnavailable);
+    }, { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 });
+  }
+
   // ---- drafts ---------------------------------------------------------------------------
   var draftKey = form ? cfg.user + ":" + kind : null;
   var draftTimer = null;
@@ -275,6 +381,7 @@
 
   function clearForm() {
     form.reset();
+    if (locationBox()) { LOCATION_NAMES.forEach(function (name) { form.elements[name].value = ""; }); showLocation(); }
     editingId = null;
     narrowDesa(false);
     var box = document.querySelector("[data-fix-errors]");
@@ -296,6 +403,16 @@
     }
     if (form.elements.event) { form.elements.event.addEventListener("change", fillFromPlan); }
     narrowDesa(false);
+    if (locationBox()) {
+      showLocation();
+      locationBox().querySelector("[data-location-record]").addEventListener("click", recordLocation);
+      locationBox().querySelector("[data-location-clear]").addEventListener("click", function () {
+        setLocation(["", "", "", ""]);
+      });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "file") { shrinkChosenPhotos(event.target); }
+    });
 
     var start = function () {
       var fixMatch = location.hash.match(/^#perbaiki-([0-9a-f-]{36})$/);
@@ -341,10 +458,11 @@
       event.preventDefault();
       clearTimeout(draftTimer);
       draftTimer = null;
-      var record = recordFromForm(editingId || newId());
+      var record = null;
       var button = form.querySelector("button[type=submit]");
       if (button) { button.disabled = true; }
-      put(OUTBOX, record)
+      recordFromForm(editingId || newId())
+        .then(function (made) { record = made; return put(OUTBOX, record); })
         .then(function () { return remove(DRAFTS, draftKey); })
         .then(function () {
           say(T.saved);
@@ -406,6 +524,7 @@
           record.receipt = answer.receipt;
           record.url = answer.url;
           record.deliveredAt = new Date().toISOString();
+          keepReceipt(record.url);
           record.files = record.files.map(function (f) { return { field: f.field, name: f.name, type: f.type }; });
           delete record.lastError;
         } else if (response.status === 400 || response.status === 409 || response.status === 413 || response.status === 422) {
@@ -582,7 +701,8 @@
     sessionStorage.removeItem(FLASH_KEY);
     var flash;
     try { flash = JSON.parse(raw); } catch (e) { return; }
-    var text = flash.state === "delivered" ? T.flashSent + " " + T.receipt + ": " + flash.receipt + "."
+    var text = flash.state === "delivered" ? T.flashSent + " " + T.receipt + ": " + flash.receipt + "." +
+        (flash.kind === "report" ? " " + T.flashReview : "")
       : flash.state === "refused" ? T.flashRefused + " " + (flash.message || "")
       : T.flashQueued;
     box.className = "flash is-" + (flash.state === "delivered" ? "delivered" : flash.state === "refused" ? "refused" : "waiting");
@@ -594,6 +714,19 @@
     box.append(icon, strong, span("flash-text", text));
     box.hidden = false;
     box.focus();
+  }
+
+  // Offline, a page never kept on the phone is answered with the kept home page: say so.
+  if (cfg.page && cfg.page !== location.pathname) {
+    var notKept = document.querySelector("[data-not-kept]");
+    if (notKept) { notKept.hidden = false; }
+  }
+
+  // A receipt page of an item delivered from this phone is kept too, to be opened without signal.
+  function keepReceipt(url) {
+    if (url && url !== cfg.home && navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ keep: url });
+    }
   }
 
   if (form) { setUpForm(); }
