@@ -56,7 +56,7 @@ def test_katingan_staff_see_only_katingan_in_lists_and_autocomplete(
     page.click("#id_desa + .select2-container")
     page.wait_for_selector(".select2-results__option:not(.loading-results)")
     options = page.locator(".select2-results__option").all_inner_texts()
-    assert options == ["Desa Pegatan"]
+    assert options == ["Pegatan — Katingan Kuala"]  # only their desa, with its kecamatan
     screenshot(page, f"admin-staf-katingan-pilihan-desa-{viewport['width']}")
     assert no_sideways_scroll(page) or viewport is PHONE  # Django's admin form itself scrolls at 360 px
 
