@@ -103,3 +103,16 @@ class KecamatanCoverageAdmin(KecamatanAdmin):
 
 admin.site.unregister(Kecamatan)
 admin.site.register(Kecamatan, KecamatanCoverageAdmin)
+
+
+# --- Desa targets (issue 13): an additive block, kept apart for easy merges. ---
+from .models import DesaTarget  # noqa: E402
+
+
+@admin.register(DesaTarget)
+class DesaTargetAdmin(StaffScopeMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["year", "kabupaten", "kecamatan", "target_percent", "note"]
+    list_filter = ["year", KecamatanFilter]
+    list_select_related = ["kabupaten", "kecamatan"]
+    search_fields = ["kecamatan__name", "kabupaten__name", "note"]
+    autocomplete_fields = ["kabupaten", "kecamatan"]

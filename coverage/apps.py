@@ -9,6 +9,12 @@ class CoverageConfig(AppConfig):
     def ready(self):
         from core.cache import invalidate_on_change
 
-        from .models import FieldReport, OutreachEvent
+        from .models import DesaTarget, FieldReport, OutreachEvent
 
-        invalidate_on_change(OutreachEvent, FieldReport)  # a reviewed report makes its event public
+        invalidate_on_change(OutreachEvent, FieldReport, DesaTarget)  # a reviewed report makes its event public
+
+        from registry.vitality import add_life_signs
+
+        from .signs import held_event_signs
+
+        add_life_signs(held_event_signs)  # a held event with a KIM keeps it from being quiet

@@ -1,6 +1,7 @@
 """Outreach events: the sosialisasi, meetings and trainings that build KIM coverage."""
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -467,3 +468,69 @@ staff_scope.register(FieldReport, "event__kecamatan__kabupaten")
 staff_scope.register(ReportPhoto, "report__event__kecamatan__kabupaten")
 staff_scope.register(FieldSubmission, rule=_submissions_for_staff)
 staff_scope.register(settings.AUTH_USER_MODEL, rule=_users_for_staff)
+staff_scope.register("coverage.DesaTarget", "kabupaten")
+
+
+class DesaTarget(models.Model):
+    """Diskominfo's target for a year: this share of desa/kelurahan has an active KIM by 31 December.
+
+    For the whole kabupaten, or for one kecamatan of it.
+    """
+
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+    year = models.PositiveSmallIntegerField(
+        _("tahun"),
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+    )
+    kabupaten = models.ForeignKey(
+        "registry.Kabupaten", models.PROTECT, related_name="desa_targets", verbose_name=_("kabupaten/kota")
+    )
+    kecamatan = models.ForeignKey(
+        Kecamatan,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="desa_targets",
+        verbose_name=_("kecamatan"),
+        help_text=_("Kosongkan untuk target seluruh kabupaten."),
+    )
+    target_percent = models.DecimalField(
+        _("target (%)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Persentase desa/kelurahan yang memiliki KIM aktif pada 31 Desember tahun itu."),
+    )
+    note = models.CharField(_("keterangan"), max_length=200, blank=True, help_text=_("Misalnya dasar penetapannya."))
+
+    class Meta:
+        ordering = ["-year", "kabupaten", "kecamatan"]
+        verbose_name = _("target desa ber-KIM")
+        verbose_name_plural = _("target desa ber-KIM")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "kabupaten"],
+                condition=models.Q(kecamatan__isnull=True),
+                name="%(app_label)s_%(class)s_one_per_kabupaten_year",
+                violation_error_message=_("Target kabupaten untuk tahun ini sudah ada."),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kecamatan"],
+                condition=models.Q(kecamatan__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_kecamatan_year",
+                violation_error_message=_("Target kecamatan ini untuk tahun ini sudah ada."),
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.kecamatan or self.kabupaten
+        return f"{self.year} · {scope} · {self.target_percent}%"
+
+    @property
+    def scope_code(self) -> str:
+        return self.kecamatan.code if self.kecamatan_id else self.kabupaten.code
+
+    def clean(self):
+        if self.kecamatan_id and self.kabupaten_id and self.kecamatan.kabupaten_id != self.kabupaten_id:
+            raise ValidationError({"kecamatan": _("Kecamatan ini tidak berada di kabupaten tersebut.")})

@@ -204,6 +204,7 @@ class KimBrief:
     pk: int
     name: str
     active: bool
+    vitality: str = ""  # registry.vitality.Vitality value on the day
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,13 @@ class DesaCoverage:
     def covered(self) -> bool:
         return self.active_kim > 0
 
+    @property
+    def vitality(self) -> str | None:
+        """The liveliest vitality among the KIM that cover it (active, then sk_ended, then quiet);
+        None when no KIM covers it."""
+        found = {k.vitality for k in self.kims if k.active}
+        return next((v for v in ("active", "sk_ended", "quiet") if v in found), None)
+
 
 def desa_coverage(*, on: date, kabupaten: Kabupaten | None = None, kecamatan=None) -> list[DesaCoverage]:
     """Every desa/kelurahan of `kecamatan` (or of `kabupaten`) with the verified KIM formed there by `on`.
@@ -230,14 +238,14 @@ def desa_coverage(*, on: date, kabupaten: Kabupaten | None = None, kecamatan=Non
     Two SQL queries whatever the number of desa and KIM.
     """
     desa = Desa.objects.select_related("kecamatan").order_by("code")
-    kims = Kim.objects.public().formed_by(on).with_active_on(on)
+    kims = Kim.objects.public().formed_by(on).with_active_on(on).with_vitality(on)
     if kecamatan is not None:
         desa, kims = desa.filter(kecamatan=kecamatan), kims.filter(desa__kecamatan=kecamatan)
     else:
         desa, kims = desa.filter(kecamatan__kabupaten=kabupaten), kims.in_kabupaten(kabupaten)
     by_desa: dict[int, list[KimBrief]] = {}
     for kim in kims.order_by("name").only("pk", "name", "desa_id"):
-        by_desa.setdefault(kim.desa_id, []).append(KimBrief(kim.pk, kim.name, kim.active_then))
+        by_desa.setdefault(kim.desa_id, []).append(KimBrief(kim.pk, kim.name, kim.active_then, kim.vitality_code))
     return [
         DesaCoverage(
             code=d.code,

@@ -11,4 +11,6 @@ urlpatterns = [
     path("", cached_page(views.dashboard), name="dashboard"),
     path("kecamatan/<str:code>/", cached_page(views.kecamatan_detail), name="kecamatan-detail"),
     path("kim/<int:pk>/", cached_page(views.kim_detail), name="kim-detail"),
+    path("laporan/<int:tahun>/", cached_page(views.yearly_report), name="yearly-report"),
+    path("membentuk-kim/", cached_page(views.forming_kim), name="forming-kim"),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,8 +9,10 @@ from registry.decorators import portal_required
 from registry.models import Kecamatan, Kim
 
 from . import charts, maps
+from . import report as report_module
 from .models import OutreachEvent
 from .queries import Stage, desa_coverage, kecamatan_coverage, monthly_progress
+from .targets import desa_target_progress
 from .templatetags.stages import stage_class
 
 
@@ -39,6 +42,7 @@ def dashboard(request, kabupaten):
         "map_areas": areas,
         "chart": charts.progress_chart(progress, kecamatan_total=coverage.total),
         "progress": progress,
+        "desa_target": desa_target_progress(kabupaten=kabupaten, on=on),
     }
     return render(request, "coverage/dashboard.html", context, status=400 if form.errors else 200)
 
@@ -48,7 +52,7 @@ def kecamatan_detail(request, kabupaten, code):
     kecamatan = get_object_or_404(Kecamatan, kabupaten=kabupaten, code=code)
     form, on = requested_day(request)
     row = next(k for k in kecamatan_coverage(kabupaten=kabupaten, on=on).kecamatan if k.code == code)
-    desa = desa_coverage(kecamatan=kecamatan, on=on)
+    desa = sorted(desa_coverage(kecamatan=kecamatan, on=on), key=lambda d: d.covered)  # without a KIM first
     svg = maps.desa_map(code)
     areas = [
         maps.MapArea(
@@ -80,7 +84,11 @@ def kecamatan_detail(request, kabupaten, code):
 def kim_detail(request, kabupaten, pk):
     """A KIM's public profile: the register's facts and its outreach events with Diskominfo."""
     kim = get_object_or_404(
-        Kim.objects.public().in_kabupaten(kabupaten).select_related("desa__kecamatan", "tier"), pk=pk
+        Kim.objects.public()
+        .in_kabupaten(kabupaten)
+        .with_vitality(timezone.localdate())
+        .select_related("desa__kecamatan", "tier"),
+        pk=pk,
     )
     pengurus = kim.pengurus.only("name", "role", "kim_id")
     events = (
@@ -92,5 +100,43 @@ def kim_detail(request, kabupaten, pk):
     return render(
         request,
         "coverage/kim_detail.html",
-        {"kim": kim, "pengurus": pengurus, "events": events[:50], "today": timezone.localdate()},
+        {
+            "kim": kim,
+            "pengurus": pengurus,
+            "events": events[:50],
+            "activities": kim.activities.only("date", "kind", "link", "kim_id")[:20],
+            "quiet_months": settings.KIM_QUIET_MONTHS,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@portal_required
+def yearly_report(request, kabupaten, tahun):
+    """The yearly report for a Kepala Dinas, printable on A4; 404 for a year without data."""
+    today = timezone.localdate()
+    try:
+        report = report_module.yearly_report(kabupaten=kabupaten, year=tahun, today=today)
+    except report_module.YearOutOfRange as error:
+        context = {"year": tahun, "first": error.first, "last": error.last}
+        return render(request, "coverage/yearly_report_missing.html", context, status=404)
+    svg = maps.kecamatan_map(kabupaten.code)
+    areas = [
+        maps.MapArea(
+            shape=svg.shapes[k.code], name=k.name, css_class=stage_class(k.stage), label=f"{k.name}: {k.stage.label}"
+        )
+        for k in report.coverage_end.kecamatan
+        if svg and k.code in svg.shapes
+    ]
+    context = {"report": report, "map": svg, "map_areas": areas, "stages": Stage, "today": today}
+    return render(request, "coverage/yearly_report.html", context)
+
+
+@portal_required
+def forming_kim(request, kabupaten):
+    """ "Membentuk KIM di desa Anda": what a KIM is, its legal basis, the steps, and whom to contact."""
+    return render(
+        request,
+        "coverage/membentuk_kim.html",
+        {"kabupaten": kabupaten, "contact": settings.DISKOMINFO_CONTACT, "quiet_months": settings.KIM_QUIET_MONTHS},
     )

@@ -161,4 +161,53 @@ def load_demo() -> DemoResult:
     for event in events:
         event.full_clean()
         event.kims.set([kims["62.02.04.1004"]])
+    _load_vitality_demo(kims, staff)
     return DemoResult(kims=len(kims), events=len(events))
+
+
+# --- Vitality, KIM.id and targets (issue 13): each state shows, the 7 uncovered kecamatan stay. ---
+# KIM registered on KIM.id (invented addresses, marked "contoh").
+KIMID = {
+    "62.02.04.1004": ("KIMID-6202-0001", "https://contoh-kim-parenggean.kim.id/"),
+    "62.02.06.1003": ("KIMID-6202-0002", "https://contoh-kim-ketapang.kim.id/"),
+    "62.02.05.1002": ("KIMID-6202-0003", "https://contoh-kim-baamang-tengah.kim.id/"),
+}
+QUIET_KIM = "62.02.14.2001"  # KIM Sebabi: nothing recorded since 2022, so vakum today
+SK_ENDED_KIM = "62.02.08.1008"  # KIM Samuda Kota: its board's term ended in 2025
+DEMO_TARGET_PERCENT = 15  # of desa/kelurahan with an active KIM by 31 December this year
+
+
+def _load_vitality_demo(kims: dict, staff) -> None:
+    from datetime import timedelta
+
+    from coverage.models import DesaTarget
+    from registry.models import KimActivity
+
+    today = timezone.localdate()
+    for number, (code, kim) in enumerate(sorted(kims.items()), start=1):
+        kim.sk_issued_by = Kim.SkIssuer.LURAH if kim.desa.kind == Desa.Kind.KELURAHAN else Kim.SkIssuer.KEPALA_DESA
+        kim.sk_term_end = date(2025, 8, 16) if code == SK_ENDED_KIM else date(today.year + 2, 12, 31)
+        kim.kimid_number, kim.kimid_url = KIMID.get(code, ("", ""))
+        kim.full_clean()
+        kim.save()
+        # A meeting in 2022 for every KIM; a recent entry for all but the quiet one.
+        entries = [(date(2022, 6, 1) + timedelta(days=number * 7), KimActivity.Kind.MEETING, "")]
+        if code != QUIET_KIM:
+            kind, link = KimActivity.Kind.SOCIAL_POST, ""
+            if code in KIMID:
+                kind, link = KimActivity.Kind.KIMID_POST, KIMID[code][1] + "berita/contoh"
+            entries.append((today - timedelta(days=10 + number * 3), kind, link))
+            entries.append((today - timedelta(days=40 + number * 5), KimActivity.Kind.LOCAL_INFO, ""))
+        for day, kind, link in entries:
+            KimActivity.objects.update_or_create(
+                kim=kim,
+                date=day,
+                kind=kind,
+                defaults={"link": link, "note": "Data contoh.", "entered_by": staff},
+            )
+    DesaTarget.objects.update_or_create(
+        year=today.year,
+        kabupaten=Kabupaten.objects.get(code="62.02"),
+        kecamatan=None,
+        defaults={"target_percent": DEMO_TARGET_PERCENT, "note": "Target contoh."},
+    )

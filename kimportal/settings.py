@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # sitemap.xml (kimportal/sitemaps.py)
     "django_filters",
     "simple_history",
     "axes",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.RejectHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.compression.PublicGZipMiddleware",  # below whitenoise, above all that writes bodies (BREACH: see module)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "field.middleware.FieldJsonErrorsMiddleware",  # JSON, never HTML, for the phones' queue
@@ -219,4 +221,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}
+
+# KIM vitality (registry/vitality.py): a KIM with no activity entry and no held outreach
+# event for this many months is quiet (vakum); whether quiet and SK-ended KIM still count
+# for coverage. Contact details of Diskominfo shown on "Membentuk KIM di desa Anda".
+KIM_QUIET_MONTHS = env.int("KIM_QUIET_MONTHS", default=6)
+KIM_QUIET_COUNTS = env.bool("KIM_QUIET_COUNTS", default=True)
+KIM_SK_ENDED_COUNTS = env.bool("KIM_SK_ENDED_COUNTS", default=True)
+DISKOMINFO_CONTACT = {
+    "name": env.str("DISKOMINFO_NAME", default="Dinas Komunikasi dan Informatika Kabupaten Kotawaringin Timur"),
+    "address": env.str("DISKOMINFO_ADDRESS", default=""),
+    "phone": env.str("DISKOMINFO_PHONE", default=""),
+    "email": env.str("DISKOMINFO_EMAIL", default=""),
 }

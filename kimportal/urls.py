@@ -1,9 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core.views import healthz
+from kimportal.sitemaps import SITEMAPS, robots_txt
 from opendata.urls import download_urlpatterns
 
 admin.site.site_header = _("KIM Portal Kotawaringin Timur")
@@ -12,6 +14,14 @@ admin.site.index_title = _("Administrasi Diskominfo")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemaps_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
+        name="django.contrib.sitemaps.views.index",
+    ),
+    path("sitemap-<section>.xml", sitemaps_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("data/", include((download_urlpatterns, "data"))),
     # The field officers' area; its service worker's scope is /petugas/.

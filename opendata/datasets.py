@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coverage.models import OutreachEvent
 from coverage.queries import Stage, desa_coverage, kecamatan_coverage
+from coverage.targets import all_targets, desa_target_progress
 from registry.filters import KimFilter
 from registry.models import Kabupaten, Kim
 
@@ -37,6 +38,7 @@ STAGE_CODES = {
 class Column:
     name: str
     description: str
+    kind: str = "text"  # "date" (YYYY-MM-DD) and "time" (HH:MM) are typed as such in XLSX
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ def coverage_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]
         "kecamatan_covered": coverage.covered_count,
         "percentage": coverage.percentage,
     }
+    target = desa_target_progress(kabupaten=kabupaten, on=on)
+    summary["desa_target"] = float(target.target_percent) if target else None  # percent, this year's
+    summary["desa_target_year"] = target.year if target else None
     return summary, (_coverage_row(k) for k in coverage.kecamatan)
 
 
@@ -118,6 +123,7 @@ def _desa_row(d) -> dict:
         "active_kim": d.active_kim,
         "covered": d.covered,
         "kim_names": "; ".join(k.name for k in d.kims if k.active),
+        "vitality": d.vitality,
     }
 
 
@@ -134,6 +140,9 @@ KIM_PUBLIC_FIELDS = (
     "facebook",
     "instagram",
     "youtube",
+    "sk_term_end",
+    "kimid_number",
+    "kimid_url",
 )
 
 
@@ -147,6 +156,7 @@ def _kim_rows(kabupaten: Kabupaten, on: date, kim_filter: KimFilter | None) -> I
     kims = kim_filter.qs if kim_filter else Kim.objects.public().in_kabupaten(kabupaten)
     kims = (
         kims.with_active_on(on)
+        .with_vitality(on)
         .select_related("desa__kecamatan", "tier")
         .order_by("pk")
         .only(*[f"desa__{f}" for f in ("code", "name", "kecamatan__code", "kecamatan__name")], *KIM_PUBLIC_FIELDS)
@@ -170,7 +180,28 @@ def _kim_rows(kabupaten: Kabupaten, on: date, kim_filter: KimFilter | None) -> I
             "facebook": kim.facebook or None,
             "instagram": kim.instagram or None,
             "youtube": kim.youtube or None,
+            "vitality": kim.vitality_code,
+            "sk_term_end": _day(kim.sk_term_end),
+            "last_activity": _day(kim.last_activity),
+            "kimid_number": kim.kimid_number or None,
+            "kimid_url": kim.kimid_site or None,  # only an address that validates
         }
+
+
+def target_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
+    return {}, (
+        {
+            "year": t.year,
+            "scope_code": t.scope_code,
+            "scope_name": t.scope_name,
+            "target_percent": float(t.target_percent),
+            "as_of": t.on.isoformat(),
+            "desa_total": t.desa_total,
+            "desa_covered": t.desa_covered,
+            "actual_percent": t.share,
+        }
+        for t in all_targets(kabupaten=kabupaten, today=on)
+    )
 
 
 def event_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[dict]]:
@@ -234,9 +265,9 @@ DATASETS = {
                 Column("desa_total", _("Jumlah desa/kelurahan di kecamatan")),
                 Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif")),
                 Column("covered", _("true bila ada KIM aktif")),
-                Column("last_event", _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong")),
+                Column("last_event", _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong"), "date"),
                 Column("last_event_kind", _("Jenis kegiatan terakhir")),
-                Column("next_event", _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong")),
+                Column("next_event", _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong"), "date"),
                 Column("next_event_kind", _("Jenis kegiatan berikutnya")),
                 Column("overdue_events", _("Kegiatan direncanakan yang sudah lewat tanggalnya tanpa laporan")),
                 Column("stage", _("Tahap: no_activity, planned, held, kim_formed, kim_active")),
@@ -259,6 +290,10 @@ DATASETS = {
                 Column("active_kim", _("Jumlah KIM aktif")),
                 Column("covered", _("true bila ada KIM aktif")),
                 Column("kim_names", _("Nama KIM aktif, dipisah titik koma")),
+                Column(
+                    "vitality",
+                    _("Keadaan KIM terbaik di desa: active, sk_ended (SK berakhir), quiet (vakum), atau kosong"),
+                ),
             ],
         ),
         Dataset(
@@ -281,15 +316,40 @@ DATASETS = {
                 Column("kecamatan_name", _("Nama kecamatan")),
                 Column("tier", _("Tingkatan KIM, atau kosong")),
                 Column("active", _("true bila aktif hari ini")),
-                Column("formed_on", _("Tanggal terbentuk")),
-                Column("inactive_since", _("Tidak aktif sejak, atau kosong")),
+                Column("formed_on", _("Tanggal terbentuk"), "date"),
+                Column("inactive_since", _("Tidak aktif sejak, atau kosong"), "date"),
                 Column("sk_number", _("Nomor SK pembentukan")),
-                Column("sk_date", _("Tanggal SK")),
+                Column("sk_date", _("Tanggal SK"), "date"),
                 Column("address", _("Alamat sekretariat")),
                 Column("website", _("Situs web")),
                 Column("facebook", _("Halaman Facebook")),
                 Column("instagram", _("Akun Instagram")),
                 Column("youtube", _("Kanal YouTube")),
+                Column("vitality", _("Keadaan hari ini: active, quiet (vakum), sk_ended (SK berakhir), inactive")),
+                Column("sk_term_end", _("Akhir masa bakti pengurus menurut SK, atau kosong")),
+                Column("last_activity", _("Tanggal aktivitas atau kegiatan terakhir yang tercatat, atau kosong")),
+                Column("kimid_number", _("Nomor registrasi KIM.id, atau kosong")),
+                Column("kimid_url", _("Alamat situs KIM di KIM.id, atau kosong")),
+            ],
+        ),
+        Dataset(
+            slug="targets",
+            title=_("Target desa/kelurahan ber-KIM"),
+            description=_(
+                "Target tahunan Diskominfo: persentase desa/kelurahan dengan KIM aktif, untuk kabupaten atau satu kecamatan, dengan capaian hari ini (tahun berjalan) atau pada 31 Desember (tahun lalu)."
+            ),
+            list_key="targets",
+            takes_day=False,
+            build=target_rows,
+            columns=[
+                Column("year", _("Tahun target")),
+                Column("scope_code", _("Kode Kemendagri kabupaten atau kecamatan yang ditargetkan")),
+                Column("scope_name", _("Nama kabupaten atau kecamatan")),
+                Column("target_percent", _("Target: persentase desa/kelurahan dengan KIM aktif")),
+                Column("as_of", _("Tanggal capaian dihitung: hari ini, atau 31 Desember untuk tahun lalu")),
+                Column("desa_total", _("Jumlah desa/kelurahan")),
+                Column("desa_covered", _("Desa/kelurahan dengan KIM aktif pada tanggal itu")),
+                Column("actual_percent", _("Capaian dalam persen")),
             ],
         ),
         Dataset(
@@ -306,8 +366,8 @@ DATASETS = {
                 Column("title", _("Judul")),
                 Column("kind", _("Jenis: sosialisasi, pembinaan, konsolidasi, pelatihan, monitoring, lainnya")),
                 Column("status", _("Status: planned, held, cancelled")),
-                Column("date", _("Tanggal (TTTT-BB-HH, WIB)")),
-                Column("time", _("Jam mulai (WIB)")),
+                Column("date", _("Tanggal (TTTT-BB-HH, WIB)"), "date"),
+                Column("time", _("Jam mulai (WIB)"), "time"),
                 Column("kecamatan_code", _("Kode kecamatan")),
                 Column("kecamatan_name", _("Nama kecamatan")),
                 Column("desa_code", _("Kode desa/kelurahan, atau kosong")),
@@ -330,6 +390,9 @@ def last_updated(kabupaten: Kabupaten):
         "events": event,
         "coverage": max(filter(None, [kim, event]), default=None),
         "desa-coverage": max(filter(None, [kim, event]), default=None),
+        # A target's actual share moves with KIM and events; a changed target itself changes the
+        # page-cache data version, which is part of every download's ETag.
+        "targets": max(filter(None, [kim, event]), default=None),
     }
 
 
@@ -351,7 +414,7 @@ def _csv_cell(value):
 
 
 def stream_csv(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
-    writer = csv.DictWriter(_Echo(), fieldnames=dataset.column_names, lineterminator="\n")
+    writer = csv.DictWriter(_Echo(), fieldnames=dataset.column_names, lineterminator="\r\n")  # RFC 4180
     yield writer.writeheader()
     for row in rows:
         yield writer.writerow({k: _csv_cell(v) for k, v in row.items()})

@@ -13,6 +13,9 @@ urlpatterns = [
 
 # Downloads: stable addresses without a language prefix (/data/<slug>.csv), namespace "data".
 download_urlpatterns = [
+    path("catalog.jsonld", cached_page(views.catalogue), {"fmt": "jsonld"}, name="catalogue-jsonld"),
+    path("catalog.ttl", cached_page(views.catalogue), {"fmt": "ttl"}, name="catalogue-ttl"),
     path("<slug:slug>.csv", views.download, {"fmt": "csv"}, name="csv"),
     path("<slug:slug>.json", views.download, {"fmt": "json"}, name="json"),
+    path("<slug:slug>.xlsx", views.download, {"fmt": "xlsx"}, name="xlsx"),
 ]

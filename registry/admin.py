@@ -526,3 +526,138 @@ class StaffKabupatenAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMix
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+# --- KIM vitality and KIM.id (issue 13): an additive block, kept apart for easy merges. ---
+from .models import KimActivity  # noqa: E402
+
+
+class KimActivityInlineForm(forms.ModelForm):
+    class Meta:
+        model = KimActivity
+        fields = ["date", "kind", "link", "note"]
+        widgets = {  # narrow enough for the KIM page at 1366 px
+            "link": forms.URLInput(attrs={"size": 28}),
+            "note": forms.Textarea(attrs={"rows": 2, "cols": 28}),
+        }
+
+
+class OptionalInlineFormSet(forms.BaseInlineFormSet):
+    """A post without this inline's management form (older scripts, other forms) means "no change"
+    here rather than refusing the whole KIM."""
+
+    def __init__(self, data=None, *args, prefix=None, **kwargs):
+        prefix = prefix or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+        super().__init__(data, *args, prefix=prefix, **kwargs)
+
+
+class KimActivityInline(StaffScopeMixin, admin.TabularInline):
+    model = KimActivity
+    form = KimActivityInlineForm
+    formset = OptionalInlineFormSet
+    extra = 1
+    fields = ["date", "kind", "link", "note"]
+    ordering = ["-date", "-pk"]
+    show_change_link = True
+    verbose_name_plural = _("aktivitas KIM (10 terbaru; semuanya di daftar Aktivitas KIM)")
+    LATEST = 10  # the KIM page stays bounded however long the log grows
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("kim")
+        latest = queryset.order_by("kim", "-date", "-pk")
+        if request.resolver_match and request.resolver_match.kwargs.get("object_id"):
+            latest = latest.filter(kim_id=request.resolver_match.kwargs["object_id"])
+        return queryset.filter(pk__in=list(latest.values_list("pk", flat=True)[: self.LATEST]))
+
+
+@admin.register(KimActivity)
+class KimActivityAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+    list_display = ["date", "kim", "kind", "entered_by"]
+    list_filter = ["kind", "date"]
+    list_select_related = ["kim", "entered_by"]
+    search_fields = ["kim__name", "note"]
+    autocomplete_fields = ["kim"]
+    readonly_fields = ["entered_by", "created_at"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+def _save_activity_formset(save_formset):
+    """KimAdmin's save_formset, stamping who entered new activity entries."""
+
+    def wrapped(self, request, form, formset, change):
+        if formset.model is KimActivity:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk is None:
+                    inline_form.instance.entered_by = request.user
+        return save_formset(self, request, form, formset, change)
+
+    return wrapped
+
+
+KimAdmin.inlines = [*KimAdmin.inlines, KimActivityInline]
+KimAdmin.save_formset = _save_activity_formset(KimAdmin.save_formset)
+_after_sk = next(i for i, (_name, options) in enumerate(KimAdmin.fieldsets) if "sk_number" in options["fields"]) + 1
+KimAdmin.fieldsets = [
+    *KimAdmin.fieldsets[:_after_sk],
+    (_("Masa bakti"), {"fields": ["sk_issued_by", "sk_term_end"]}),
+    (_("KIM.id"), {"fields": ["kimid_number", "kimid_url"]}),
+    *KimAdmin.fieldsets[_after_sk:],
+]
+KimAdmin.search_fields = [*KimAdmin.search_fields, "kimid_number"]
+
+
+class KimIdFilter(admin.SimpleListFilter):
+    """Staff's reconciliation list: KIM with or without a KIM.id registration."""
+
+    title = _("KIM.id")
+    parameter_name = "kimid"
+
+    def lookups(self, request, model_admin):
+        return [("belum", _("Belum terdaftar di KIM.id")), ("ada", _("Sudah terdaftar di KIM.id"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "belum":
+            return queryset.without_kimid()
+        if self.value() == "ada":
+            return queryset.exclude(kimid_number="")
+        return queryset
+
+
+@admin.action(description=_("Ekspor untuk registrasi KIM.id (CSV)"), permissions=["view"])
+def export_for_kimid(modeladmin, request, queryset):
+    from .kimid import kimid_csv_response
+
+    return kimid_csv_response(queryset)
+
+
+KimAdmin.list_filter = [*KimAdmin.list_filter, KimIdFilter]
+KimAdmin.actions = [*KimAdmin.actions, export_for_kimid]
+
+
+class VitalityFilter(admin.SimpleListFilter):
+    """Staff's to-do list: KIM gone quiet (vakum) or whose SK term ended, today."""
+
+    title = _("vitalitas hari ini")
+    parameter_name = "vitalitas"
+
+    def lookups(self, request, model_admin):
+        from .vitality import Vitality
+
+        return [(Vitality.QUIET.value, _("Vakum")), (Vitality.SK_ENDED.value, _("SK berakhir, perlu SK baru"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("quiet", "sk_ended"):
+            wanted = Kim.objects.with_vitality(timezone.localdate()).filter(vitality_code=self.value())
+            return queryset.filter(pk__in=wanted.values("pk"))
+        return queryset
+
+
+KimAdmin.list_filter = [*KimAdmin.list_filter, VitalityFilter]

@@ -9,6 +9,6 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from core.cache import invalidate_on_change
 
-        from .models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
+        from .models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, Tier
 
-        invalidate_on_change(Kabupaten, Kecamatan, Desa, Tier, Kim, Pengurus)
+        invalidate_on_change(Kabupaten, Kecamatan, Desa, Tier, Kim, Pengurus, KimActivity)

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import validate_in_range
+
+from .vitality import as_day, counts_for_coverage, last_sign_expression, vitality_expression
 
 KABUPATEN_CODE_RE = re.compile(r"^\d{2}\.\d{2}$")
 
@@ -32,6 +34,46 @@ def validate_phone(value: str):
             _("Nomor telepon tidak valid. Contoh: 0812 3456 7890 atau +62 531 21000."),
             code="invalid_phone",
         )
+
+
+# KIM.id (Kominfo/Komdigi's national KIM register): each KIM has a registration number
+# and its own site on kim.id. Only https addresses on kim.id or a subdomain are accepted.
+KIMID_URL_MAX = 200
+KIMID_NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./\-]{0,49}$")
+
+
+def validate_kimid_url(value: str):
+    """An https address on kim.id or *.kim.id, without user name or password, at most 200 characters."""
+    from urllib.parse import urlsplit
+
+    message = _("Alamat situs KIM.id harus https:// di kim.id, misalnya https://nama-kim.kim.id/.")
+    if not value:
+        return
+    if len(value) > KIMID_URL_MAX:
+        raise ValidationError(message, code="invalid_kimid_url")
+    try:
+        parts = urlsplit(value)
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError as error:
+        raise ValidationError(message, code="invalid_kimid_url") from error
+    if (
+        parts.scheme != "https"
+        or parts.username is not None
+        or parts.password is not None
+        or "@" in parts.netloc
+        or port not in (None, 443)
+        or not (host == "kim.id" or host.endswith(".kim.id"))
+        or any(c.isspace() for c in value)
+    ):
+        raise ValidationError(message, code="invalid_kimid_url")
+
+
+validate_kimid_number = RegexValidator(
+    KIMID_NUMBER_RE,
+    _("Nomor registrasi KIM.id hanya berisi huruf, angka, titik, garis miring dan tanda hubung (paling banyak 50)."),
+    code="invalid_kimid_number",
+)
 
 
 class KabupatenQuerySet(models.QuerySet):
@@ -151,7 +193,17 @@ class KimQuerySet(models.QuerySet):
             self.verified()
             .filter(formed_on__lte=day)
             .filter(Q(inactive_since__isnull=True) | Q(inactive_since__gt=day))
+            .filter(counts_for_coverage(day))  # quiet / SK-ended KIM, by the settings (see vitality.py)
         )
+
+    def with_vitality(self, day: date):
+        """Annotate `vitality_code` (a registry.vitality.Vitality value) and `last_sign_of_life`
+        as of `day`; read them as `kim.vitality` and `kim.last_activity`."""
+        return self.annotate(vitality_code=vitality_expression(day), last_sign_of_life=last_sign_expression(day))
+
+    def without_kimid(self):
+        """KIM not (yet) registered on KIM.id: staff's reconciliation list."""
+        return self.filter(kimid_number="")
 
     def with_active_on(self, day: date):
         """Annotate each KIM with `active_then`: whether `active_on(day)` counts it."""
@@ -183,6 +235,10 @@ class Kim(models.Model):
         VERIFIED = "verified", _("Terverifikasi")
         REFUSED = "refused", _("Ditolak")
 
+    class SkIssuer(models.TextChoices):
+        KEPALA_DESA = "kepala_desa", _("Kepala desa")
+        LURAH = "lurah", _("Lurah")
+
     # Free text: at most this many characters, checked for every writer (full_clean);
     # public pages also cut longer rows stored before the limits.
     REASON_MAX = 1000
@@ -202,6 +258,24 @@ class Kim(models.Model):
     )
     sk_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
     sk_date = models.DateField(_("tanggal SK"), null=True, blank=True, validators=[validate_in_range])
+    sk_issued_by = models.CharField(_("SK ditetapkan oleh"), max_length=12, choices=SkIssuer.choices, blank=True)
+    sk_term_end = models.DateField(
+        _("akhir masa bakti"),
+        null=True,
+        blank=True,
+        validators=[validate_in_range],
+        help_text=_("Hari terakhir masa bakti pengurus menurut SK. Sesudahnya KIM perlu SK baru."),
+    )
+    kimid_number = models.CharField(
+        _("nomor registrasi KIM.id"), max_length=50, blank=True, validators=[validate_kimid_number]
+    )
+    kimid_url = models.URLField(
+        _("situs KIM.id"),
+        max_length=KIMID_URL_MAX,
+        blank=True,
+        validators=[validate_kimid_url],
+        help_text=_("Alamat situs KIM di KIM.id, misalnya https://nama-kim.kim.id/."),
+    )
     formed_on = models.DateField(_("tanggal terbentuk"), validators=[validate_in_range])
     inactive_since = models.DateField(
         _("tidak aktif sejak"),
@@ -290,6 +364,28 @@ class Kim(models.Model):
         return self.inactive_since is None or self.inactive_since > day
 
     @property
+    def vitality(self):
+        """Vitality as of the day given to `with_vitality` (None without that annotation)."""
+        from .vitality import Vitality
+
+        code = getattr(self, "vitality_code", None)
+        return Vitality(code) if code else None
+
+    @property
+    def last_activity(self) -> date | None:
+        """The latest activity entry or held event by the day given to `with_vitality`."""
+        return as_day(getattr(self, "last_sign_of_life", None))
+
+    @property
+    def kimid_site(self) -> str:
+        """The KIM.id site address if it passes validation today, else "" (rows stored before)."""
+        try:
+            validate_kimid_url(self.kimid_url)
+        except ValidationError:
+            return ""
+        return self.kimid_url
+
+    @property
     def is_verified(self) -> bool:
         return self.review_status == self.Review.VERIFIED
 
@@ -328,10 +424,14 @@ class Kim(models.Model):
             errors.setdefault("sk_date", _("Isi tanggal SK bila nomor SK diisi."))
         if self.sk_date and not self.sk_number:
             errors.setdefault("sk_number", _("Isi nomor SK bila tanggal SK diisi."))
+        if self.sk_issued_by and not self.sk_number:
+            errors.setdefault("sk_number", _("Isi nomor SK bila penetap SK diisi."))
         if self.inactive_since and self.formed_on and self.inactive_since < self.formed_on:
             errors.setdefault("inactive_since", _("Tanggal tidak aktif tidak boleh sebelum tanggal terbentuk."))
         if self.inactive_since and not self.inactive_reason.strip():
             errors["inactive_reason"] = _("Jelaskan mengapa KIM tidak aktif.")
+        if self.sk_term_end and self.sk_date and self.sk_term_end < self.sk_date:
+            errors.setdefault("sk_term_end", _("Akhir masa bakti tidak boleh sebelum tanggal SK."))
         if self.inactive_reason.strip() and not self.inactive_since:
             errors.setdefault("inactive_since", _("Isi sejak kapan KIM tidak aktif."))
         if errors:
@@ -426,6 +526,81 @@ def _register_staff_scope():
     scope.register(Kim, "desa__kecamatan__kabupaten")
     scope.register(Pengurus, "kim__desa__kecamatan__kabupaten")
     scope.register(StaffKabupaten, "kabupaten")
+    scope.register("registry.KimActivity", "kim__desa__kecamatan__kabupaten")
 
 
 _register_staff_scope()
+
+
+class KimActivityQuerySet(models.QuerySet):
+    def between(self, first: date, last: date):
+        """Entries dated from `first` to `last`, both included."""
+        return self.filter(date__gte=first, date__lte=last)
+
+    def in_kabupaten(self, kabupaten):
+        return self.filter(kim__desa__kecamatan__kabupaten=kabupaten)
+
+
+class KimActivity(models.Model):
+    """A dated entry of what a KIM did: the sign of life its vitality is derived from."""
+
+    class Kind(models.TextChoices):
+        KIMID_POST = "kimid_post", _("Berita di situs KIM.id")
+        SOCIAL_POST = "social_post", _("Unggahan media sosial")
+        MEETING = "meeting", _("Pertemuan")
+        TRAINING = "training", _("Pelatihan")
+        LOCAL_INFO = "local_info", _("Informasi lokal disampaikan ke Diskominfo")
+
+    NOTE_MAX = 1000
+    LINK_MAX = 500
+
+    kim = models.ForeignKey(Kim, models.CASCADE, related_name="activities", verbose_name=_("KIM"))
+    date = models.DateField(_("tanggal"), validators=[validate_in_range])
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    link = models.URLField(
+        _("tautan"),
+        max_length=LINK_MAX,
+        blank=True,
+        help_text=_("Opsional: alamat berita atau unggahan (https://...)."),
+    )
+    note = models.TextField(_("catatan"), blank=True, max_length=NOTE_MAX, validators=[MaxLengthValidator(NOTE_MAX)])
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="kim_activities",
+        verbose_name=_("dicatat oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    objects = KimActivityQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat aktivitas KIM"), verbose_name_plural=_("riwayat aktivitas KIM"))
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("aktivitas KIM")
+        verbose_name_plural = _("aktivitas KIM")
+        indexes = [models.Index(fields=["kim", "date"], name="registry_kimactivity_kim_date")]
+
+    def __str__(self):
+        return f"{self.kim} · {self.get_kind_display()} · {self.date:%d-%m-%Y}"
+
+    def clean(self):
+        errors = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _("Tanggal tidak boleh di masa depan.")
+        if self.link:
+            from urllib.parse import urlsplit
+
+            try:
+                parts = urlsplit(self.link)
+                credentials = parts.username is not None or parts.password is not None
+            except ValueError:
+                parts, credentials = None, True
+            if parts is None or parts.scheme not in ("http", "https") or credentials:
+                errors["link"] = _("Tautan harus alamat http(s) tanpa nama pengguna atau kata sandi.")
+        if self.kim_id and self.date and self.kim.formed_on and self.date < self.kim.formed_on:
+            errors.setdefault("date", _("Tanggal aktivitas tidak boleh sebelum KIM terbentuk."))
+        if errors:
+            raise ValidationError(errors)

@@ -15,6 +15,7 @@ def kim_list(request, kabupaten):
         Kim.objects.public()
         .in_kabupaten(kabupaten)
         .with_active_on(timezone.localdate())
+        .with_vitality(timezone.localdate())
         .select_related("desa__kecamatan", "tier")
         .order_by("name", "pk")
     )

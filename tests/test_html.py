@@ -109,6 +109,8 @@ def test_public_and_field_pages_have_no_html_errors(client, demo, officer_pareng
             "directory-page-2": "/kim/?halaman=2",
             "kim": f"/kim/{kim.pk}/",
             "open-data": "/data/",
+            "yearly-report": "/laporan/2022/",
+            "forming-kim": "/membentuk-kim/",
         }
         for name, url in public.items():
             files.append(save(tmp_path, f"{lang}-{name}", client.get(prefix + url)))

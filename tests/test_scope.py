@@ -17,8 +17,8 @@ from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
 
-from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
-from registry.models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, StaffKabupaten
+from coverage.models import DesaTarget, FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
+from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, StaffKabupaten
 from registry.resources import KimResource
 from registry.scope import is_scoped, staff_scope
 
@@ -75,6 +75,8 @@ def make_side(code, name, *, prefix):
             OfficerAssignment: OfficerAssignment.objects.get(user=officer),
             StaffKabupaten: assignment,
             User: officer,
+            KimActivity: KimActivity.objects.create(kim=kim, date=kim.formed_on, kind="meeting"),
+            DesaTarget: DesaTarget.objects.create(kabupaten=kabupaten, year=2024, target_percent=50),
             "staff": staff,
         },
     )

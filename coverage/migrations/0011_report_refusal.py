@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coverage', '0007_field_report_location'),
+        ('coverage', '0008_desa_target'),
     ]
 
     operations = [

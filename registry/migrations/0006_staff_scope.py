@@ -36,8 +36,9 @@ def remove_coordinator_role(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_text_limits'),
-        ('coverage', '0006_text_limits'),
+        # After the other branches' registry and coverage models, so the coordinator may view them too.
+        ('registry', '0008_kim_activity'),
+        ('coverage', '0008_desa_target'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
