@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast lint messages clean bench backup restore vnu check-html
+.PHONY: run setup test test-fast lint messages clean bench backup restore vnu check-html maps
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Virtualenv, dependencies, settings, database, Kotim's regions and the demo data.
+# Virtualenv, dependencies, settings, database, the regions of PORTAL_REGION (default Kotim's)
+# and the demo data. PORTAL_REGION=62 make run: a portal for Kalimantan Tengah.
 setup: $(VENV)/.installed .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_regions
@@ -46,6 +47,10 @@ $(VNU_JAR):
 check-html: $(VNU_JAR)
 	@command -v java >/dev/null || { echo "java is missing: apt-get install default-jre-headless"; exit 2; }
 	$(MAKE) test PYTEST_ARGS="-q tests/test_html.py"
+
+# Rebuild the committed kabupaten/province outlines of the roll-up maps from the kecamatan polygons.
+maps: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py build_region_maps
 
 # Refresh the English catalogue after changing interface strings, then translate
 # the new entries in locale/en/LC_MESSAGES/django.po and compile them.

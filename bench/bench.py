@@ -285,7 +285,7 @@ def measure(args) -> dict:
     settings.ALLOWED_HOSTS = ["*"]
     results = {}
     for code in args.kabupaten:
-        settings.KIM_KABUPATEN_CODE = code
+        settings.PORTAL_REGION = code  # a kabupaten portal per measured kabupaten
         from registry.models import Kecamatan
 
         first_kecamatan = Kecamatan.objects.filter(kabupaten__code=code).order_by("code").first().code

@@ -1,6 +1,8 @@
 """Server-rendered SVG maps from the shipped boundary polygons (no tiles, no script).
 
 Polygons: coverage/data/*.geojson, keyed by Kemendagri code (see the README there).
+The kabupaten/kota and province outlines are dissolved from the kecamatan polygons once,
+by `manage.py build_region_maps` (`build_region_outlines`), into a file that is committed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+KECAMATAN_FILE = DATA_DIR / "indonesia_kecamatan.geojson.gz"
+REGIONS_FILE = DATA_DIR / "indonesia_kabupaten_provinsi.geojson.gz"
 KOTIM = "62.02"
 WIDTH = 600
 
@@ -51,7 +55,7 @@ def _rings(geometry: dict):
             yield from polygon
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=6)  # every file in coverage/data, parsed once per process
 def _load(filename: str) -> list[dict]:
     path = DATA_DIR / filename
     opener = gzip.open if path.suffix == ".gz" else open
@@ -105,6 +109,67 @@ def desa_map(kecamatan_code: str) -> SvgMap | None:
     prefix = kecamatan_code + "."
     return _project([f for f in _load("kotim_desa.geojson") if f["properties"]["kode"].startswith(prefix)])
 
+
+@lru_cache(maxsize=40)
+def kabupaten_map(province_code: str) -> SvgMap | None:
+    """The kabupaten/kota of a province, outlined from their kecamatan (see `build_region_outlines`)."""
+    prefix = province_code + "."
+    return _project([f for f in _load(REGIONS_FILE.name) if f["properties"]["kode"].startswith(prefix)])
+
+
+@lru_cache(maxsize=1)
+def province_map() -> SvgMap | None:
+    """The provinces of Indonesia, outlined from their kecamatan."""
+    return _project([f for f in _load(REGIONS_FILE.name) if "." not in f["properties"]["kode"]])
+
+
+def build_region_outlines(source: Path = KECAMATAN_FILE, target: Path = REGIONS_FILE) -> tuple[int, int]:
+    """Dissolve the kecamatan polygons of `source` into kabupaten/kota and province outlines and
+    write them to `target` (gzipped GeoJSON, codes 62.02 and 62); return (kabupaten, provinces).
+
+    Run at build time only (needs shapely). The simplified kecamatan polygons leave slivers
+    between neighbours: holes under HOLE_MIN square degrees are filled. A kota inside a
+    kabupaten is no hole then, but its code sorts after the kabupaten's, so it is drawn on top.
+    """
+    from collections import defaultdict
+
+    from shapely import transform
+    from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+    from shapely.ops import unary_union
+
+    def outline(parts, tolerance):
+        merged = unary_union(parts).simplify(tolerance, preserve_topology=True)
+        polygons = merged.geoms if isinstance(merged, MultiPolygon) else [merged]
+        filled = MultiPolygon(
+            [Polygon(p.exterior, [h for h in p.interiors if Polygon(h).area > HOLE_MIN]) for p in polygons if p.area]
+        )
+        return filled if filled.is_valid else filled.buffer(0)
+
+    def feature(code, geometry):
+        point = geometry.representative_point()
+        properties = {"kode": code, "lat": round(point.y, 3), "lng": round(point.x, 3)}
+        rounded = transform(geometry, lambda xy: xy.round(3))  # about 100 m: plenty for a kabupaten map
+        return {"type": "Feature", "properties": properties, "geometry": mapping(rounded)}
+
+    kecamatan = defaultdict(list)
+    opener = gzip.open if source.suffix == ".gz" else open
+    with opener(source, "rt", encoding="utf-8") as handle:
+        for f in json.load(handle)["features"]:
+            polygon = shape(f["geometry"])
+            kecamatan[f["properties"]["kode"][:5]].append(polygon if polygon.is_valid else polygon.buffer(0))
+    kabupaten = {code: outline(parts, 0.01) for code, parts in sorted(kecamatan.items())}
+    provinces = defaultdict(list)
+    for code, geometry in kabupaten.items():
+        provinces[code[:2]].append(geometry)
+    features = [feature(code, outline(parts, 0.02)) for code, parts in sorted(provinces.items())]
+    features += [feature(code, geometry) for code, geometry in kabupaten.items()]
+    text = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    with gzip.GzipFile(target, "wb", mtime=0) as handle:  # mtime 0: the same input gives the same bytes
+        handle.write(text.encode())
+    return len(kabupaten), len(provinces)
+
+
+HOLE_MIN = 0.01  # square degrees, about 11 km by 11 km at the equator
 
 # Map labels: numbers in circles, keyed to a list beside the map. Names do not fit: on a
 # 360 px phone the 600-unit map is drawn about 300 px wide, where a name legible at 11 px

@@ -5,19 +5,72 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import requested_day
+from core.region import RegionKind, portal_region
 from registry.decorators import portal_required
-from registry.models import Kecamatan, Kim
+from registry.models import Kabupaten, Kecamatan, Kim
 
 from . import charts, maps
 from . import report as report_module
 from .models import OutreachEvent
 from .queries import Stage, desa_coverage, kecamatan_coverage, monthly_progress
+from .rollup import region_coverage
 from .targets import desa_target_progress
 from .templatetags.stages import stage_class
 
 
 @portal_required
 def dashboard(request, kabupaten):
+    """A kabupaten portal's dashboard; on a province or country portal, the region's roll-up."""
+    if kabupaten is None:
+        return _region_dashboard(request)
+    return _kabupaten_dashboard(request, kabupaten)
+
+
+def kabupaten_dashboard(request, code):
+    """/kabupaten/<code>/: the dashboard of any kabupaten/kota of the portal's region."""
+    kabupaten = get_object_or_404(Kabupaten.objects.in_portal(), code=code)
+    return _kabupaten_dashboard(request, kabupaten)
+
+
+def _region_dashboard(request):
+    form, on = requested_day(request)
+    region = portal_region()
+    coverage = region_coverage(region=region, on=on)
+    is_country = region.kind is RegionKind.COUNTRY
+    svg = maps.province_map() if is_country else maps.kabupaten_map(region.code)
+    areas = [
+        maps.MapArea(
+            shape=svg.shapes[a.code],
+            # The label: "Katingan", "Kota Palangkaraya"; none for 38 provinces, too many to read.
+            name="" if is_country else a.name.removeprefix("Kabupaten "),
+            css_class=_coverage_class(a),
+            label=_("%(name)s: %(covered)d dari %(total)d kecamatan ber-KIM")
+            % {"name": a.name, "covered": a.kecamatan_covered, "total": a.kecamatan_total},
+            url=None if is_country else reverse("coverage:kabupaten-dashboard", args=[a.code]),
+        )
+        for a in coverage.areas
+        if svg and a.code in svg.shapes
+    ]
+    context = {
+        "coverage": coverage,
+        "form": form,
+        "today": timezone.localdate(),
+        "map": svg,
+        "map_areas": areas,
+        "wide_map": is_country,
+        "map_links": not is_country,
+    }
+    return render(request, "coverage/region_dashboard.html", context, status=400 if form.errors else 200)
+
+
+def _coverage_class(area) -> str:
+    """The map colour of a kabupaten or province: by its share of kecamatan with an active KIM."""
+    if not area.kecamatan_covered:
+        return "stage-0"
+    return f"stage-{min(4, 1 + int(area.percentage // 25))}"
+
+
+def _kabupaten_dashboard(request, kabupaten):
     form, on = requested_day(request)
     coverage = kecamatan_coverage(kabupaten=kabupaten, on=on)
     progress = monthly_progress(kabupaten=kabupaten, on=on)
@@ -42,6 +95,7 @@ def dashboard(request, kabupaten):
         "map_areas": areas,
         "chart": charts.progress_chart(progress, kecamatan_total=coverage.total),
         "progress": progress,
+        "in_region": not portal_region().is_kabupaten,
         "desa_target": desa_target_progress(kabupaten=kabupaten, on=on),
     }
     return render(request, "coverage/dashboard.html", context, status=400 if form.errors else 200)
@@ -49,7 +103,9 @@ def dashboard(request, kabupaten):
 
 @portal_required
 def kecamatan_detail(request, kabupaten, code):
-    kecamatan = get_object_or_404(Kecamatan, kabupaten=kabupaten, code=code)
+    in_portal = {"kabupaten": kabupaten} if kabupaten else {"kabupaten__in": Kabupaten.objects.in_portal()}
+    kecamatan = get_object_or_404(Kecamatan.objects.select_related("kabupaten"), code=code, **in_portal)
+    kabupaten = kecamatan.kabupaten
     form, on = requested_day(request)
     row = next(k for k in kecamatan_coverage(kabupaten=kabupaten, on=on).kecamatan if k.code == code)
     desa = sorted(desa_coverage(kecamatan=kecamatan, on=on), key=lambda d: d.covered)  # without a KIM first
@@ -76,6 +132,7 @@ def kecamatan_detail(request, kabupaten, code):
         "map_areas": areas,
         "past_events": [e for e in events if e.status != OutreachEvent.Status.PLANNED][:50],
         "planned_events": [e for e in events if e.status == OutreachEvent.Status.PLANNED][::-1],
+        "in_region": not portal_region().is_kabupaten,
     }
     return render(request, "coverage/kecamatan_detail.html", context, status=400 if form.errors else 200)
 
@@ -83,11 +140,14 @@ def kecamatan_detail(request, kabupaten, code):
 @portal_required
 def kim_detail(request, kabupaten, pk):
     """A KIM's public profile: the register's facts and its outreach events with Diskominfo."""
+    kims = Kim.objects.public()
+    kims = (
+        kims.in_kabupaten(kabupaten)
+        if kabupaten
+        else kims.filter(desa__kecamatan__kabupaten__in=Kabupaten.objects.in_portal())
+    )
     kim = get_object_or_404(
-        Kim.objects.public()
-        .in_kabupaten(kabupaten)
-        .with_vitality(timezone.localdate())
-        .select_related("desa__kecamatan", "tier"),
+        kims.with_vitality(timezone.localdate()).select_related("desa__kecamatan__kabupaten", "tier"),
         pk=pk,
     )
     pengurus = kim.pengurus.only("name", "role", "kim_id")
@@ -107,13 +167,18 @@ def kim_detail(request, kabupaten, pk):
             "activities": kim.activities.only("date", "kind", "link", "kim_id")[:20],
             "quiet_months": settings.KIM_QUIET_MONTHS,
             "today": timezone.localdate(),
+            "in_region": not portal_region().is_kabupaten,
         },
     )
 
 
 @portal_required
 def yearly_report(request, kabupaten, tahun):
-    """The yearly report for a Kepala Dinas, printable on A4; 404 for a year without data."""
+    """The yearly report for a Kepala Dinas, printable on A4; 404 for a year without data.
+    On a province or country portal, of the kabupaten/kota named by ?kabupaten=<code>."""
+    if kabupaten is None:
+        code = request.GET.get("kabupaten", "")[:20]
+        kabupaten = get_object_or_404(Kabupaten.objects.in_portal(), code=code)
     today = timezone.localdate()
     try:
         report = report_module.yearly_report(kabupaten=kabupaten, year=tahun, today=today)
@@ -138,5 +203,10 @@ def forming_kim(request, kabupaten):
     return render(
         request,
         "coverage/membentuk_kim.html",
-        {"kabupaten": kabupaten, "contact": settings.DISKOMINFO_CONTACT, "quiet_months": settings.KIM_QUIET_MONTHS},
+        {
+            # On a province or country portal: its region's name, as the page only names it.
+            "kabupaten": kabupaten or Kabupaten(name=Kabupaten.objects.portal_name()),
+            "contact": settings.DISKOMINFO_CONTACT,
+            "quiet_months": settings.KIM_QUIET_MONTHS,
+        },
     )

@@ -102,9 +102,10 @@ def home(request):
     """My kecamatan with their coverage today, my overdue and upcoming events, my pending KIM."""
     kecamatan = OfficerAssignment.objects.kecamatan_of(request.user)
     codes = set(kecamatan.values_list("code", flat=True))
-    kabupaten = Kabupaten.objects.portal_or_none()
     today = timezone.localdate()
-    coverage = kecamatan_coverage(kabupaten=kabupaten, on=today).kecamatan if kabupaten and codes else []
+    # The kabupaten of my kecamatan (one on a kabupaten portal; maybe more on a province portal).
+    kabupaten = Kabupaten.objects.in_portal().filter(kecamatan__code__in=codes).distinct() if codes else []
+    coverage = [k for kab in kabupaten for k in kecamatan_coverage(kabupaten=kab, on=today).kecamatan]
     planned = OutreachEvent.objects.planned().filter(kecamatan__in=kecamatan).select_related("kecamatan", "desa")
     planned = list(planned.order_by("starts_at"))
     context = {

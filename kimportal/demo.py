@@ -3,6 +3,9 @@
 Ten kecamatan have a KIM; Bukit Santuai, Mentaya Hulu, Antang Kalang, Telaga
 Antang, Tualan Hulu, Cempaga and Cempaga Hulu have none. Every person is
 invented and marked "(contoh)", every phone number is a 0800 dummy.
+
+On a province (or country) portal whose regions include Katingan (62.06), a
+few invented KIM there too, so the roll-up shows two kabupaten with KIM.
 """
 
 from dataclasses import dataclass
@@ -41,6 +44,14 @@ KIMS = [
     ("62.02.11.2001", "KIM Parebok", date(2021, 4, 12), "Pemula"),
     ("62.02.12.1001", "KIM Mentaya Seberang", date(2020, 12, 7), "Pemula"),
     ("62.02.14.2001", "KIM Sebabi", date(2021, 7, 5), "Pemula"),
+]
+
+# A province portal (PORTAL_REGION=62) also gets these, in Kabupaten Katingan (invented).
+KATINGAN = "62.06"
+KATINGAN_KIMS = [
+    ("62.06.02.1003", "KIM Kasongan Baru", date(2020, 8, 10), "Pemula"),
+    ("62.06.02.1004", "KIM Kasongan Lama", date(2021, 3, 15), "Pemula"),
+    ("62.06.05.1009", "KIM Samba Kahayan", date(2021, 10, 4), "Pemula"),
 ]
 
 PENGURUS_NAMES = ["Rahmat Hidayat", "Siti Aminah", "Yusuf Saputra", "Dewi Lestari"]
@@ -98,9 +109,12 @@ def load_demo() -> DemoResult:
     for name, rank in TIERS:
         tiers[name], _created = Tier.objects.get_or_create(name=name, defaults={"rank": rank})
 
-    desa = Desa.objects.in_bulk([code for code, *_rest in KIMS], field_name="code")
+    rows = KIMS
+    if Kabupaten.objects.in_portal().filter(code=KATINGAN).exists():
+        rows = KIMS + KATINGAN_KIMS
+    desa = Desa.objects.in_bulk([code for code, *_rest in rows], field_name="code")
     kims = {}
-    for number, (code, name, formed_on, tier) in enumerate(KIMS, start=1):
+    for number, (code, name, formed_on, tier) in enumerate(rows, start=1):
         kim, _created = Kim.objects.update_or_create(
             desa=desa[code],
             name=name,

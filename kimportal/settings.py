@@ -4,6 +4,7 @@ Every deployment-specific value is read from the environment (or a `.env`
 file beside manage.py) through django-environ. `.env.example` lists them all.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -27,8 +28,10 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kimportal")}
-# The kabupaten/kota this portal serves, by its Kemendagri code.
-KIM_KABUPATEN_CODE = env.str("KABUPATEN_CODE", default="62.02")
+# The region this portal serves, by its Kemendagri code: a kabupaten/kota (62.02),
+# a province (62) or empty for the whole country. KABUPATEN_CODE is its deprecated
+# old name (a kabupaten code), still read when PORTAL_REGION is not set.
+PORTAL_REGION = env.str("PORTAL_REGION", default=env.str("KABUPATEN_CODE", default="62.02")).strip()
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
@@ -51,6 +54,12 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # Seconds a worker may trust the data version it read from the shared cache
 # (0: ask Redis on every request; its own changes always count at once).
 PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1)
+
+if PORTAL_REGION and not re.fullmatch(r"\d{2}(\.\d{2})?", PORTAL_REGION):
+    raise ImproperlyConfigured(
+        f"PORTAL_REGION={PORTAL_REGION!r} is not a region code: use a kabupaten/kota code (62.02), "
+        "a province code (62) or leave it empty for the whole country."
+    )
 
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY):
     raise ImproperlyConfigured(
@@ -113,6 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "registry.context_processors.portal",
             ],
         },
     },

@@ -92,10 +92,17 @@ def _when(value: datetime | None) -> Literal | None:
 def temporal_coverage(kabupaten: Kabupaten) -> dict[str, tuple[date, date]]:
     """(first, last) day each dataset covers (two queries)."""
     today = timezone.localdate()
-    first_kim = Kim.objects.public().in_kabupaten(kabupaten).aggregate(at=Min("formed_on"))["at"]
-    events = (
-        OutreachEvent.objects.public().in_kabupaten(kabupaten).aggregate(first=Min("starts_at"), last=Max("starts_at"))
-    )
+    if kabupaten.pk:
+        kims, events = (
+            Kim.objects.public().in_kabupaten(kabupaten),
+            OutreachEvent.objects.public().in_kabupaten(kabupaten),
+        )
+    else:  # a province or country portal's region (see opendata.views._described)
+        region = Kabupaten.objects.in_portal()
+        kims = Kim.objects.public().filter(desa__kecamatan__kabupaten__in=region)
+        events = OutreachEvent.objects.public().filter(kecamatan__kabupaten__in=region)
+    first_kim = kims.aggregate(at=Min("formed_on"))["at"]
+    events = events.aggregate(first=Min("starts_at"), last=Max("starts_at"))
     first_event = timezone.localdate(events["first"]) if events["first"] else today
     last_event = timezone.localdate(events["last"]) if events["last"] else today
     return {
@@ -142,7 +149,7 @@ def catalogue_graph(*, kabupaten: Kabupaten, base: str) -> Graph:
         graph.add((file_type, RDF.value, Literal(f.media_type)))
         graph.add((file_type, RDFS.label, Literal(f.label)))
 
-    updated = last_updated(kabupaten)
+    updated = last_updated(kabupaten if kabupaten.pk else None)
     periods = temporal_coverage(kabupaten)
     graph.add((catalogue, RDF.type, DCAT.Catalog))
     for title in _both(lambda: catalogue_title(kabupaten)):

@@ -23,6 +23,7 @@ from django.utils.http import http_date, quote_etag
 
 from core.cache import data_version
 from core.forms import DayForm
+from core.region import portal_region
 from coverage.models import OutreachEvent
 from registry.models import Kabupaten, Kim
 
@@ -44,11 +45,19 @@ def _changes(queryset, history) -> tuple[datetime | None, int, datetime | None]:
     return row["at"], row["n"], history.aggregate(at=Max("history_date"))["at"]
 
 
-def data_changes(kabupaten: Kabupaten) -> dict[str, tuple]:
-    """What changed last in the tables the datasets read (four queries)."""
+def data_changes(kabupaten: Kabupaten | None) -> dict[str, tuple]:
+    """What changed last in the tables the datasets read (four queries); None: the portal's region."""
+    if kabupaten is None:
+        region = Kabupaten.objects.in_portal()
+        kims, events = (
+            Kim.objects.filter(desa__kecamatan__kabupaten__in=region),
+            OutreachEvent.objects.filter(kecamatan__kabupaten__in=region),
+        )
+    else:
+        kims, events = Kim.objects.in_kabupaten(kabupaten), OutreachEvent.objects.in_kabupaten(kabupaten)
     return {
-        "kim": _changes(Kim.objects.in_kabupaten(kabupaten), Kim.history.model.objects.all()),
-        "events": _changes(OutreachEvent.objects.in_kabupaten(kabupaten), OutreachEvent.history.model.objects.all()),
+        "kim": _changes(kims, Kim.history.model.objects.all()),
+        "events": _changes(events, OutreachEvent.history.model.objects.all()),
     }
 
 
@@ -75,7 +84,7 @@ def download_validators(request, kabupaten: Kabupaten, dataset: Dataset, fmt: st
         translation.get_language() if fmt in TRANSLATED_FORMATS else "",
         ",".join(dataset.column_names),
         on.isoformat(),
-        kabupaten.code,
+        kabupaten.code if kabupaten else f"region:{portal_region().code}",
         sorted(request.GET.lists()),
         changes,
         data_version(),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coverage.models import OutreachEvent
 from coverage.queries import Stage, desa_coverage, kecamatan_coverage
+from coverage.rollup import kabupaten_coverage
 from coverage.targets import all_targets, desa_target_progress
 from registry.filters import KimFilter
 from registry.models import Kabupaten, Kim
@@ -52,6 +53,7 @@ class Dataset:
     takes_day: bool  # answers the `tanggal` parameter (coverage on that day)
     file_stem: str = ""  # the download's name starts with it; kim-<slug> when empty
     filterable: bool = False  # takes the directory's filters (kecamatan, desa, status, tier, q)
+    regional: bool = False  # its build takes kabupaten None for the portal's whole region
 
     @property
     def column_names(self) -> list[str]:
@@ -63,15 +65,23 @@ class Dataset:
         filters = dict(filters or {})
         desa, kecamatan = filters.pop("desa", None), filters.pop("kecamatan", None)
         narrowed = "-tersaring" if filters else ""
+        filters.pop("kabupaten", None)  # named by the code below
         stem = self.file_stem or f"kim-{self.slug}"
-        return f"{stem}-{desa or kecamatan or kabupaten.code}{narrowed}-{day.isoformat()}.{fmt}"
+        code = kabupaten.code if isinstance(kabupaten, Kabupaten) else kabupaten.file_code  # or a PortalRegion
+        return f"{stem}-{desa or kecamatan or code}{narrowed}-{day.isoformat()}.{fmt}"
 
 
-def directory_filter(params, *, kabupaten: Kabupaten) -> KimFilter:
-    """The directory page's filters (its KimFilter) for the KIM dataset. Its sort is left out:
-    rows stay in id order."""
+def directory_filter(params, *, kabupaten: Kabupaten | None) -> KimFilter:
+    """The directory page's filters (its KimFilter) for the KIM dataset, of one kabupaten or (None)
+    of the portal's whole region. Its sort is left out: rows stay in id order."""
     chosen = {name: params[name] for name in KimFilter._meta.fields if params.get(name)}
-    return KimFilter(chosen, queryset=Kim.objects.public().in_kabupaten(kabupaten), kabupaten=kabupaten)
+    kims = Kim.objects.public()
+    kims = kims.in_kabupaten(kabupaten) if kabupaten else kims.filter(desa__kecamatan__kabupaten__in=in_portal())
+    return KimFilter(chosen, queryset=kims, kabupaten=kabupaten)
+
+
+def in_portal():
+    return Kabupaten.objects.in_portal()
 
 
 def _day(value) -> str | None:
@@ -125,6 +135,44 @@ def _desa_row(d) -> dict:
         "kim_names": "; ".join(k.name for k in d.kims if k.active),
         "vitality": d.vitality,
     }
+
+
+def kabupaten_rows(kabupaten: Kabupaten | None, on: date) -> tuple[dict, Iterator[dict]]:
+    """The roll-up: one row per kabupaten/kota of the region (or just `kabupaten`), as on `/`."""
+    areas = kabupaten_coverage(kabupaten=Kabupaten.objects.filter(pk=kabupaten.pk) if kabupaten else in_portal(), on=on)
+    summary = {
+        "kabupaten_total": len(areas),
+        "kecamatan_total": sum(a.kecamatan_total for a in areas),
+        "kecamatan_covered": sum(a.kecamatan_covered for a in areas),
+    }
+    return summary, (
+        {
+            "code": a.code,
+            "name": a.name,
+            "kecamatan_total": a.kecamatan_total,
+            "kecamatan_covered": a.kecamatan_covered,
+            "desa_total": a.desa_total,
+            "desa_covered": a.desa_covered,
+            "active_kim": a.active_kim,
+        }
+        for a in areas
+    )
+
+
+def region_rows(dataset: Dataset, on: date) -> tuple[dict, Iterator[dict]]:
+    """A per-kabupaten dataset (coverage, desa-coverage, events) for the portal's whole region:
+    each kabupaten/kota's rows in code order; coverage sums the kecamatan in its summary."""
+    kabupaten = list(in_portal().order_by("code"))
+    if dataset.slug == "coverage":
+        parts = [kecamatan_coverage(kabupaten=k, on=on) for k in kabupaten]
+        total, covered = sum(c.total for c in parts), sum(c.covered_count for c in parts)
+        summary = {
+            "kecamatan_total": total,
+            "kecamatan_covered": covered,
+            "percentage": round(100 * covered / total, 1) if total else 0.0,
+        }
+        return summary, (_coverage_row(k) for c in parts for k in c.kecamatan)
+    return {}, (row for k in kabupaten for row in dataset.build(k, on)[1])
 
 
 # The only KIM fields that leave the building; contacts and notes never do.
@@ -377,15 +425,41 @@ DATASETS = {
                 Column("summary", _("Ringkasan hasil")),
             ],
         ),
+        Dataset(
+            slug="kabupaten",
+            title=_("Cakupan KIM per kabupaten/kota"),
+            description=_(
+                "Untuk setiap kabupaten/kota di wilayah portal: kecamatan dan desa/kelurahan yang memiliki KIM aktif serta jumlah KIM aktif, per tanggal tertentu."
+            ),
+            list_key="kabupaten",
+            takes_day=True,
+            build=kabupaten_rows,
+            regional=True,
+            columns=[
+                Column("code", _("Kode kabupaten/kota Kemendagri")),
+                Column("name", _("Nama kabupaten/kota")),
+                Column("kecamatan_total", _("Jumlah kecamatan")),
+                Column("kecamatan_covered", _("Jumlah kecamatan dengan minimal satu KIM aktif")),
+                Column("desa_total", _("Jumlah desa/kelurahan")),
+                Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif")),
+                Column("active_kim", _("Jumlah KIM aktif pada tanggal tersebut")),
+            ],
+        ),
     ]
 }
 
 
-def last_updated(kabupaten: Kabupaten):
-    """When KIM or event data of the kabupaten last changed (two queries)."""
-    kim = Kim.objects.in_kabupaten(kabupaten).aggregate(at=Max("updated_at"))["at"]
-    event = OutreachEvent.objects.public().in_kabupaten(kabupaten).aggregate(at=Max("updated_at"))["at"]
+def last_updated(kabupaten: Kabupaten | None):
+    """When KIM or event data of the kabupaten (None: the portal's region) last changed (two queries)."""
+    if kabupaten is None:
+        kims = Kim.objects.filter(desa__kecamatan__kabupaten__in=in_portal())
+        events = OutreachEvent.objects.public().filter(kecamatan__kabupaten__in=in_portal())
+    else:
+        kims, events = Kim.objects.in_kabupaten(kabupaten), OutreachEvent.objects.public().in_kabupaten(kabupaten)
+    kim = kims.aggregate(at=Max("updated_at"))["at"]
+    event = events.aggregate(at=Max("updated_at"))["at"]
     return {
+        "kabupaten": kim,
         "kim": kim,
         "events": event,
         "coverage": max(filter(None, [kim, event]), default=None),

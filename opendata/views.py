@@ -1,15 +1,37 @@
+from functools import wraps
+
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import DayForm
+from core.region import portal_region
 from registry.decorators import portal_required
+from registry.models import Kabupaten
 
 from .catalogue import catalogue_jsonld, catalogue_turtle, schema_org_datasets
 from .conditional import conditional_download
-from .datasets import DATASETS, LICENCE, LICENCE_URL, directory_filter, last_updated, stream_csv, stream_json
+from .datasets import (
+    DATASETS,
+    LICENCE,
+    LICENCE_URL,
+    directory_filter,
+    last_updated,
+    region_rows,
+    stream_csv,
+    stream_json,
+)
 from .xlsx import xlsx_response
+
+
+def _described(kabupaten: Kabupaten | None) -> Kabupaten:
+    """What the catalogue describes: the kabupaten, or on a province or country portal its region,
+    as an unsaved Kabupaten carrying the region's code and name (never saved)."""
+    if kabupaten is not None:
+        return kabupaten
+    region, name = portal_region(), Kabupaten.objects.portal_name()
+    return Kabupaten(code=region.file_code, name=name, province_name=name if region.code else "")
 
 
 @portal_required
@@ -23,12 +45,31 @@ def index(request, kabupaten):
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
             "kabupaten": kabupaten,
-            "schema_org": schema_org_datasets(kabupaten=kabupaten, base=_origin(request), updated=updated),
+            "portal_name": kabupaten.name if kabupaten else Kabupaten.objects.portal_name(),
+            "schema_org": schema_org_datasets(kabupaten=_described(kabupaten), base=_origin(request), updated=updated),
         },
     )
 
 
+def chosen_kabupaten(view):
+    """?kabupaten=<code>: one kabupaten/kota of the portal's region instead of the portal's own
+    kabupaten (kabupaten portal) or its whole region (province or country); 400 outside it."""
+
+    @wraps(view)
+    def wrapper(request, kabupaten, *args, **kwargs):
+        if request.GET.get("kabupaten"):
+            code = request.GET["kabupaten"][:20]
+            kabupaten = Kabupaten.objects.in_portal().filter(code=code).first()
+            if kabupaten is None:
+                error = _("Kabupaten/kota “%(code)s” tidak ada di wilayah portal ini.") % {"code": code}
+                return JsonResponse({"error": error}, status=400)
+        return view(request, kabupaten, *args, **kwargs)
+
+    return wrapper
+
+
 @portal_required(answer_json=True)
+@chosen_kabupaten
 @conditional_download
 def download(request, kabupaten, slug, fmt):
     dataset = DATASETS.get(slug)
@@ -43,9 +84,18 @@ def download(request, kabupaten, slug, fmt):
     if kim_filter and not kim_filter.is_valid():
         name, messages = next(iter(kim_filter.errors.items()))
         return JsonResponse({"error": f"{name}: {messages[0]}"}, status=400)
-    summary, rows = dataset.build(kabupaten, on, kim_filter) if kim_filter else dataset.build(kabupaten, on)
+    if kim_filter:
+        summary, rows = dataset.build(kabupaten, on, kim_filter)
+    elif kabupaten is None and not dataset.regional:
+        summary, rows = region_rows(dataset, on)
+    else:
+        summary, rows = dataset.build(kabupaten, on)
     stamp = on.isoformat()
-    header = {"kabupaten": {"code": kabupaten.code, "name": kabupaten.name}}
+    if kabupaten:
+        header = {"kabupaten": {"code": kabupaten.code, "name": kabupaten.name}}
+    else:
+        region = portal_region()
+        header = {"region": {"code": region.code, "name": Kabupaten.objects.portal_name(), "kind": region.kind}}
     header["as_of" if dataset.takes_day else "generated_on"] = stamp
     header.update(summary)
     if fmt == "csv":
@@ -54,7 +104,7 @@ def download(request, kabupaten, slug, fmt):
         response = xlsx_response(dataset, rows, header, source=request.build_absolute_uri())
     else:
         response = StreamingHttpResponse(stream_json(dataset, rows, header), content_type="application/json")
-    filename = dataset.file_name(kabupaten, on, fmt, kim_filter.chosen() if kim_filter else None)
+    filename = dataset.file_name(kabupaten or portal_region(), on, fmt, kim_filter.chosen() if kim_filter else None)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -74,6 +124,8 @@ CATALOGUE_FORMATS = {
 def catalogue(request, kabupaten, fmt):
     """The DCAT catalogue of every dataset, for harvesters (ckanext-dcat) and catalogues."""
     serialise, content_type = CATALOGUE_FORMATS[fmt]
-    response = HttpResponse(serialise(kabupaten=kabupaten, base=_origin(request)), content_type=content_type)
+    response = HttpResponse(
+        serialise(kabupaten=_described(kabupaten), base=_origin(request)), content_type=content_type
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -105,10 +105,9 @@ class KecamatanFilter(admin.SimpleListFilter):
     kecamatan_path = "kecamatan"
 
     def lookups(self, request, model_admin):
-        """The kecamatan of the user's kabupaten; for those who see everything, the portal's."""
+        """The kecamatan of the user's kabupaten; for those who see everything, the portal's region's."""
         if staff_scope(request.user).everything:
-            portal = Kabupaten.objects.portal_or_none()
-            kecamatan = Kecamatan.objects.filter(kabupaten=portal)
+            kecamatan = Kecamatan.objects.filter(kabupaten__in=Kabupaten.objects.in_portal())
         else:
             kecamatan = for_staff(Kecamatan.objects.all(), request.user)
         return [(k.code, k.name) for k in kecamatan]

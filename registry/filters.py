@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.region import RegionKind, portal_region
+
 from .models import Desa, Kabupaten, Kecamatan, Kim, Tier
 
 
@@ -17,6 +19,13 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 class KimFilter(django_filters.FilterSet):
     """The public KIM directory: kecamatan, desa, status, tier, name search, sort."""
 
+    kabupaten = django_filters.ModelChoiceFilter(
+        label=_("Kabupaten/kota"),
+        field_name="desa__kecamatan__kabupaten",
+        to_field_name="code",
+        queryset=Kabupaten.objects.none(),
+        empty_label=_("Semua kabupaten/kota"),
+    )
     q = django_filters.CharFilter(label=_("Cari nama KIM"), method="search")
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("Kecamatan"),
@@ -58,13 +67,32 @@ class KimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Kim
-        fields = ["q", "kecamatan", "desa", "status", "tier"]
+        fields = ["kabupaten", "q", "kecamatan", "desa", "status", "tier"]
 
-    def __init__(self, data=None, *args, kabupaten: Kabupaten, **kwargs):
+    def __init__(self, data=None, *args, kabupaten: Kabupaten | None, **kwargs):
+        """`kabupaten`: the one kabupaten the directory shows, or None for the portal's whole
+        region (province or country), where a kabupaten/kota can be chosen. The kecamatan to
+        choose from are the kabupaten's; for the whole country only once a kabupaten is chosen."""
         super().__init__(data, *args, **kwargs)
-        kecamatan = Kecamatan.objects.filter(kabupaten=kabupaten)
+        if kabupaten is None:
+            region = Kabupaten.objects.in_portal()
+            self.filters["kabupaten"].queryset = region
+            chosen_kabupaten = str((data or {}).get("kabupaten") or "")[:20]
+            narrowed = bool(chosen_kabupaten or (data or {}).get("kecamatan"))
+            if chosen_kabupaten:
+                kecamatan = Kecamatan.objects.filter(kabupaten__in=region, kabupaten__code=chosen_kabupaten)
+            elif portal_region().kind is RegionKind.COUNTRY:
+                kecamatan = Kecamatan.objects.none()  # 7,000 choices help no one
+            else:
+                kecamatan = Kecamatan.objects.filter(kabupaten__in=region)
+        else:
+            del self.filters["kabupaten"]
+            kecamatan = Kecamatan.objects.filter(kabupaten=kabupaten)
+            narrowed = True
         self.filters["kecamatan"].queryset = kecamatan
-        desa = Desa.objects.filter(kecamatan__kabupaten=kabupaten).select_related("kecamatan")
+        # A region's desa/kelurahan (1,500 in a province) to choose from only once a kabupaten or kecamatan is.
+        desa = Desa.objects.filter(kecamatan__in=kecamatan) if narrowed else Desa.objects.none()
+        desa = desa.select_related("kecamatan")
         chosen = (data or {}).get("kecamatan")
         if chosen:
             desa = desa.filter(kecamatan__code=chosen)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import validate_in_range
+from core.region import RegionKind, portal_region
 
 from .vitality import as_day, counts_for_coverage, last_sign_expression, vitality_expression
 
@@ -77,9 +78,28 @@ validate_kimid_number = RegexValidator(
 
 
 class KabupatenQuerySet(models.QuerySet):
+    def in_portal(self):
+        """The loaded kabupaten/kota of the portal's region (settings.PORTAL_REGION): one for a
+        kabupaten portal, those of the province, or all of them for the country."""
+        region = portal_region()
+        if region.kind is RegionKind.COUNTRY:
+            return self.all()
+        if region.kind is RegionKind.PROVINCE:
+            return self.filter(code__startswith=region.code + ".")
+        return self.filter(code=region.code)
+
+    def portal_name(self) -> str:
+        """The name of the portal's region: the kabupaten's, the province's, or Indonesia."""
+        region = portal_region()
+        if region.kind is RegionKind.COUNTRY:
+            return str(_("Indonesia"))
+        field = "name" if region.is_kabupaten else "province_name"
+        return self.in_portal().values_list(field, flat=True).first() or region.code
+
     def portal_or_none(self):
-        """The kabupaten this portal serves (settings.KIM_KABUPATEN_CODE), if loaded."""
-        return self.filter(code=settings.KIM_KABUPATEN_CODE).first()
+        """The kabupaten a kabupaten portal serves, if loaded; None for a province or country portal."""
+        region = portal_region()
+        return self.filter(code=region.code).first() if region.is_kabupaten else None
 
 
 class Kabupaten(models.Model):

@@ -3,6 +3,7 @@
 import csv
 import gzip
 import io
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -12,10 +13,31 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.cache import invalidate_pages
+from core.region import PortalRegion, RegionKind
 
 from .models import KABUPATEN_CODE_RE, Desa, Kabupaten, Kecamatan
 
 WILAYAH_FILE = Path(__file__).resolve().parent / "data" / "kemendagri_wilayah.csv.gz"
+
+
+@lru_cache(maxsize=1)
+def province_names(path: Path = WILAYAH_FILE) -> dict[str, str]:
+    """The 38 provinces' names by code, from the shipped code file (a fast scan, not a full read)."""
+    text = gzip.decompress(path.read_bytes()).decode("utf-8") if path.suffix == ".gz" else path.read_text("utf-8")
+    return {code: name.strip() for code, name in re.findall(r"^(\d{2}),(.*)$", text, re.M)}
+
+
+def region_name(region: PortalRegion) -> str:
+    """ "Kalimantan Tengah" for a province portal, "Indonesia" for the country (no database query)."""
+    if region.kind is RegionKind.COUNTRY:
+        return _("Indonesia")
+    return province_names().get(region.code[:2], region.code)
+
+
+def region_kabupaten_codes(region: PortalRegion, *, path: Path = WILAYAH_FILE) -> list[str]:
+    """The Kemendagri codes of every kabupaten/kota of `region`, from the shipped code file."""
+    names = read_wilayah(path).names
+    return sorted(c for c in names if KABUPATEN_CODE_RE.match(c) and region.contains(c))
 
 
 class RegionError(Exception):

@@ -18,7 +18,6 @@ import re
 from datetime import date, datetime
 
 import tablib
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +27,9 @@ from import_export.formats.base_formats import CSV
 from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
 
-from .models import Desa, Kim, Pengurus, Tier
+from core.region import portal_region
+
+from .models import Desa, Kabupaten, Kim, Pengurus, Tier
 from .scope import for_staff
 
 PENGURUS_ROLES = {
@@ -128,8 +129,10 @@ class DesaWidget(widgets.ForeignKeyWidget):
         kecamatan_name = _text(row.get("kecamatan"))
         desa_typed = _text(row.get("desa"))
         desa_name = DESA_PREFIX.sub("", desa_typed)
-        portal = settings.KIM_KABUPATEN_CODE
-        in_portal = Desa.objects.select_related("kecamatan").filter(kecamatan__kabupaten__code=portal)
+        portal = portal_region().file_code
+        in_portal = Desa.objects.select_related("kecamatan").filter(
+            kecamatan__kabupaten__in=Kabupaten.objects.in_portal()
+        )
         if code:
             desa = in_portal.filter(code=code).first()
             if desa is None:

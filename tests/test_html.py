@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.shortcuts import render
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from coverage.models import FieldReport, OutreachEvent
 from registry.models import Kim
@@ -137,6 +137,41 @@ def test_public_and_field_pages_have_no_html_errors(client, demo, officer_pareng
     files.append(save(tmp_path, "field-report-refused", client.post("/petugas/laporan/kirim/", {}), 400))
     files.append(save(tmp_path, "field-kim-propose-refused", client.post("/petugas/kim/usulkan/", {}), 400))
 
+    assert command
+    errors = vnu_errors(files)
+    assert errors == [], "\n".join(errors)
+
+
+def test_province_portal_pages_have_no_html_errors(client, db, settings, tmp_path):
+    """The roll-up, a kabupaten's page and the region-wide directory of a province portal (issue 10)."""
+    from core.region import PortalRegion
+    from kimportal.demo import load_demo
+    from registry.regions import load_regions, region_kabupaten_codes
+
+    command = vnu_command()
+    settings.PORTAL_REGION = "62"
+    load_regions(region_kabupaten_codes(PortalRegion("62")))
+    load_demo()
+    kim = Kim.objects.public().filter(desa__kecamatan__kabupaten__code="62.06").order_by("pk").first()
+    files = []
+    # English pages leave English active in this thread: the override gives later tests Indonesian back.
+    with translation.override("id"):
+        for prefix, lang in (("", "id"), ("/en", "en")):
+            pages = {
+                "rollup": "/",
+                "rollup-past-day": "/?tanggal=2022-03-25",
+                "kabupaten": "/kabupaten/62.06/",
+                "kecamatan": "/kecamatan/62.06.02/",
+                "directory": "/kim/",
+                "directory-kabupaten": "/kim/?kabupaten=62.06&kecamatan=62.06.02",
+                "kim": f"/kim/{kim.pk}/",
+                "open-data": "/data/",
+            }
+            for name, url in pages.items():
+                files.append(save(tmp_path, f"province-{lang}-{name}", client.get(prefix + url)))
+            files.append(
+                save(tmp_path, f"province-{lang}-rollup-bad-day", client.get(prefix + "/?tanggal=2022-02-30"), 400)
+            )
     assert command
     errors = vnu_errors(files)
     assert errors == [], "\n".join(errors)

@@ -77,6 +77,7 @@ def field_page(name, officer_b=200):
 HAND_ROWS = {
     # Public pages and open data: everyone.
     "": Row(lambda w: "/", everyone(200)),
+    "kabupaten/<str:code>/": Row(lambda w: f"/kabupaten/{w[Kecamatan].kabupaten.code}/", everyone(200)),
     "kecamatan/<str:code>/": Row(lambda w: w[Kecamatan].get_absolute_url(), everyone(200)),
     "kim/": Row(lambda w: reverse("registry:kim-list"), everyone(200)),
     "kim/<int:pk>/": Row(lambda w: w[Kim].get_absolute_url(), everyone(200)),

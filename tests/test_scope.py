@@ -307,7 +307,7 @@ def test_staff_of_a_kabupaten_portal_without_an_assignment_work_for_the_portals_
 def test_staff_without_an_assignment_in_a_province_portal_see_nothing_and_are_told_why(
     client, settings, kotim_side, katingan_side
 ):
-    settings.KIM_KABUPATEN_CODE = "62"  # a province portal: no one kabupaten is implicitly theirs
+    settings.PORTAL_REGION = "62"  # a province portal: no one kabupaten is implicitly theirs
     ani = make_user(username="ani", is_staff=True)
     ani.groups.add(Group.objects.get(name="Admin Diskominfo"))
     client.force_login(ani)

@@ -57,7 +57,7 @@ def test_katingan_staff_see_only_katingan_in_lists_and_autocomplete(
 
 
 def test_staff_without_a_kabupaten_in_a_province_portal_are_told_why(live_demo, new_page, screenshot, settings):
-    settings.KIM_KABUPATEN_CODE = "62"  # a province portal
+    settings.PORTAL_REGION = "62"  # a province portal
     ani = make_user(username="ani", is_staff=True)
     ani.groups.add(Group.objects.get(name="Admin Diskominfo"))
     for viewport in (OFFICE_SCREEN, PHONE):

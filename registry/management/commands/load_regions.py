@@ -1,14 +1,14 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from registry.regions import RegionError, load_regions
+from core.region import portal_region
+from registry.regions import RegionError, load_regions, region_kabupaten_codes
 
 
 class Command(BaseCommand):
     help = (
         "Load kabupaten/kota with their kecamatan and desa/kelurahan from the shipped "
-        "Kemendagri 2025 code file. Default: the portal's own kabupaten (KABUPATEN_CODE)."
+        "Kemendagri 2025 code file. Default: every kabupaten/kota of the portal's region (PORTAL_REGION)."
     )
 
     def add_arguments(self, parser):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, codes, all, **options):
         if all and codes:
             raise CommandError(_("Pilih salah satu: kode kabupaten/kota atau --all."))
-        codes = None if all else (codes or [settings.KIM_KABUPATEN_CODE])
+        codes = None if all else (codes or region_kabupaten_codes(portal_region()))
         try:
             result = load_regions(codes)
         except RegionError as error:
