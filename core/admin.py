@@ -53,7 +53,10 @@ def _possible(field, values):
 
 # select2 leaves its combobox and search box without an accessible name; this names them after the
 # field's label. Listed after autocomplete.js so that media merging keeps it there.
-AUTOCOMPLETE_LABELS = forms.Media(js=["admin/js/autocomplete.js", "js/admin_autocomplete_labels.js"])
+# admin_desa_follows_kecamatan.js narrows a form's desa choices to its chosen kecamatan.
+AUTOCOMPLETE_LABELS = forms.Media(
+    js=["admin/js/autocomplete.js", "js/admin_autocomplete_labels.js", "js/admin_desa_follows_kecamatan.js"]
+)
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -182,6 +185,10 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
 
     history_with = {}
 
+    def scope_history(self, request, records, model):
+        """The historical records of `model` this user may read; all of them unless a mixin narrows them."""
+        return records
+
     def _check_id(self, object_id):
         if not _possible(_PkField(self.model), [object_id]):
             raise Http404(_("Data tidak ditemukan."))
@@ -201,6 +208,7 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
         querysets = [self.get_history_queryset(request, self.model.history, pk_name, object_id)]
         for model, key in self.history_with.items():
             related = model.history.filter(**{f"{key}_id": object_id}).select_related("history_user")
+            related = self.scope_history(request, related, model)
             querysets.append(related._select_related_history_tracked_objs())
         records = sorted(
             (record for queryset in querysets for record in queryset),
@@ -235,6 +243,9 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._check_id(object_id)
         if not str(version_id).isdigit() or len(str(version_id)) > 18:
+            raise Http404(_("Data tidak ditemukan."))
+        records = self.get_history_queryset(request, self.model.history, self.opts.pk.attname, unquote(object_id))
+        if not records.filter(history_id=version_id).exists():  # e.g. a row outside the user's scope
             raise Http404(_("Data tidak ditemukan."))
         return super().history_form_view(request, object_id, version_id, extra_context)
 

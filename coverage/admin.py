@@ -1,18 +1,34 @@
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin
-from registry.admin import KecamatanFilter
+from registry.admin import KecamatanAdmin, KecamatanFilter, StaffScopeMixin
+from registry.models import Kecamatan
 
 from .models import OutreachEvent
+from .queries import kecamatan_coverage
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Planned events whose day has passed without a report (OutreachEvent.objects.overdue)."""
+
+    title = _("terlambat")
+    parameter_name = "terlambat"
+
+    def lookups(self, request, model_admin):
+        return [("ya", _("Terlambat (direncanakan, tanggal sudah lewat)"))]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "ya" else queryset
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
+class OutreachEventAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
     list_display = ["title", "kind", "status_label", "starts_at", "kecamatan", "desa", "responsible", "kim_count"]
-    list_filter = ["status", "kind", KecamatanFilter, "starts_at"]
+    list_filter = ["status", OverdueFilter, "kind", KecamatanFilter, "starts_at"]
     list_select_related = ["kecamatan", "desa", "responsible"]
     search_fields = ["title", "venue", "summary", "kecamatan__name", "desa__name"]
     autocomplete_fields = ["kecamatan", "desa", "responsible", "kims"]
@@ -53,12 +69,48 @@ class OutreachEventAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
         return event.n_kims
 
 
+class KecamatanCoverageAdmin(KecamatanAdmin):
+    """The Kecamatan list with each one's coverage today, from the public dashboard's own function
+    (coverage.queries.kecamatan_coverage: two queries per kabupaten on the page)."""
+
+    list_display = ["name", "stage", "active_kim", "desa_covered", "code", "kabupaten"]  # decisive first
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        today = timezone.localdate()
+        rows = {}
+        for kabupaten in {kecamatan.kabupaten for kecamatan in changelist.result_list}:
+            rows.update({k.code: k for k in kecamatan_coverage(kabupaten=kabupaten, on=today).kecamatan})
+        for kecamatan in changelist.result_list:
+            kecamatan.coverage_today = rows.get(kecamatan.code)
+        return changelist
+
+    @admin.display(description=_("KIM aktif"))
+    def active_kim(self, kecamatan):
+        return kecamatan.coverage_today.active_kim if kecamatan.coverage_today else "—"
+
+    @admin.display(description=_("desa/kelurahan ber-KIM"))
+    def desa_covered(self, kecamatan):
+        coverage = kecamatan.coverage_today
+        if coverage is None:
+            return "—"
+        return _("%(covered)d dari %(total)d") % {"covered": coverage.desa_covered, "total": coverage.desa_total}
+
+    @admin.display(description=_("tahap"))
+    def stage(self, kecamatan):
+        return kecamatan.coverage_today.stage.label if kecamatan.coverage_today else "—"
+
+
+admin.site.unregister(Kecamatan)
+admin.site.register(Kecamatan, KecamatanCoverageAdmin)
+
+
 # --- Desa targets (issue 13): an additive block, kept apart for easy merges. ---
 from .models import DesaTarget  # noqa: E402
 
 
 @admin.register(DesaTarget)
-class DesaTargetAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class DesaTargetAdmin(StaffScopeMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["year", "kabupaten", "kecamatan", "target_percent", "note"]
     list_filter = ["year", KecamatanFilter]
     list_select_related = ["kabupaten", "kecamatan"]

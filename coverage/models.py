@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import start_of_day, validate_in_range
-from registry.models import Desa, Kecamatan, Kim
+from registry import scope as staff_scope
+from registry.models import Desa, Kecamatan, Kim, history_reason
 
 # An event planned or reported without an hour starts at this time.
 DEFAULT_TIME = time(9, 0)
@@ -56,14 +57,19 @@ class OutreachEventQuerySet(models.QuerySet):
         years = [starts[year] for year, has in zip(range(first, last + 1), found, strict=True) if has]
         return years if order == "ASC" else years[::-1]
 
+    def for_staff(self, user):
+        """The events of the kabupaten `user` works for (registry.scope)."""
+        return staff_scope.for_staff(self, user)
+
     def public(self):
         """What public pages, charts and open data may count: every event but one a field officer
-        reported whose report staff have not reviewed yet (FieldReport.mark_reviewed publishes it).
+        reported whose report staff have not reviewed yet, or refused (FieldReport.mark_reviewed
+        publishes it; FieldReport.refuse keeps it out).
 
         Events staff plan or record themselves have no FieldReport and stay public. Every public
         reader starts from here (tests/field/test_review.py checks that none forgets).
         """
-        return self.exclude(pk__in=FieldReport.objects.waiting().values("event_id"))
+        return self.exclude(pk__in=FieldReport.objects.unpublished().values("event_id"))
 
 
 class OutreachEvent(models.Model):
@@ -247,6 +253,14 @@ class FieldReportQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(review_status=FieldReport.Review.WAITING)
 
+    def unpublished(self):
+        """Reports whose event the public may not count yet (waiting) or at all (refused)."""
+        return self.exclude(review_status=FieldReport.Review.REVIEWED)
+
+    def for_staff(self, user):
+        """The reports of the kabupaten `user` works for (registry.scope)."""
+        return staff_scope.for_staff(self, user)
+
 
 # A location fix less sure than this many metres is flagged "lokasi tidak presisi" for staff.
 LOCATION_IMPRECISE_METERS = 500
@@ -261,6 +275,9 @@ class FieldReport(models.Model):
     class Review(models.TextChoices):
         WAITING = "waiting", _("Menunggu pemeriksaan")
         REVIEWED = "reviewed", _("Sudah diperiksa")
+        REFUSED = "refused", _("Ditolak")
+
+    REASON_MAX = 1000
 
     client_id = models.UUIDField(
         _("kode laporan dari HP"),
@@ -285,6 +302,13 @@ class FieldReport(models.Model):
         verbose_name=_("diperiksa oleh"),
     )
     reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
+    review_note = models.TextField(
+        _("alasan penolakan"),
+        blank=True,
+        max_length=REASON_MAX,
+        validators=[MaxLengthValidator(REASON_MAX)],
+        help_text=_("Diisi staf saat menolak laporan; petugas yang mengirim melihatnya."),
+    )
     # Proof of presence, for staff only (never on public pages nor in open data): where the
     # phone was when the officer tapped "Catat lokasi saya", how sure it was, and when.
     latitude = models.DecimalField(
@@ -351,6 +375,23 @@ class FieldReport(models.Model):
         self.reviewed_at = when or timezone.now()
         self.save()
 
+    def verify(self, *, by):
+        """The admin's "Verifikasi" decision on a report: it is reviewed and fine."""
+        self.mark_reviewed(by=by)
+
+    def refuse(self, *, by, reason: str, when=None):
+        """Staff refuse a report, saying why; the officer reads the reason in the field area."""
+        self.review_status = self.Review.REFUSED
+        self.reviewed_by = by
+        self.reviewed_at = when or timezone.now()
+        self.review_note = self._meta.get_field("review_note").clean(reason, self)  # at most REASON_MAX characters
+        self._change_reason = history_reason(_("ditolak"), reason)
+        self.save()
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.review_status == self.Review.WAITING
+
 
 def report_photo_path(photo, filename):
     return f"laporan/{timezone.localdate():%Y/%m}/{filename}"
@@ -416,6 +457,44 @@ class FieldSubmission(models.Model):
     def make_receipt(self) -> str:
         """REN-2026-00007 for a plan, USL-2026-00008 for a proposal."""
         return f"{self.RECEIPT_PREFIX[self.kind]}-{timezone.localtime(self.submitted_at):%Y}-{self.pk:05d}"
+
+
+def _users_for_staff(user):
+    """Users a staff member may see: field officers and staff of their kabupaten, themselves, and
+    accounts not yet assigned anywhere (so that they can assign a new officer's kecamatan)."""
+    from django.db.models import Q
+
+    from registry.models import StaffKabupaten
+
+    assigned_elsewhere = Q(pk__in=OfficerAssignment.objects.values("user")) | Q(
+        pk__in=StaffKabupaten.objects.values("user")
+    )
+    return (
+        Q(pk=user.pk)
+        | Q(
+            pk__in=OfficerAssignment.objects.filter(staff_scope.kabupaten_q("kecamatan__kabupaten", user)).values(
+                "user"
+            )
+        )
+        | Q(pk__in=StaffKabupaten.objects.filter(staff_scope.kabupaten_q("kabupaten", user)).values("user"))
+        | (~assigned_elsewhere & Q(is_superuser=False))
+    )
+
+
+def _submissions_for_staff(user):
+    """A plan or proposal belongs to its event's or its KIM's kabupaten (neither left: superusers only)."""
+    return staff_scope.kabupaten_q("event__kecamatan__kabupaten", user) | staff_scope.kabupaten_q(
+        "kim__desa__kecamatan__kabupaten", user
+    )
+
+
+staff_scope.register(OutreachEvent, "kecamatan__kabupaten")
+staff_scope.register(OfficerAssignment, "kecamatan__kabupaten")
+staff_scope.register(FieldReport, "event__kecamatan__kabupaten")
+staff_scope.register(ReportPhoto, "report__event__kecamatan__kabupaten")
+staff_scope.register(FieldSubmission, rule=_submissions_for_staff)
+staff_scope.register(settings.AUTH_USER_MODEL, rule=_users_for_staff)
+staff_scope.register("coverage.DesaTarget", "kabupaten")
 
 
 class DesaTarget(models.Model):

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,15 +16,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
-from coverage.models import LOCATION_IMPRECISE_METERS, FieldReport, FieldSubmission, OfficerAssignment, ReportPhoto
-from registry.admin import KecamatanFilter
+from coverage.models import (
+    LOCATION_IMPRECISE_METERS,
+    FieldReport,
+    FieldSubmission,
+    OfficerAssignment,
+    OutreachEvent,
+    ReportPhoto,
+)
+from registry.admin import DecisionMixin, KecamatanFilter, StaffKabupatenInline, StaffScopeMixin
 
 
 class ReportKecamatanFilter(KecamatanFilter):
     kecamatan_path = "event__kecamatan"
 
 
-class ReportPhotoInline(admin.TabularInline):
+class ReportPhotoInline(StaffScopeMixin, admin.TabularInline):
     model = ReportPhoto
     extra = 0
     fields = ["preview", "width", "height"]
@@ -62,8 +70,8 @@ class LocationFilter(admin.SimpleListFilter):
 
 
 @admin.register(FieldReport)
-class FieldReportAdmin(SafeHistoryAdmin):
-    list_display = ["receipt", "event", "kecamatan", "submitted_by", "submitted_at", "review_status", "photo_count"]
+class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
+    list_display = ["receipt", "review_status", "event", "kecamatan", "submitted_by", "submitted_at", "photo_count"]
     list_filter = ["review_status", ReportKecamatanFilter, "submitted_at", LocationFilter]
     list_select_related = ["event__kecamatan", "submitted_by"]
     search_fields = ["receipt", "client_id", "event__title", "submitted_by__username"]
@@ -71,11 +79,18 @@ class FieldReportAdmin(SafeHistoryAdmin):
         "receipt",
         "client_id",
         "event_link",
+        "event_place",
+        "participants_by_gender",
+        "event_kims",
+        "event_summary",
+        "event_outcome",
+        "event_follow_up",
         "submitted_by",
         "submitted_at",
         "review_status",
         "reviewed_by",
         "reviewed_at",
+        "review_note",
         "location",
     ]
     fields = readonly_fields
@@ -91,6 +106,40 @@ class FieldReportAdmin(SafeHistoryAdmin):
     @admin.display(description=_("kecamatan"), ordering="event__kecamatan__name")
     def kecamatan(self, report):
         return report.event.kecamatan
+
+    # What the officer sent, on the report's page (the event holds it).
+    @admin.display(description=_("tempat"))
+    def event_place(self, report):
+        event = report.event
+        parts = [event.venue, str(event.desa) if event.desa_id else "", f"Kec. {event.kecamatan}"]
+        return ", ".join(part for part in parts if part)
+
+    @admin.display(description=_("peserta"))
+    def participants_by_gender(self, report):
+        event = report.event
+        if event.participants is None:
+            return "—"
+        return _("%(total)s orang (perempuan %(women)s, laki-laki %(men)s)") % {
+            "total": event.participants,
+            "women": "—" if event.participants_women is None else event.participants_women,
+            "men": "—" if event.participants_men is None else event.participants_men,
+        }
+
+    @admin.display(description=_("KIM yang terlibat"))
+    def event_kims(self, report):
+        return ", ".join(kim.name for kim in report.event.kims.all()[:50]) or "—"
+
+    @admin.display(description=_("ringkasan hasil"))
+    def event_summary(self, report):
+        return linebreaksbr(report.event.summary[: OutreachEvent.TEXT_MAX]) or "—"
+
+    @admin.display(description=_("hasil yang dicapai"))
+    def event_outcome(self, report):
+        return linebreaksbr(report.event.outcome[: OutreachEvent.TEXT_MAX]) or "—"
+
+    @admin.display(description=_("tindak lanjut"))
+    def event_follow_up(self, report):
+        return linebreaksbr(report.event.follow_up[: OutreachEvent.TEXT_MAX]) or "—"
 
     @admin.display(description=_("foto"), ordering="n_photos")
     def photo_count(self, report):
@@ -131,7 +180,7 @@ class FieldReportAdmin(SafeHistoryAdmin):
 
 
 @admin.register(FieldSubmission)
-class FieldSubmissionAdmin(admin.ModelAdmin):
+class FieldSubmissionAdmin(StaffScopeMixin, admin.ModelAdmin):
     """Plans and proposals as they arrived from phones: read only, to answer "did it arrive?"."""
 
     list_display = ["receipt", "kind", "submitted_by", "submitted_at", "event", "kim"]
@@ -146,7 +195,7 @@ class FieldSubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficerAssignment)
-class OfficerAssignmentAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class OfficerAssignmentAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "kecamatan", "assigned_at"]
     list_filter = [KecamatanFilter]
     list_select_related = ["user", "kecamatan"]
@@ -154,7 +203,7 @@ class OfficerAssignmentAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.Mode
     autocomplete_fields = ["user", "kecamatan"]
 
 
-class OfficerAssignmentInline(SafeAutocompleteMixin, admin.TabularInline):
+class OfficerAssignmentInline(StaffScopeMixin, SafeAutocompleteMixin, admin.TabularInline):
     model = OfficerAssignment
     extra = 1
     autocomplete_fields = ["kecamatan"]
@@ -167,5 +216,5 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class PortalUserAdmin(LabelledWidgetsMixin, SafeInitialMixin, UserAdmin):
-    inlines = [*UserAdmin.inlines, OfficerAssignmentInline]
+class PortalUserAdmin(StaffScopeMixin, LabelledWidgetsMixin, SafeInitialMixin, UserAdmin):
+    inlines = [*UserAdmin.inlines, OfficerAssignmentInline, StaffKabupatenInline]

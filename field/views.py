@@ -115,6 +115,7 @@ def home(request):
         "upcoming": [e for e in planned if e.day > today],
         "pending_kims": Kim.objects.pending().filter(desa__kecamatan__in=kecamatan).select_related("desa"),
         "activities": KimActivity.objects.filter(entered_by=request.user).select_related("kim")[:RECENT_ACTIVITIES],
+        "refused_kims": Kim.objects.refused().filter(proposed_by=request.user).select_related("desa")[:20],
         "today": today,
     }
     return render(request, "field/home.html", context)
@@ -300,7 +301,10 @@ def photo(request, pk):
     in_scope = request.user.has_perm(FIELD_AREA_PERMISSION) and (
         FieldReport.objects.visible_to(request.user).filter(pk=photo.report_id).exists()
     )
-    if not (in_scope or (request.user.is_staff and request.user.has_perm("coverage.view_reportphoto"))):
+    staff_may_view = request.user.is_staff and request.user.has_perm("coverage.view_reportphoto")
+    if staff_may_view:  # staff of another kabupaten may not (registry.scope)
+        staff_may_view = FieldReport.objects.for_staff(request.user).filter(pk=photo.report_id).exists()
+    if not (in_scope or staff_may_view):
         raise PermissionDenied
     try:
         response = FileResponse(photo.image.open("rb"))

@@ -1,8 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import BadRequest
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,8 +19,83 @@ from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 from core.search import search_without_joins
 
 from .forms import PengurusFormSet
-from .models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
-from .resources import ImportPreviewStorage, KimResource
+from .models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, StaffKabupaten, Tier
+from .resources import (
+    COLUMN_HELP,
+    DATE_HELP,
+    ImportPreviewStorage,
+    KimResource,
+    SpreadsheetCSV,
+    UnreadableSpreadsheet,
+    template_dataset,
+    template_xlsx,
+)
+from .scope import for_staff, history_for_staff, staff_scope
+
+
+class StaffScopeMixin:
+    """Every row an admin shows, offers or changes is in the user's scope (registry.scope).
+
+    Lists, change and delete forms and history go through get_queryset; the
+    choices of every foreign key and many-to-many field (plain selects, and the
+    values an autocomplete accepts) are narrowed here; the autocomplete's
+    answers come from the related model's admin, which uses this mixin too;
+    import and export get the user (SpreadsheetImportMixin). Every ModelAdmin
+    and inline of the portal uses it; tests/test_scope.py checks each one.
+    """
+
+    def get_queryset(self, request):
+        return for_staff(super().get_queryset(request), request.user)
+
+    def _scoped_field(self, formfield, request):
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = for_staff(formfield.queryset, request.user)
+            if formfield.queryset.model is Desa:  # never ambiguous: "Patai — Cempaga"
+                formfield.queryset = formfield.queryset.select_related("kecamatan")
+                formfield.label_from_instance = desa_label
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._scoped_field(super().formfield_for_foreignkey(db_field, request, **kwargs), request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._scoped_field(super().formfield_for_manytomany(db_field, request, **kwargs), request)
+
+    def scope_history(self, request, records, model):
+        """Historical records of `model` in the user's scope (SafeHistoryAdmin calls this)."""
+        return history_for_staff(records, model, request.user)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        records = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return self.scope_history(request, records, self.model)
+
+    def changelist_view(self, request, extra_context=None):
+        scope = staff_scope(request.user)
+        if scope.is_empty:
+            self.message_user(request, scope.why_empty, messages.WARNING)
+        return super().changelist_view(request, extra_context)
+
+
+class RegionAwareAutocompleteView(AutocompleteJsonView):
+    """The admin's autocomplete, answering with a ModelAdmin's `autocomplete_label(obj)` where it has
+    one: a desa is shown with its kecamatan ("Patai — Cempaga"), as two kecamatan may have desa of one name."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        return {**result, "text": label(obj)} if label else result
+
+
+def _autocomplete_view(request):
+    return RegionAwareAutocompleteView.as_view(admin_site=admin.site)(request)
+
+
+admin.site.autocomplete_view = _autocomplete_view  # before the URLconf asks the site for its URLs
+
+
+def desa_label(desa) -> str:
+    """A desa as every admin choice shows it: its name and its kecamatan."""
+    return f"{desa.name} — {desa.kecamatan.name}"
 
 
 class KecamatanFilter(admin.SimpleListFilter):
@@ -26,8 +106,12 @@ class KecamatanFilter(admin.SimpleListFilter):
     kecamatan_path = "kecamatan"
 
     def lookups(self, request, model_admin):
-        portal = Kabupaten.objects.in_portal()
-        return [(k.code, k.name) for k in Kecamatan.objects.filter(kabupaten__in=portal)]
+        """The kecamatan of the user's kabupaten; for those who see everything, the portal's region's."""
+        if staff_scope(request.user).everything:
+            kecamatan = Kecamatan.objects.filter(kabupaten__in=Kabupaten.objects.in_portal())
+        else:
+            kecamatan = for_staff(Kecamatan.objects.all(), request.user)
+        return [(k.code, k.name) for k in kecamatan]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -55,40 +139,156 @@ class ActiveFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CoverageFilter(admin.SimpleListFilter):
+    """Covered today (at least one active KIM) or not: the public pages' rule (coverage.queries)."""
+
+    title = _("cakupan hari ini")
+    parameter_name = "cakupan"
+    kim_path = "desa__kecamatan"  # from a KIM to the filtered model
+
+    def lookups(self, request, model_admin):
+        return [("ya", _("Ada KIM aktif")), ("belum", _("Belum ada KIM aktif"))]
+
+    def queryset(self, request, queryset):
+        active = Exists(Kim.objects.active_on(timezone.localdate()).filter(**{self.kim_path: OuterRef("pk")}))
+        if self.value() == "ya":
+            return queryset.filter(active)
+        if self.value() == "belum":
+            return queryset.exclude(active)
+        return queryset
+
+
+class DesaCoverageFilter(CoverageFilter):
+    kim_path = "desa"
+
+
 @admin.register(Kabupaten)
-class KabupatenAdmin(SafeInitialMixin, admin.ModelAdmin):
+class KabupatenAdmin(StaffScopeMixin, SafeInitialMixin, admin.ModelAdmin):
     list_display = ["code", "name", "province_name"]
     search_fields = ["code", "name", "province_name"]
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class KecamatanAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kabupaten"]
+    list_filter = [CoverageFilter]
     list_select_related = ["kabupaten"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["kabupaten"]
 
 
 @admin.register(Desa)
-class DesaAdmin(SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "kecamatan"]
-    list_filter = [KecamatanFilter, "kind"]
+class DesaAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "kecamatan", "has_active_kim"]
+    list_filter = [KecamatanFilter, DesaCoverageFilter, "kind"]
     list_select_related = ["kecamatan"]
     search_fields = ["code", "name", "kecamatan__name"]
     autocomplete_fields = ["kecamatan"]
 
+    def get_queryset(self, request):
+        active = Kim.objects.active_on(timezone.localdate()).filter(desa=OuterRef("pk"))
+        return super().get_queryset(request).select_related("kecamatan").annotate(active_kim_today=Exists(active))
+
+    def autocomplete_label(self, desa):
+        return desa_label(desa)
+
+    def get_search_results(self, request, queryset, search_term):
+        """The autocomplete narrows to the kecamatan chosen first in the form (?kecamatan=<id>)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        kecamatan = request.GET.get("kecamatan", "")
+        if request.path.endswith("/autocomplete/") and kecamatan.isdigit() and len(kecamatan) < 12:
+            queryset = queryset.filter(kecamatan_id=int(kecamatan))
+        return queryset, may_have_duplicates
+
+    @admin.display(description=_("ada KIM aktif"), boolean=True, ordering="active_kim_today")
+    def has_active_kim(self, desa):
+        return desa.active_kim_today
+
 
 @admin.register(Tier)
-class TierAdmin(SafeInitialMixin, admin.ModelAdmin):
+class TierAdmin(StaffScopeMixin, SafeInitialMixin, admin.ModelAdmin):
     list_display = ["name", "rank", "description"]
     search_fields = ["name"]
 
 
-class PengurusInline(admin.TabularInline):
+class PengurusInline(StaffScopeMixin, admin.TabularInline):
     model = Pengurus
     formset = PengurusFormSet
     extra = 1
     fields = ["name", "role", "phone"]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("verify", _("Verifikasi")), ("refuse", _("Tolak"))])
+    reason = forms.CharField(
+        label=_("Alasan penolakan"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Wajib bila menolak. Petugas yang mengirim membacanya di area petugas."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Tuliskan alasan penolakan."))
+        return data
+
+
+class DecisionMixin:
+    """Verify / Refuse (with a reason) on the change page of a row awaiting a decision.
+
+    The model gives `awaits_decision`, `verify(by=...)` and `refuse(by=..., reason=...)`.
+    One POST-only URL, <id>/keputusan/, for the user's rows (get_object: the scope
+    applies) and only with the right to change them.
+    """
+
+    decision_template = "admin/decision_change_form.html"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_decision"
+        view = self.admin_site.admin_view(self.decision_view)
+        return [path("<path:object_id>/keputusan/", view, name=name), *super().get_urls()]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.awaits_decision and self.has_change_permission(request, obj):
+            context["decision_form"] = DecisionForm()
+            context["decision_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_decision", args=[obj.pk]
+            )
+            context["decision_base_template"] = self.change_form_template or "admin/change_form.html"
+            request.current_app = self.admin_site.name
+            response = super().render_change_form(request, context, add, change, form_url, obj)
+            response.template_name = [self.decision_template]
+            return response
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def decision_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("Data tidak ditemukan."))
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        form = DecisionForm(request.POST)
+        if not obj.awaits_decision:
+            self.message_user(request, _("Sudah diputuskan sebelumnya; tidak ada yang diubah."), messages.WARNING)
+        elif not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, error, messages.ERROR)
+        elif form.cleaned_data["decision"] == "verify":
+            obj.verify(by=request.user)
+            self.log_change(request, obj, _("Diverifikasi"))
+            self.message_user(request, _("%(obj)s diverifikasi.") % {"obj": obj}, messages.SUCCESS)
+        else:
+            reason = form.cleaned_data["reason"].strip()
+            obj.refuse(by=request.user, reason=reason)
+            self.log_change(request, obj, _("Ditolak: %(reason)s") % {"reason": reason[:150]})
+            self.message_user(request, _("%(obj)s ditolak.") % {"obj": obj}, messages.SUCCESS)
+        return redirect(change_url)
 
 
 class SpreadsheetImportMixin(ImportExportMixin):
@@ -107,6 +307,67 @@ class SpreadsheetImportMixin(ImportExportMixin):
             },
             messages.SUCCESS,
         )
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that cannot be read gets a message in Indonesian (ours where we raised one)."""
+        if isinstance(e, UnreadableSpreadsheet):
+            message = str(e)
+        else:
+            message = _(
+                "Berkas tidak bisa dibaca sebagai %(format)s. Pilih format yang sesuai (CSV atau XLSX), "
+                "atau simpan ulang berkasnya dari Excel."
+            ) % {"format": form.cleaned_data.get("format", "") and self._format_name(form)}
+        form.add_error("import_file", message)
+
+    def _format_name(self, form):
+        formats = self.get_import_formats()
+        try:
+            return formats[int(form.cleaned_data["format"])]().get_title().upper()
+        except (KeyError, ValueError, IndexError):
+            return "CSV/XLSX"
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and not any(columns for _name, columns in context.get("fields_list", [])):
+            # django-import-export forgets the expected columns when the file could not be read
+            resources = [
+                cls(**self.get_import_resource_kwargs(request)) for cls in self.get_import_resource_classes(request)
+            ]
+            context["fields_list"] = [
+                (resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])
+                for resource in resources
+            ]
+        if context is not None:  # the column guide and the templates to download
+            context["column_help"], context["date_help"] = COLUMN_HELP, DATE_HELP
+            name = f"admin:{self.opts.app_label}_{self.opts.model_name}_import_template"
+            context["template_urls"] = [(fmt.upper(), reverse(name, args=[fmt])) for fmt in ("csv", "xlsx")]
+        return response
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import_template"
+        view = self.admin_site.admin_view(self.import_template_view)
+        return [path("import/templat.<slug:fmt>", view, name=name), *super().get_urls()]
+
+    def import_template_view(self, request, fmt):
+        """The import's columns with one example row, as CSV (`;`, with BOM, as Excel in Indonesia saves) or XLSX."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        desa = for_staff(Desa.objects.select_related("kecamatan").order_by("code"), request.user).first()
+        if fmt == "csv":
+            body = "\ufeff" + template_dataset(example_desa=desa).export("csv", delimiter=";")
+            content_type = "text/csv; charset=utf-8"
+        elif fmt == "xlsx":
+            body = template_xlsx(example_desa=desa)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            raise Http404(_("Data tidak ditemukan."))
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="templat-impor-kim.{fmt}"'
+        return response
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "staff": request.user}
 
     def get_export_queryset(self, request):
         try:
@@ -143,23 +404,35 @@ class KimAdminForm(forms.ModelForm):
 
 
 @admin.register(Kim)
-class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
+class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
     form = KimAdminForm
     resource_classes = [KimResource]
     formats = [CSV, XLSX]  # import and export: the README documents the columns
-    list_display = ["name", "desa", "kecamatan", "tier", "formed_on", "status", "review_status", "proposed_by"]
+    import_formats = [SpreadsheetCSV, XLSX]  # `,` or `;`, with or without BOM
+    export_formats = [CSV, XLSX]
+    # Decisive first, so that status shows without scrolling at 1366 px; status says "Menunggu verifikasi"
+    # or "Ditolak" for a proposal, so no separate verification column.
+    list_display = ["name", "status", "desa_kecamatan", "tier", "formed_on", "proposed_by"]
     list_filter = ["review_status", KimKecamatanFilter, ActiveFilter, "tier", "formed_on"]
     list_select_related = ["desa__kecamatan", "tier", "proposed_by"]
     search_fields = ["name", "desa__name", "desa__kecamatan__name", "sk_number"]
     autocomplete_fields = ["desa", "tier"]
-    readonly_fields = ["review_status", "proposed_by", "verified_by", "verified_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "review_status",
+        "review_note",
+        "proposed_by",
+        "verified_by",
+        "verified_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [PengurusInline]
     history_with = {Pengurus: "kim"}  # pengurus changes made inline show in the KIM's history
     actions = ["verify"]
     show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     fieldsets = [
         (None, {"fields": ["name", "desa", "tier", "formed_on"]}),
-        (_("Verifikasi"), {"fields": ["review_status", "proposed_by", "verified_by", "verified_at"]}),
+        (_("Verifikasi"), {"fields": ["review_status", "review_note", "proposed_by", "verified_by", "verified_at"]}),
         (_("Surat keputusan"), {"fields": ["sk_number", "sk_date"]}),
         (_("Status"), {"fields": ["inactive_since", "inactive_reason"]}),
         (_("Kanal publik"), {"fields": ["address", "website", "facebook", "instagram", "youtube"]}),
@@ -170,9 +443,9 @@ class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
         (_("Riwayat"), {"fields": ["created_at", "updated_at", "history_reason"]}),
     ]
 
-    @admin.display(description=_("kecamatan"), ordering="desa__kecamatan__name")
-    def kecamatan(self, kim):
-        return kim.desa.kecamatan
+    @admin.display(description=_("desa/kelurahan — kecamatan"), ordering="desa__name")
+    def desa_kecamatan(self, kim):
+        return desa_label(kim.desa)
 
     def get_search_results(self, request, queryset, search_term):
         return search_without_joins(self, request, queryset, search_term)  # 50,000 KIM: no join per row
@@ -202,7 +475,7 @@ class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
     @admin.display(description=_("status"), boolean=False)
     def status(self, kim):
         if not kim.is_verified:
-            return _("Menunggu verifikasi")
+            return kim.get_review_status_display()
         if kim.is_active:
             return _("Aktif")
         if kim.inactive_since:
@@ -211,12 +484,51 @@ class KimAdmin(SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
 
 
 @admin.register(Pengurus)
-class PengurusAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
+class PengurusAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
     list_display = ["name", "role", "kim"]
     list_filter = ["role"]
     list_select_related = ["kim"]
     search_fields = ["name", "kim__name"]
     autocomplete_fields = ["kim"]
+
+
+class StaffKabupatenInline(StaffScopeMixin, SafeAutocompleteMixin, admin.TabularInline):
+    """A user's kabupaten on their page, like a field officer's kecamatan; only superusers change it."""
+
+    model = StaffKabupaten
+    extra = 1
+    fields = ["kabupaten", "whole_province"]
+    autocomplete_fields = ["kabupaten"]
+    verbose_name_plural = _("wilayah kerja staf (kabupaten/kota)")
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(StaffKabupaten)
+class StaffKabupatenAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+    """Who works for which kabupaten. Only superusers assign: staff must not widen their own scope."""
+
+    list_display = ["user", "kabupaten", "whole_province", "assigned_at"]
+    list_filter = ["whole_province"]
+    list_select_related = ["user", "kabupaten"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "kabupaten__name", "kabupaten__code"]
+    autocomplete_fields = ["user", "kabupaten"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 # --- KIM vitality and KIM.id (issue 13): an additive block, kept apart for easy merges. ---
@@ -245,7 +557,7 @@ class OptionalInlineFormSet(forms.BaseInlineFormSet):
         super().__init__(data, *args, prefix=prefix, **kwargs)
 
 
-class KimActivityInline(admin.TabularInline):
+class KimActivityInline(StaffScopeMixin, admin.TabularInline):
     model = KimActivity
     form = KimActivityInlineForm
     formset = OptionalInlineFormSet
@@ -265,7 +577,7 @@ class KimActivityInline(admin.TabularInline):
 
 
 @admin.register(KimActivity)
-class KimActivityAdmin(SafeAutocompleteMixin, SafeHistoryAdmin):
+class KimActivityAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
     list_display = ["date", "kim", "kind", "entered_by", "review_status"]
     list_filter = ["review_status", "kind", "date"]
     list_select_related = ["kim", "entered_by"]

@@ -190,6 +190,11 @@ def _active_on(day: date) -> Q:
         & counts_for_coverage(day)  # quiet / SK-ended KIM, by the settings (see vitality.py)
     )
 
+def history_reason(what, reason: str) -> str:
+    """A history entry's reason (at most 100 characters): "ditolak: <the reason>"."""
+    text = f"{what}: {reason}" if reason else str(what)
+    return text if len(text) <= 100 else text[:99] + "…"
+
 
 class KimQuerySet(models.QuerySet):
     def verified(self):
@@ -202,6 +207,10 @@ class KimQuerySet(models.QuerySet):
     def pending(self):
         """Proposed by a field officer and not yet verified by staff."""
         return self.filter(review_status=Kim.Review.PENDING)
+
+    def refused(self):
+        """Proposals staff refused, with their reason (review_note)."""
+        return self.filter(review_status=Kim.Review.REFUSED)
 
     def active_on(self, day: date):
         """Verified KIM formed on or before `day` and not yet inactive on that day.
@@ -229,12 +238,18 @@ class KimQuerySet(models.QuerySet):
         """KIM formed on or before `day`, active or not, verified or still a proposal.
 
         A field officer's proposal is a KIM formed and waiting for verification:
-        the "KIM terbentuk" stage of its kecamatan.
+        the "KIM terbentuk" stage of its kecamatan. A refused proposal is no KIM.
         """
-        return self.filter(formed_on__lte=day)
+        return self.filter(formed_on__lte=day).exclude(review_status=Kim.Review.REFUSED)
 
     def in_kabupaten(self, kabupaten):
         return self.filter(desa__kecamatan__kabupaten=kabupaten)
+
+    def for_staff(self, user):
+        """The KIM of the kabupaten `user` works for (registry.scope)."""
+        from .scope import for_staff
+
+        return for_staff(self, user)
 
 
 class Kim(models.Model):
@@ -243,6 +258,7 @@ class Kim(models.Model):
     class Review(models.TextChoices):
         PENDING = "pending", _("Menunggu verifikasi")
         VERIFIED = "verified", _("Terverifikasi")
+        REFUSED = "refused", _("Ditolak")
 
     class SkIssuer(models.TextChoices):
         KEPALA_DESA = "kepala_desa", _("Kepala desa")
@@ -335,6 +351,13 @@ class Kim(models.Model):
         verbose_name=_("diverifikasi oleh"),
     )
     verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    review_note = models.TextField(
+        _("alasan penolakan"),
+        blank=True,
+        max_length=REASON_MAX,
+        validators=[MaxLengthValidator(REASON_MAX)],
+        help_text=_("Diisi staf saat menolak usulan; petugas yang mengusulkan melihatnya."),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -398,6 +421,18 @@ class Kim(models.Model):
         self.verified_at = when or timezone.now()
         self._change_reason = "verifikasi"
         self.save()
+
+    def refuse(self, *, by, reason: str):
+        """Staff refuse a proposed KIM, saying why: it never counts, and its officer reads the reason."""
+        self.review_status = self.Review.REFUSED
+        self.review_note = self._meta.get_field("review_note").clean(reason, self)  # at most REASON_MAX characters
+        self._change_reason = history_reason(_("ditolak"), reason)
+        self.save()
+
+    @property
+    def awaits_decision(self) -> bool:
+        """A proposal staff have neither verified nor refused."""
+        return self.review_status == self.Review.PENDING
 
     @property
     def is_active(self) -> bool:
@@ -464,6 +499,62 @@ class Pengurus(models.Model):
 
     def clean(self):
         self.phone = normalize_phone(self.phone)
+
+
+class StaffKabupaten(models.Model):
+    """A Diskominfo staff member works for this kabupaten/kota (or, as coordinator, its whole province).
+
+    Superusers assign staff in the admin (Wilayah kerja staf, or inline on the
+    user's page); registry.scope turns assignments into what each user sees.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_kabupaten", verbose_name=_("staf")
+    )
+    kabupaten = models.ForeignKey(
+        Kabupaten, models.CASCADE, related_name="staff_assignments", verbose_name=_("kabupaten/kota")
+    )
+    whole_province = models.BooleanField(
+        _("seluruh provinsi (koordinator)"),
+        default=False,
+        help_text=_("Centang untuk koordinator provinsi: melihat semua kabupaten/kota di provinsi ini."),
+    )
+    assigned_at = models.DateTimeField(_("ditugaskan pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__username", "kabupaten__code"]
+        verbose_name = _("wilayah kerja staf")
+        verbose_name_plural = _("wilayah kerja staf")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kabupaten"],
+                name="%(app_label)s_%(class)s_unique_user_kabupaten",
+                violation_error_message=_("Staf ini sudah ditugaskan di kabupaten/kota tersebut."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.whole_province:
+            return _("%(user)s – seluruh Provinsi %(province)s") % {
+                "user": self.user,
+                "province": self.kabupaten.province_name,
+            }
+        return f"{self.user} – {self.kabupaten}"
+
+
+def _register_staff_scope():
+    from . import scope
+
+    scope.register(Kabupaten, "pk")
+    scope.register(Kecamatan, "kabupaten")
+    scope.register(Desa, "kecamatan__kabupaten")
+    scope.register(Kim, "desa__kecamatan__kabupaten")
+    scope.register(Pengurus, "kim__desa__kecamatan__kabupaten")
+    scope.register(StaffKabupaten, "kabupaten")
+    scope.register("registry.KimActivity", "kim__desa__kecamatan__kabupaten")
+
+
+_register_staff_scope()
 
 
 class KimActivityQuerySet(models.QuerySet):

@@ -12,20 +12,31 @@ rule of the open data CSVs, coverage/opendata.py), in CSV and XLSX alike, and
 reading it back drops that ' again.
 """
 
+import csv
+import io
 import re
 from datetime import date, datetime
 
+import tablib
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV
 from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
 
 from core.region import portal_region
 
-from .models import Desa, Kabupaten, Kim, Tier
+from .models import Desa, Kabupaten, Kim, Pengurus, Tier
+from .scope import for_staff
 
+PENGURUS_ROLES = {
+    "ketua": Pengurus.Role.KETUA,
+    "sekretaris": Pengurus.Role.SEKRETARIS,
+    "bendahara": Pengurus.Role.BENDAHARA,
+}
 DAY_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 DESA_PREFIX = re.compile(r"^(desa|kelurahan|kel\.|ds\.)\s+", re.I)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -205,6 +216,10 @@ class KimResource(resources.ModelResource):
     email_kontak = _text_field("contact_email", "email_kontak")
     telepon_kontak = _text_field("contact_phone", "telepon_kontak")
     catatan = _text_field("notes", "catatan")
+    # The KIM's ketua, sekretaris and bendahara by name: an empty cell leaves the pengurus as they are.
+    ketua = fields.Field(attribute="imported_ketua", column_name="ketua", widget=TextWidget())
+    sekretaris = fields.Field(attribute="imported_sekretaris", column_name="sekretaris", widget=TextWidget())
+    bendahara = fields.Field(attribute="imported_bendahara", column_name="bendahara", widget=TextWidget())
 
     class Meta:
         model = Kim
@@ -227,6 +242,9 @@ class KimResource(resources.ModelResource):
             "email_kontak",
             "telepon_kontak",
             "catatan",
+            "ketua",
+            "sekretaris",
+            "bendahara",
         ]
         export_order = fields
         import_id_fields = ["kode_desa", "nama"]
@@ -234,8 +252,31 @@ class KimResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
 
+    def __init__(self, staff=None, **kwargs):
+        super().__init__(**kwargs)
+        self.staff = staff  # the admin user importing or exporting: rows outside their scope are refused
+
     def get_queryset(self):
-        return super().get_queryset().select_related("desa__kecamatan", "tier")
+        queryset = super().get_queryset().select_related("desa__kecamatan", "tier").prefetch_related("pengurus")
+        return queryset if self.staff is None else for_staff(queryset, self.staff)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.column_name in PENGURUS_ROLES:
+            name = _text(row.get(field.column_name))
+            limit = Pengurus._meta.get_field("name").max_length
+            if len(name) > limit:
+                raise ValueError(_("Nama paling panjang %(limit)d karakter.") % {"limit": limit})
+            if name:  # empty: the pengurus stay as they are
+                setattr(instance, field.attribute, name)
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+        if field.attribute == "desa" and self.staff is not None and instance.desa_id is not None:
+            if not for_staff(Desa.objects.filter(pk=instance.desa_id), self.staff).exists():
+                desa = instance.desa
+                raise ValueError(
+                    _("%(desa)s (%(code)s) ada di %(kabupaten)s, di luar wilayah kerja Anda; baris ini tidak diimpor.")
+                    % {"desa": desa, "code": desa.code, "kabupaten": desa.kecamatan.kabupaten}
+                )
 
     def get_result_class(self):
         return SpreadsheetResult
@@ -253,9 +294,43 @@ class KimResource(resources.ModelResource):
 
     def get_instance(self, instance_loader, row):
         try:
-            return super().get_instance(instance_loader, row)
+            instance = super().get_instance(instance_loader, row)
         except ValueError:  # no desa found: reported on the row by import_instance
             return None
+        if instance is not None:  # its pengurus as they are, to compare the row with
+            for column, role in PENGURUS_ROLES.items():
+                setattr(instance, f"imported_{column}", self._pengurus_name(instance, role))
+        return instance
+
+    @staticmethod
+    def _pengurus_name(kim, role) -> str:
+        if kim.pk is None:
+            return ""
+        return next((p.name for p in kim.pengurus.all() if p.role == role), "")
+
+    def dehydrate_ketua(self, kim):
+        return getattr(kim, "imported_ketua", None) or self._pengurus_name(kim, Pengurus.Role.KETUA)
+
+    def dehydrate_sekretaris(self, kim):
+        return getattr(kim, "imported_sekretaris", None) or self._pengurus_name(kim, Pengurus.Role.SEKRETARIS)
+
+    def dehydrate_bendahara(self, kim):
+        return getattr(kim, "imported_bendahara", None) or self._pengurus_name(kim, Pengurus.Role.BENDAHARA)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        """Write the row's ketua, sekretaris and bendahara (with the import's history reason)."""
+        for column, role in PENGURUS_ROLES.items():
+            name = getattr(instance, f"imported_{column}", "") or ""
+            if not name or column not in row:
+                continue
+            pengurus = instance.pengurus.filter(role=role).order_by("pk").first() or Pengurus(kim=instance, role=role)
+            if pengurus.name == name:
+                continue
+            pengurus.name = name
+            pengurus.full_clean()
+            pengurus._change_reason = getattr(instance, "_change_reason", None)
+            pengurus.save()
+        getattr(instance, "_prefetched_objects_cache", {}).pop("pengurus", None)
 
     def before_import_row(self, row, **kwargs):
         missing = [c for c in ("nama", "tanggal_terbentuk") if c not in row]
@@ -264,7 +339,7 @@ class KimResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         name = kwargs.get("file_name") or "-"
-        instance._change_reason = (_("impor dari berkas %(name)s") % {"name": name})[:100]  # its history's reason
+        instance._change_reason = (_("Diimpor dari %(name)s") % {"name": name})[:100]  # its history's reason
         # Staff vouch for the list they import: a matching proposal becomes verified.
         if instance.review_status != Kim.Review.VERIFIED:
             instance.review_status = Kim.Review.VERIFIED
@@ -275,6 +350,118 @@ class KimResource(resources.ModelResource):
         if original is not None and original.pk and original.review_status != Kim.Review.VERIFIED:
             return False  # unchanged columns, but importing it verifies the proposal
         return super().skip_row(instance, original, row, import_validation_errors)
+
+
+# What the import page and the downloadable template say about each column (README: "Importing KIM").
+COLUMN_HELP = [
+    ("kode_desa", _lazy("ini, atau kecamatan + desa"), _lazy("kode Kemendagri desa/kelurahan, mis. 62.02.04.1004")),
+    ("kecamatan", _lazy("dengan desa, bila kode_desa kosong"), _lazy("nama kecamatan")),
+    ("desa", _lazy("dengan kecamatan"), _lazy("nama desa/kelurahan; awalan “Desa”/“Kelurahan” diabaikan")),
+    ("nama", _lazy("ya"), _lazy("nama KIM")),
+    ("tingkatan", _lazy("tidak"), _lazy("nama tingkatan seperti di admin (Tingkatan KIM)")),
+    ("nomor_sk", _lazy("bersama tanggal_sk"), _lazy("nomor surat keputusan")),
+    ("tanggal_sk", _lazy("bersama nomor_sk"), _lazy("tanggal surat keputusan")),
+    ("tanggal_terbentuk", _lazy("ya"), _lazy("tanggal KIM terbentuk")),
+    ("tidak_aktif_sejak", _lazy("bersama alasan_tidak_aktif"), _lazy("sejak kapan KIM tidak aktif")),
+    ("alasan_tidak_aktif", _lazy("bersama tidak_aktif_sejak"), _lazy("mengapa KIM tidak aktif")),
+    ("alamat", _lazy("tidak"), _lazy("alamat sekretariat")),
+    ("situs_web", _lazy("tidak"), _lazy("alamat situs, mulai dengan https://")),
+    ("facebook", _lazy("tidak"), _lazy("alamat halaman Facebook")),
+    ("instagram", _lazy("tidak"), _lazy("alamat akun Instagram")),
+    ("youtube", _lazy("tidak"), _lazy("alamat kanal YouTube")),
+    ("email_kontak", _lazy("tidak"), _lazy("e-mail kontak (privat)")),
+    ("telepon_kontak", _lazy("tidak"), _lazy("telepon kontak (privat)")),
+    ("catatan", _lazy("tidak"), _lazy("catatan internal (privat)")),
+    ("ketua", _lazy("tidak"), _lazy("nama ketua; kosong: pengurus yang ada tetap")),
+    ("sekretaris", _lazy("tidak"), _lazy("nama sekretaris; kosong: pengurus yang ada tetap")),
+    ("bendahara", _lazy("tidak"), _lazy("nama bendahara; kosong: pengurus yang ada tetap")),
+]
+DATE_HELP = _lazy(
+    "Tanggal: TTTT-BB-HH (2022-03-24), HH-BB-TTTT (24-03-2022), HH/BB/TTTT (24/03/2022) atau sel tanggal XLSX."
+)
+
+
+def template_dataset(*, example_desa) -> tablib.Dataset:
+    """The import's columns with one example row (a real desa of the user's, when there is one)."""
+    example = dict.fromkeys(KimResource.Meta.fields, "")
+    example.update(
+        {
+            "nama": "KIM Contoh Maju",
+            "tanggal_terbentuk": "24-03-2022",
+            "alamat": "Jl. Contoh No. 1",
+            "ketua": "Budi Santoso (contoh)",
+            "sekretaris": "Sri Wahyuni (contoh)",
+            "bendahara": "Ahmad Fauzi (contoh)",
+        }
+    )
+    if example_desa is not None:
+        example.update(
+            {"kode_desa": example_desa.code, "kecamatan": example_desa.kecamatan.name, "desa": example_desa.name}
+        )
+    dataset = tablib.Dataset(headers=list(KimResource.Meta.fields), title="KIM")
+    dataset.append([example[column] for column in KimResource.Meta.fields])
+    return dataset
+
+
+def template_xlsx(*, example_desa) -> bytes:
+    """The template as XLSX: sheet KIM (columns, example row), sheet Petunjuk (what each column takes)."""
+    guide = tablib.Dataset(headers=[_("kolom"), _("wajib"), _("isi")], title=_("Petunjuk"))
+    for column, required, meaning in COLUMN_HELP:
+        guide.append([column, str(required), str(meaning)])
+    guide.append(["", "", ""])
+    guide.append([_("tanggal"), "", str(DATE_HELP)])
+    book = tablib.Databook([template_dataset(example_desa=example_desa), guide])
+    return book.export("xlsx")
+
+
+class UnreadableSpreadsheet(ValueError):
+    """A file the import cannot read, with a message in Indonesian for the import page."""
+
+
+class SpreadsheetCSV(CSV):
+    """A CSV file as spreadsheets save it, for import.
+
+    Excel with Indonesian regional settings separates with `;`, others with `,`:
+    the header row decides. UTF-8 with or without a BOM, else Windows-1252 (Excel's
+    "CSV" on Windows). Empty columns after the last named one (`;;;` at the end
+    of rows) and empty rows after the last row are dropped; rows keep their
+    numbers. Read as bytes: the admin's fixed text encoding would refuse Windows-1252.
+    """
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            try:
+                text = in_stream.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = in_stream.decode("cp1252", errors="replace")
+        else:
+            text = in_stream.removeprefix("\ufeff")
+        header_line = text.split("\n", 1)[0]
+        delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        while rows and not any(cell.strip() for cell in rows[-1]):
+            rows.pop()
+        if not rows:
+            raise UnreadableSpreadsheet(_("Berkas kosong: baris pertama harus berisi nama kolom."))
+        headers = [cell.strip() for cell in rows[0]]
+        while headers and not headers[-1]:
+            headers.pop()
+        dataset = tablib.Dataset(headers=headers)
+        for number, row in enumerate(rows[1:], start=2):
+            extra = [cell for cell in row[len(headers) :] if cell.strip()]
+            if extra:
+                raise UnreadableSpreadsheet(
+                    _("Baris %(row)d berisi lebih banyak kolom daripada baris judul: “%(value)s”.")
+                    % {"row": number, "value": extra[0][:40]}
+                )
+            dataset.append((row + [""] * len(headers))[: len(headers)])
+        return dataset
 
 
 class ImportPreviewStorage(CacheStorage):

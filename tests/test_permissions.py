@@ -1,4 +1,9 @@
-"""Who may open which URL: every URL pattern of the portal, for five actors.
+"""Who may open which URL: every URL pattern of the portal, for seven actors.
+
+Actors stand for roles: each group the migrations create has its actor
+(ROLE_ACTORS; a new group without one fails
+`test_every_role_has_an_actor_in_the_matrix`). Staff of another kabupaten
+(`staff_other`, Katingan) see the lists but none of Kotim's rows.
 
 The matrix is built from the URL resolver. A URL pattern without a row here
 fails `test_every_url_pattern_has_a_row_in_the_matrix`: when you add a page,
@@ -16,9 +21,11 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
+from simple_history.admin import SimpleHistoryAdmin
 
 from coverage.models import DesaTarget, FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
-from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, Tier
+from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, StaffKabupaten, Tier
+from registry.scope import is_scoped
 
 from .factories import (
     make_desa,
@@ -32,7 +39,10 @@ from .factories import (
 )
 from .field.photos import image_file
 
-ACTORS = ["anonymous", "officer_a", "officer_b", "staff", "superuser"]
+ACTORS = ["anonymous", "officer_a", "officer_b", "staff", "staff_other", "coordinator", "superuser"]
+# The actor who plays each role (group); "staff" is Kotim's, "staff_other" Katingan's Admin Diskominfo.
+ROLE_ACTORS = {"Admin Diskominfo": "staff", "Petugas lapangan": "officer_a", "Koordinator provinsi": "coordinator"}
+STAFF_ACTORS = ["staff", "staff_other", "coordinator"]
 LOGIN = "login"  # 302 to the login page of that area
 ADMIN_LOGIN, FIELD_LOGIN = "/admin/login/", "/petugas/masuk/"
 LOGOUT_ROUTES = {"admin/logout/", "petugas/keluar/"}
@@ -50,11 +60,17 @@ def everyone(status):
     return dict.fromkeys(ACTORS, status)
 
 
+def staff(status, coordinator=None):
+    """Every staff actor gets `status` (the coordinator `coordinator` when given)."""
+    return {**dict.fromkeys(STAFF_ACTORS, status), "coordinator": status if coordinator is None else coordinator}
+
+
 def field_page(name, officer_b=200):
-    """A page of the field area: login first, then anyone with the field-area permission."""
+    """A page of the field area: login first, then anyone with the field-area permission
+    (Admin Diskominfo has it; the coordinator, who only views, has not)."""
     return Row(
         lambda w: reverse(name),
-        {"anonymous": LOGIN, "officer_a": 200, "officer_b": officer_b, "staff": 200, "superuser": 200},
+        {"anonymous": LOGIN, "officer_a": 200, "officer_b": officer_b, **staff(200, 403), "superuser": 200},
     )
 
 
@@ -88,78 +104,126 @@ HAND_ROWS = {
     "petugas/laporan/baru/": field_page("field:report-new"),
     "petugas/laporan/kirim/": Row(
         lambda w: reverse("field:report-submit"),
-        {"anonymous": LOGIN, "officer_a": 400, "officer_b": 400, "staff": 400, "superuser": 400},
+        {"anonymous": LOGIN, "officer_a": 400, "officer_b": 400, **staff(400, 403), "superuser": 400},
         method="post",
     ),
     # A report of Parenggean (kecamatan A): only its officers; staff read reports in the admin.
     "petugas/laporan/<int:pk>/": Row(
         lambda w: reverse("field:report-detail", args=[w["report"].pk]),
-        {"anonymous": LOGIN, "officer_a": 200, "officer_b": 404, "staff": 404, "superuser": 404},
+        {"anonymous": LOGIN, "officer_a": 200, "officer_b": 404, **staff(404, 403), "superuser": 404},
     ),
     "petugas/foto/<int:pk>/": Row(
         lambda w: reverse("field:photo", args=[w["photo"].pk]),
-        {"anonymous": LOGIN, "officer_a": 200, "officer_b": 403, "staff": 200, "superuser": 200},
+        # Staff of the photo's kabupaten and the province's coordinator; not Katingan's staff.
+        {"anonymous": LOGIN, "officer_a": 200, "officer_b": 403, **staff(200), "staff_other": 403, "superuser": 200},
     ),
     "petugas/kim/usulkan/": field_page("field:kim-propose"),
     "petugas/aktivitas/catat/": field_page("field:activity-new"),
     "petugas/sesi/": field_page("field:session"),
     "petugas/sw.js": Row(lambda w: reverse("field:sw"), everyone(200)),
     # The admin's own pages.
-    "admin/": Row(lambda w: reverse("admin:index"), {**everyone(LOGIN), "staff": 200, "superuser": 200}),
-    "admin/login/": Row(lambda w: reverse("admin:login"), {**everyone(200), "staff": 302, "superuser": 302}),
+    "admin/": Row(lambda w: reverse("admin:index"), {**everyone(LOGIN), **staff(200), "superuser": 200}),
+    "admin/login/": Row(lambda w: reverse("admin:login"), {**everyone(200), **staff(302), "superuser": 302}),
     "admin/logout/": Row(
-        lambda w: reverse("admin:logout"), {**everyone(302), "staff": 200, "superuser": 200}, method="post"
+        lambda w: reverse("admin:logout"), {**everyone(302), **staff(200), "superuser": 200}, method="post"
     ),
     "admin/password_change/": Row(
-        lambda w: reverse("admin:password_change"), {**everyone(LOGIN), "staff": 200, "superuser": 200}
+        lambda w: reverse("admin:password_change"), {**everyone(LOGIN), **staff(200), "superuser": 200}
     ),
     "admin/password_change/done/": Row(
-        lambda w: reverse("admin:password_change_done"), {**everyone(LOGIN), "staff": 200, "superuser": 200}
+        lambda w: reverse("admin:password_change_done"), {**everyone(LOGIN), **staff(200), "superuser": 200}
     ),
     # Without its query parameters the autocomplete refuses even staff.
     "admin/autocomplete/": Row(
-        lambda w: reverse("admin:autocomplete"), {**everyone(LOGIN), "staff": 403, "superuser": 403}
+        lambda w: reverse("admin:autocomplete"), {**everyone(LOGIN), **staff(403), "superuser": 403}
     ),
-    "admin/jsi18n/": Row(lambda w: reverse("admin:jsi18n"), {**everyone(LOGIN), "staff": 200, "superuser": 200}),
+    "admin/jsi18n/": Row(lambda w: reverse("admin:jsi18n"), {**everyone(LOGIN), **staff(200), "superuser": 200}),
     "admin/r/<path:content_type_id>/<path:object_id>/": Row(
         lambda w: reverse(
             "admin:view_on_site", args=[ContentType.objects.get_for_model(FieldReport).pk, w["report"].pk]
         ),
-        {**everyone(LOGIN), "staff": 302, "superuser": 302},
+        {**everyone(LOGIN), **staff(302), "superuser": 302},
     ),
     "healthz": Row(lambda w: "/healthz", everyone(200)),
     # Spreadsheet import and export of KIM (django-import-export): staff only.
     "admin/registry/kim/import/": Row(
-        lambda w: reverse("admin:registry_kim_import"), {**everyone(LOGIN), "staff": 200, "superuser": 200}
+        lambda w: reverse("admin:registry_kim_import"), {**everyone(LOGIN), **staff(200, 403), "superuser": 200}
     ),
     "admin/registry/kim/export/": Row(
-        lambda w: reverse("admin:registry_kim_export"), {**everyone(LOGIN), "staff": 200, "superuser": 200}
+        lambda w: reverse("admin:registry_kim_export"), {**everyone(LOGIN), **staff(200), "superuser": 200}
+    ),
+    # The import's template to download: whoever may import.
+    "admin/registry/kim/import/templat.<slug:fmt>": Row(
+        lambda w: reverse("admin:registry_kim_import_template", args=["xlsx"]),
+        {**everyone(LOGIN), **staff(200, 403), "superuser": 200},
     ),
     # Confirming an import is a POST of the previewed file; without one, a clear refusal.
     "admin/registry/kim/process_import/": Row(
         lambda w: reverse("admin:registry_kim_process_import"),
-        {**everyone(LOGIN), "staff": 200, "superuser": 200},
+        {**everyone(LOGIN), **staff(200, 403), "superuser": 200},
         method="post",
     ),
+    # Verify / refuse with a reason (registry.admin.DecisionMixin): POST only, rows in the user's scope,
+    # the right to change them. Without a decision (or already decided) it changes nothing and goes back.
+    **{
+        f"admin/{app}/{name}/<path:object_id>/keputusan/": Row(
+            lambda w, app=app, name=name, model=model: reverse(f"admin:{app}_{name}_decision", args=[w[model].pk]),
+            {**everyone(LOGIN), **staff(302, 403), "staff_other": 404, "superuser": 302},
+            method="post",
+        )
+        for app, name, model in [("registry", "kim", Kim), ("coverage", "fieldreport", FieldReport)]
+    },
     "admin/^(?P<app_label>auth|axes|registry|coverage)/$": Row(
-        lambda w: reverse("admin:app_list", args=["registry"]), {**everyone(LOGIN), "staff": 200, "superuser": 200}
+        lambda w: reverse("admin:app_list", args=["registry"]), {**everyone(LOGIN), **staff(200), "superuser": 200}
     ),
-    "admin/(?P<url>.*)$": Row(lambda w: "/admin/tidak-ada/", {**everyone(LOGIN), "staff": 404, "superuser": 404}),
+    "admin/(?P<url>.*)$": Row(lambda w: "/admin/tidak-ada/", {**everyone(LOGIN), **staff(404), "superuser": 404}),
     "admin/auth/user/<id>/password/": Row(
         lambda w: reverse("admin:auth_user_password_change", args=[w["user"].pk]),
-        {**everyone(LOGIN), "staff": 403, "superuser": 200},
+        {**everyone(LOGIN), **staff(403), "superuser": 200},
     ),
 }
-# What the Admin Diskominfo group may do per admin model: all, view only, or nothing.
+# What each staff actor's group may do per admin model: all, view only, or nothing.
 AXES = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}  # login lock-out records: superusers only
 STAFF_RIGHTS = {
     "auth.user": "view",
     "auth.group": "none",
     "coverage.fieldsubmission": "view",  # what phones sent: a log to read
+    "registry.staffkabupaten": "none",  # who works where: superusers assign it
     **dict.fromkeys(AXES, "none"),
+}
+RIGHTS = {
+    "staff": (STAFF_RIGHTS, "all"),
+    "staff_other": (STAFF_RIGHTS, "all"),
+    # The province coordinator reads everything of the portal's data, changes nothing.
+    "coordinator": ({"auth.group": "none", **dict.fromkeys(AXES, "none")}, "view"),
 }
 # Reports only come from the field area; lock-out records only from failed logins.
 NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", "coverage.fieldsubmission", *AXES}
+
+
+def staff_expectation(actor, action, model):
+    """What a staff actor gets for an admin URL of `model`: the group's rights, then the kabupaten.
+
+    The world's rows are Kotim's; Katingan's staff (staff_other) find none of them:
+    Django's forms redirect to the admin's home ("does not exist"), history pages answer 404.
+    """
+    label = model._meta.label_lower
+    rights_of, default = RIGHTS[actor]
+    rights = rights_of.get(label, default)
+    out_of_scope = actor == "staff_other" and is_scoped(model)
+    simple_history = isinstance(admin.site._registry[model], SimpleHistoryAdmin)
+    if action == "add":
+        return 403 if label in NOT_ADDABLE_IN_ADMIN or rights != "all" else 200
+    if action == "changelist":
+        return 403 if rights == "none" else 200
+    if action == "change":
+        return 403 if rights == "none" else 302 if out_of_scope else 200
+    if action == "delete":
+        return 403 if rights != "all" else 302 if out_of_scope else 200
+    if action == "history" and not simple_history:
+        return 302 if out_of_scope else 403 if rights == "none" else 200
+    # django-simple-history's list and version pages look the row up first.
+    return 404 if out_of_scope else 403 if rights == "none" else 200
 
 
 def admin_rows():
@@ -169,18 +233,14 @@ def admin_rows():
         label = model._meta.label_lower
         app, name = label.split(".")
         base = f"admin/{app}/{name}/"
-        rights = STAFF_RIGHTS.get(label, "all")
 
-        def allowed(action, rights=rights, label=label):
-            if action == "add" and label in NOT_ADDABLE_IN_ADMIN:
-                return 403, 403
-            staff = {"all": 200, "view": 200 if action in ("changelist", "change", "history") else 403, "none": 403}
-            return staff[rights], 200
-
-        def row(url, action, redirect=False):
+        def row(url, action, model=model, redirect=False):
             # <object_id>/ only redirects to .../change/, which then checks the rights.
-            staff, superuser = (302, 302) if redirect else allowed(action)
-            return Row(url, {**everyone(LOGIN), "staff": staff, "superuser": superuser})
+            if redirect:
+                return Row(url, {**everyone(LOGIN), **staff(302), "superuser": 302})
+            expect = {actor: staff_expectation(actor, action, model) for actor in STAFF_ACTORS}
+            superuser = 403 if action == "add" and model._meta.label_lower in NOT_ADDABLE_IN_ADMIN else 200
+            return Row(url, {**everyone(LOGIN), **expect, "superuser": superuser})
 
         rows[base] = row(lambda w, app=app, name=name: reverse(f"admin:{app}_{name}_changelist"), "changelist")
         rows[f"{base}add/"] = row(lambda w, app=app, name=name: reverse(f"admin:{app}_{name}_add"), "add")
@@ -200,7 +260,7 @@ def admin_rows():
                     f"admin:{app}_{name}_simple_history",
                     args=[w[model].pk, w[model].history.order_by("history_id").first().history_id],
                 ),
-                "change",
+                "version",
             )
     return rows
 
@@ -237,8 +297,15 @@ def world(db):
     kim = make_kim(desa=desa_a)
     officer_a = make_officer_user(username="agus", kecamatan=[kec_a])
     officer_b = make_officer_user(username="rina", kecamatan=[kec_b])
-    staff = make_user(username="dewi", is_staff=True)
+    staff = make_user(username="dewi", is_staff=True)  # Kotim's: the portal's kabupaten, implicitly
     staff.groups.add(Group.objects.get(name="Admin Diskominfo"))
+    katingan = make_kabupaten(code="62.06", name="Kabupaten Katingan")
+    staff_other = make_user(username="lina", is_staff=True)
+    staff_other.groups.add(Group.objects.get(name="Admin Diskominfo"))
+    StaffKabupaten.objects.create(user=staff_other, kabupaten=katingan)
+    coordinator = make_user(username="yosef", is_staff=True)
+    coordinator.groups.add(Group.objects.get(name="Koordinator provinsi"))
+    StaffKabupaten.objects.create(user=coordinator, kabupaten=katingan, whole_province=True)
     superuser = make_user(username="root", is_staff=True, is_superuser=True)
     event = make_event(kecamatan=kec_a, desa=desa_a, kims=[kim])
     report = FieldReport.objects.create(
@@ -256,6 +323,8 @@ def world(db):
             "officer_a": officer_a,
             "officer_b": officer_b,
             "staff": staff,
+            "staff_other": staff_other,
+            "coordinator": coordinator,
             "superuser": superuser,
         },
         "report": report,
@@ -273,6 +342,7 @@ def world(db):
             client_id="0b9e1c3a-6f2d-4e8b-9c1a-7d5e3f2a1b40", kind="plan", submitted_by=officer_a, event=event
         ),
         OfficerAssignment: OfficerAssignment.objects.first(),
+        StaffKabupaten: StaffKabupaten.objects.create(user=staff, kabupaten=kabupaten),
         Group: Group.objects.first(),
         type(officer_a): officer_a,
         KimActivity: KimActivity.objects.create(kim=kim, date=kim.formed_on, kind="meeting"),
@@ -301,3 +371,8 @@ def test_each_actor_gets_exactly_what_the_matrix_says_on_every_url(client, world
         if route in LOGOUT_ROUTES and world["actors"][actor]:
             client.force_login(world["actors"][actor])  # logging out must not end the tour
     assert wrong == {}
+
+
+def test_every_role_has_an_actor_in_the_matrix(db):
+    roles = set(Group.objects.values_list("name", flat=True))
+    assert roles == set(ROLE_ACTORS), "a group (role) without an actor in tests/test_permissions.py, or a stale one"

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0009_search_indexes'),
+        ('registry', '0011_kim_refusal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

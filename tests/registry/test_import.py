@@ -52,7 +52,7 @@ def test_a_csv_is_previewed_row_by_row_and_saved_only_on_confirmation(staff_clie
         ("KIM Baamang Hulu", "Baamang Hulu"),
     }
     assert Kim.objects.get(name="KIM Parenggean").contact_phone == "081234567890"
-    assert Kim.objects.get(name="KIM Parenggean").history.get().history_change_reason == "impor dari berkas kim.csv"
+    assert Kim.objects.get(name="KIM Parenggean").history.get().history_change_reason == "Diimpor dari kim.csv"
 
 
 def test_one_bad_row_rejects_the_whole_file_with_a_message_per_row(staff_client, kotim):

@@ -1,0 +1,28 @@
+// In an admin form with a kecamatan and a desa field (an event: Tempat), the desa
+// autocomplete offers only the desa of the kecamatan chosen, and a desa chosen
+// before is cleared when the kecamatan changes. The server narrows the list
+// (registry.admin.DesaAdmin.get_search_results reads ?kecamatan=); this adds the
+// chosen kecamatan to the autocomplete's request. Loaded with the autocomplete widgets.
+"use strict";
+{
+  const $ = django.jQuery;
+
+  $.ajaxPrefilter((options) => {
+    if (!options.url || !options.url.includes("/autocomplete/") || typeof options.data !== "string") {
+      return;
+    }
+    const params = new URLSearchParams(options.data);
+    const kecamatan = document.getElementById("id_kecamatan");
+    if (params.get("field_name") === "desa" && kecamatan && kecamatan.value) {
+      params.set("kecamatan", kecamatan.value);
+      options.data = params.toString();
+    }
+  });
+
+  $(document).on("change", "#id_kecamatan", () => {
+    const desa = document.getElementById("id_desa");
+    if (desa && desa.value) {
+      $(desa).val(null).trigger("change");
+    }
+  });
+}

@@ -1,0 +1,105 @@
+"""Staff open the admin and read first what needs doing in their kabupaten (coverage.inbox)."""
+
+import re
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from coverage.inbox import staff_inbox
+from coverage.models import FieldReport, OutreachEvent
+from registry.models import Kim, StaffKabupaten
+
+from ..factories import make_desa, make_event, make_kabupaten, make_kecamatan, make_kim, make_officer_user, make_user
+
+
+def make_work(kecamatan, n, *, prefix):
+    """n of everything that waits: proposals, unreviewed reports, overdue plans, a desa without KIM."""
+    officer = make_officer_user(username=f"petugas-{prefix}-{kecamatan.pk}-{n}", kecamatan=[kecamatan])
+    for i in range(n):
+        desa = make_desa(kecamatan=kecamatan)
+        make_kim(desa=desa, name=f"Usulan {prefix} {i}", review_status=Kim.Review.PENDING)
+        event = make_event(kecamatan=kecamatan, desa=desa)
+        FieldReport.objects.create(client_id=uuid.uuid4(), event=event, submitted_by=officer)
+        make_event(
+            kecamatan=kecamatan,
+            status=OutreachEvent.Status.PLANNED,
+            starts_at=timezone.localdate() - timedelta(days=3),
+        )
+
+
+def kotim_staff():
+    dewi = make_user(username="dewi", is_staff=True)
+    dewi.groups.add(Group.objects.get(name="Admin Diskominfo"))
+    return dewi
+
+
+def inbox_counts(html):
+    return dict(re.findall(r'<tr class="inbox-(\w+)[^"]*">.*?<td class="inbox-count">(\d+)</td>', html, re.S))
+
+
+def test_the_admin_home_page_counts_what_waits_in_the_users_kabupaten(client, db):
+    kotim = make_kecamatan(kabupaten=make_kabupaten(), code="62.02.04", name="Parenggean")
+    make_kim(desa=make_desa(kecamatan=kotim), name="KIM Aktif")  # one desa covered
+    make_work(kotim, 2, prefix="kotim")
+    katingan = make_kecamatan(kabupaten=make_kabupaten(code="62.06", name="Kabupaten Katingan"), code="62.06.01")
+    make_work(katingan, 5, prefix="katingan")
+    client.force_login(kotim_staff())
+    html = client.get("/admin/").content.decode()
+    assert "Perlu ditindaklanjuti" in html
+    assert inbox_counts(html) == {
+        "kim_pending": "2",
+        "reports_waiting": "2",
+        "events_overdue": "2",
+        "kecamatan_uncovered": "0",
+        "desa_uncovered": "2",
+    }
+
+
+def test_each_count_links_to_a_list_of_exactly_those_rows(client, db):
+    kecamatan = make_kecamatan(kabupaten=make_kabupaten(), code="62.02.04")
+    make_kecamatan(kabupaten=kecamatan.kabupaten, code="62.02.05")
+    make_work(kecamatan, 3, prefix="kotim")
+    dewi = kotim_staff()
+    client.force_login(dewi)
+    for item in staff_inbox(user=dewi, on=timezone.localdate()):
+        response = client.get(item.url)
+        assert response.status_code == 200, item.url
+        assert response.context["cl"].result_count == item.count, item.key
+
+
+def test_the_inbox_costs_the_same_queries_whatever_the_number_of_rows(client, db):
+    kecamatan = make_kecamatan(kabupaten=make_kabupaten(), code="62.02.04")
+    client.force_login(kotim_staff())
+    make_work(kecamatan, 2, prefix="a")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/admin/")
+    make_work(kecamatan, 12, prefix="b")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/admin/")
+    assert len(many) == len(few)
+    assert len(few) <= 15
+
+
+def test_staff_of_another_kabupaten_count_none_of_kotims_work(client, db):
+    kecamatan = make_kecamatan(kabupaten=make_kabupaten(), code="62.02.04")
+    make_work(kecamatan, 3, prefix="kotim")
+    lina = make_user(username="lina", is_staff=True)
+    lina.groups.add(Group.objects.get(name="Admin Diskominfo"))
+    StaffKabupaten.objects.create(user=lina, kabupaten=make_kabupaten(code="62.06", name="Kabupaten Katingan"))
+    assert {item.key: item.count for item in staff_inbox(user=lina, on=timezone.localdate())} == {
+        "kim_pending": 0,
+        "reports_waiting": 0,
+        "events_overdue": 0,
+        "kecamatan_uncovered": 0,
+        "desa_uncovered": 0,
+    }
+
+
+def test_login_records_are_not_shown_to_staff_who_are_not_superusers(client, db):
+    client.force_login(kotim_staff())
+    html = client.get("/admin/").content.decode()
+    assert "Axes" not in html and "axes" not in html

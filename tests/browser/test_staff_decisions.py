@@ -1,0 +1,42 @@
+"""At 1366 x 768 (and on a phone), staff refuse a KIM proposal with a reason on its own page."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from registry.models import Desa, Kim
+
+from ..factories import make_kim, make_officer_user, make_user
+from .conftest import AXE, PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+OFFICE_SCREEN = {"width": 1366, "height": 768}
+
+
+@pytest.mark.parametrize("viewport", [OFFICE_SCREEN, PHONE], ids=["1366", "360"])
+def test_staff_refuse_a_proposal_with_a_reason_on_its_page(live_demo, new_page, screenshot, viewport):
+    desa = Desa.objects.filter(kecamatan__code="62.02.04").order_by("code").last()
+    officer = make_officer_user(username="agus", kecamatan=[desa.kecamatan])
+    kim = make_kim(desa=desa, name="KIM Usulan Baru", review_status=Kim.Review.PENDING, proposed_by=officer)
+    dewi = make_user(username="dewi", is_staff=True)
+    dewi.groups.add(Group.objects.get(name="Admin Diskominfo"))
+    page = new_page(viewport, bypass_csp=True)
+    page.goto(f"{live_demo.url}/admin/login/?next=/admin/")
+    page.fill("#id_username", "dewi")
+    page.fill("#id_password", "rahasia-uji-123")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_demo.url}/admin/")
+    screenshot(page, f"admin-beranda-kotak-masuk-{viewport['width']}", full_page=True)
+    page.goto(f"{live_demo.url}/admin/registry/kim/{kim.pk}/change/")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("axe.run('.decision', {resultTypes: ['violations']})")["violations"]
+    assert [v["id"] for v in violations] == []
+    page.fill("#id_reason", "Nama KIM sama dengan KIM yang sudah ada di desa ini.")
+    screenshot(page, f"admin-kim-keputusan-{viewport['width']}")
+    page.click("button[value=refuse]")
+    page.wait_for_selector(".messagelist .success")
+    assert "KIM Usulan Baru ditolak." in page.locator(".messagelist").inner_text()
+    assert page.locator(".decision").count() == 0
+    screenshot(page, f"admin-kim-ditolak-{viewport['width']}")
+    kim.refresh_from_db()
+    assert kim.review_status == Kim.Review.REFUSED

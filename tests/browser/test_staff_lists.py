@@ -1,0 +1,43 @@
+"""At 1366 x 768 the KIM, event and report lists show their decisive columns without scrolling sideways."""
+
+import uuid
+
+import pytest
+from django.contrib.auth.models import Group
+
+from coverage.models import FieldReport, OutreachEvent
+
+from ..factories import make_officer_user, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+OFFICE_SCREEN = {"width": 1366, "height": 768}
+LISTS = {
+    "/admin/registry/kim/": "column-status",
+    "/admin/coverage/outreachevent/": "column-status_label",
+    "/admin/coverage/fieldreport/": "column-review_status",
+    "/admin/registry/kecamatan/": "column-stage",
+}
+
+
+def test_the_decisive_columns_fit_the_office_screen(live_demo, new_page, screenshot):
+    event = OutreachEvent.objects.filter(status=OutreachEvent.Status.HELD).first()
+    officer = make_officer_user(username="agus", kecamatan=[event.kecamatan])
+    FieldReport.objects.create(client_id=uuid.uuid4(), event=event, submitted_by=officer, receipt="LAP-2026-00001")
+    dewi = make_user(username="dewi", is_staff=True)
+    dewi.groups.add(Group.objects.get(name="Admin Diskominfo"))
+    page = new_page(OFFICE_SCREEN)
+    page.goto(f"{live_demo.url}/admin/login/?next=/admin/")
+    page.fill("#id_username", "dewi")
+    page.fill("#id_password", "rahasia-uji-123")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_demo.url}/admin/")
+    too_wide = {}
+    for url, column in LISTS.items():
+        page.goto(live_demo.url + url)
+        screenshot(page, "admin-daftar-" + url.strip("/").split("/")[-1])
+        right = page.evaluate(f"document.querySelector('th.{column}').getBoundingClientRect().right")
+        visible = page.evaluate("document.querySelector('.results').getBoundingClientRect().right")
+        if right > visible or page.evaluate("document.documentElement.scrollWidth > innerWidth"):
+            too_wide[url] = (right, visible)
+    assert too_wide == {}
