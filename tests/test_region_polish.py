@@ -74,3 +74,26 @@ def test_a_sitemap_section_is_paginated_so_no_response_grows_with_the_region(cli
     assert "sitemap-kecamatan.xml?p=2" in index
     page = ET.fromstring(client.get("/sitemap-kecamatan.xml?p=2").content)
     assert len(page.findall("s:url", NS)) == 10
+
+
+@pytest.mark.parametrize(
+    "region, header",
+    [
+        ("62.02", "KIM Portal Kabupaten Kotawaringin Timur"),
+        ("62", "KIM Portal Kalimantan Tengah"),
+        ("", "KIM Portal Indonesia"),
+    ],
+)
+def test_the_admin_header_names_the_portals_region(admin_client, settings, region, header):
+    settings.PORTAL_REGION = region
+    html = admin_client.get("/admin/").content.decode()
+    assert f'<a href="/admin/">{header}</a>' in html
+    assert "Kotawaringin Timur" not in html or region == "62.02"
+
+
+def test_the_admin_header_costs_no_query(db, settings, django_assert_num_queries):
+    from django.contrib import admin
+
+    settings.PORTAL_REGION = "62"
+    with django_assert_num_queries(0):
+        assert str(admin.site.site_header) == "KIM Portal Kalimantan Tengah"
