@@ -1,6 +1,7 @@
 """A province or country portal names its own region everywhere: the sitemap lists the region's
 pages, the admin's header names the region."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -97,3 +98,22 @@ def test_the_admin_header_costs_no_query(db, settings, django_assert_num_queries
     settings.PORTAL_REGION = "62"
     with django_assert_num_queries(0):
         assert str(admin.site.site_header) == "KIM Portal Kalimantan Tengah"
+
+
+def page_frame(html):
+    """What every page shows around its content: the head (title, description), header and footer."""
+    return "\n".join(re.search(rf"<{tag}[ >].*?</{tag}>", html, re.S)[0] for tag in ["head", "header", "footer"])
+
+
+@pytest.mark.parametrize("path", ["/", "/kabupaten/62.06/", "/kim/", "/data/", "/membentuk-kim/", "/en/"])
+def test_no_page_of_a_province_portal_names_kotim_as_its_owner(client, province_demo, path):
+    frame = page_frame(client.get(path).content.decode())
+    assert "Kotawaringin Timur" not in frame
+    assert "Kalimantan Tengah" in frame
+
+
+def test_forming_a_kim_on_a_province_portal_sends_people_to_the_provinces_diskominfo(client, province_demo, settings):
+    settings.DISKOMINFO_CONTACT = {"name": "", "address": "", "phone": "", "email": ""}
+    html = client.get("/membentuk-kim/").content.decode()
+    assert "<strong>Diskominfo Kalimantan Tengah</strong>" in html
+    assert "Kotawaringin Timur" not in html
