@@ -27,8 +27,8 @@ import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
 import urllib.request
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -96,6 +96,7 @@ def load(args):
         print(f"  regions: {Desa.objects.count()} desa in {time.perf_counter() - t:.1f} s")
     if Kim.objects.count() >= args.kim and not args.reload:
         print(f"  data already loaded ({Kim.objects.count()} KIM); --reload to regenerate")
+        vacuum()
         return
     t = time.perf_counter()
     rng = random.Random(5)
@@ -103,7 +104,7 @@ def load(args):
     today = date.today()
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
-            "TRUNCATE coverage_outreachevent_kims, coverage_outreachevent, registry_officer, registry_kim, "
+            "TRUNCATE coverage_outreachevent_kims, coverage_outreachevent, registry_pengurus, registry_kim, "
             "registry_tier RESTART IDENTITY CASCADE"
         )
         _copy(
@@ -157,7 +158,7 @@ def load(args):
         n_kim = _copy(cur, "registry_kim", kim_columns, kims())
         _copy(
             cur,
-            "registry_officer",
+            "registry_pengurus",
             ["kim_id", "name", "role", "phone"],
             ((i, f"Ketua {i}", 1, "") for i in range(1, n_kim + 1)),
         )
@@ -203,13 +204,24 @@ def load(args):
         ).split()
         n_events = _copy(cur, "coverage_outreachevent", event_columns, events())
         _copy(cur, "coverage_outreachevent_kims", ["outreachevent_id", "kim_id"], links)
-        for table in ("registry_kim", "registry_officer", "coverage_outreachevent", "coverage_outreachevent_kims"):
-            cur.execute(f"ANALYZE {table}")
     invalidate_pages()
+    vacuum()
     print(
         f"  generated {n_kim} KIM, {n_kim} pengurus, {n_events} events, {len(links)} event-KIM links "
         f"in {time.perf_counter() - t:.1f} s"
     )
+
+
+def vacuum():
+    """VACUUM ANALYZE the whole database, as autovacuum would soon after a load: without fresh
+    statistics the planner takes the 83,762 desa for 18,400 and picks a plan 10 to 40 times
+    slower, and without the visibility map no count is answered from an index alone."""
+    from django.db import connection
+
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    print(f"  VACUUM ANALYZE in {time.perf_counter() - t:.1f} s")
 
 
 def load_small():
@@ -225,11 +237,170 @@ def load_small():
 
 # --------------------------------------------------------------------------- measure
 
+
+class BenchError(RuntimeError):
+    """A measured request failed or did not measure what it says: the bench stops and says why."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One measured request."""
+
+    url: str
+    status: int
+    queries: int
+    ms: float
+    cpu_ms: float  # the Django process's CPU time: what the page costs in Python, whatever the machine's load
+    sql_ms: float  # time spent waiting for the database's answers
+    size: int
+    lines: int
+    cache: str  # the page cache's X-Cache header: "hit", "miss", or "" for a page it does not cache
+
+
+def _read(response) -> tuple[int, int]:
+    """Read the whole answer chunk by chunk (a stream is never held whole): bytes and newlines."""
+    chunks = response.streaming_content if response.streaming else [response.content]
+    size = lines = 0
+    for chunk in chunks:
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    return size, lines
+
+
+def fetch(client, url: str, *, cached: bool) -> Sample:
+    """GET `url` as the page cache would serve it (`cached`) or not, and check it did.
+
+    Uncached: every cached page is made stale first (`invalidate_pages`, as a
+    change to the data does), so the page is rendered with all its queries.
+    Cached: the page must come from the cache. Anything but a 200 is an error.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.cache import invalidate_pages
+
+    if not cached:
+        invalidate_pages()
+    with CaptureQueriesContext(connection) as ctx:
+        start, cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        size, lines = _read(response)
+        ms, cpu_ms = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
+    sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+    queries = len(ctx.captured_queries)
+    sample = Sample(url, response.status_code, queries, ms, cpu_ms, sql_ms, size, lines, response.get("X-Cache", ""))
+    if response.status_code != 200:
+        body = b"" if response.streaming else response.content[:300]
+        raise BenchError(f"GET {url} answered {response.status_code}: {body.decode(errors='replace')}")
+    if cached and sample.cache != "hit":
+        raise BenchError(f"GET {url} was not served from the page cache (X-Cache: {sample.cache or 'absent'})")
+    if not cached and sample.cache == "hit":
+        raise BenchError(f"GET {url} came from the page cache although it was emptied")
+    return sample
+
+
+def _healthz_ms(client) -> float:
+    start = time.perf_counter()
+    response = client.get("/healthz")
+    if response.status_code != 200:
+        raise BenchError(f"GET /healthz answered {response.status_code}")
+    return (time.perf_counter() - start) * 1000
+
+
+def spread(values: list[float], digits: int = 1) -> dict:
+    """Median, quartiles and range of `values`."""
+    values = sorted(values)
+    q1, _median, q3 = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else values * 3
+    return {
+        "median": round(statistics.median(values), digits),
+        "q1": round(q1, digits),
+        "q3": round(q3, digits),
+        "min": round(values[0], digits),
+        "max": round(values[-1], digits),
+    }
+
+
+def measure_url(client, url: str, *, repeat: int, cached: bool = False) -> dict:
+    """`repeat` rounds, each /healthz then `url`: the page's server time, its ratio to /healthz
+    measured right beside it (the machine's noise moves both), and its query count per request."""
+    from django.test import Client
+
+    healthz_client = Client()
+    fetch(client, url, cached=False)  # warm-up; fills the cache for a cached measurement
+    samples, healthz = [], []
+    for _ in range(repeat):
+        healthz.append(_healthz_ms(healthz_client))
+        samples.append(fetch(client, url, cached=cached))
+    queries = sorted({s.queries for s in samples})
+    return {
+        "from_cache": cached,
+        "queries": queries[0] if len(queries) == 1 else queries,
+        "ms": spread([s.ms for s in samples], 2),
+        "cpu_ms": spread([s.cpu_ms for s in samples], 2),
+        "sql_ms": spread([s.sql_ms for s in samples], 2),
+        "healthz_ms": spread(healthz, 3),
+        "ratio": spread([s.ms / h for s, h in zip(samples, healthz, strict=True)], 1),
+        "bytes": samples[-1].size,
+        "lines": samples[-1].lines,
+    }
+
+
+def _rss_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise BenchError(f"no {field} in /proc/self/status")
+
+
+def peak_rss_growth(work) -> int:
+    """KiB by which this process's resident memory (RSS) rose at its peak while `work()` ran:
+    the kernel's high-water mark is reset first (/proc/self/clear_refs), then read after."""
+    import gc
+
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")
+    before = _rss_kib("VmRSS")
+    work()
+    return _rss_kib("VmHWM") - before
+
+
+def export_memory(args, code: str, url: str) -> dict:
+    """Peak RSS growth of one export, streamed as a client reads it, in a fresh process (one
+    that served the export before keeps the memory it grew); beside it, for scale, the growth
+    when the same answer is held whole."""
+    cmd = [sys.executable, __file__, "rss", "--db", args.db, "--kabupaten", code, "--url", url]
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def rss(args) -> dict:
+    from django.conf import settings
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.PORTAL_REGION = args.kabupaten[0]
+    client = Client()
+    fetch(client, "/data/coverage.json", cached=False)  # imports and connections, before measuring
+    streamed = peak_rss_growth(lambda: fetch(client, args.url, cached=False))
+    held = peak_rss_growth(lambda: len(b"".join(client.get(args.url).streaming_content)))
+    return {"rss_growth_kib": streamed, "rss_growth_held_kib": held}
+
+
+def export_rows(client, url: str, lines: int) -> int:
+    """Rows of an export: CSV lines after the header (the bench's data has no line break in a
+    field); the JSON document's list."""
+    if url.split("?")[0].endswith(".csv"):
+        return lines - 1
+    document = json.loads(b"".join(client.get(url).streaming_content))
+    return next(len(v) for v in document.values() if isinstance(v, list))
+
+
 # "{kec}" stands for the first kecamatan of the kabupaten measured.
 PAGES = [
     ("/", "public"),
     ("/?tanggal=2022-03-25", "public"),
     ("/kecamatan/{kec}/", "public"),
+    ("/kim/", "public"),
     ("/kim/?kecamatan={kec}&status=aktif", "public"),
     ("/kim/?q=Bench&urut=-terbentuk", "public"),
     ("/data/", "public"),
@@ -243,13 +414,18 @@ PAGES = [
     ("/data/events.csv", "public"),
     ("/admin/registry/kim/", "admin"),
     ("/admin/registry/kim/?q=Bench+12", "admin"),
+    ("/admin/registry/kim/?q=bench+1234", "admin"),
     ("/admin/registry/kim/?aktif=ya&kecamatan=62.02.04", "admin"),
-    ("/admin/registry/officer/", "admin"),
+    ("/admin/registry/pengurus/", "admin"),
     ("/admin/registry/desa/", "admin"),
     ("/admin/coverage/outreachevent/", "admin"),
     ("/admin/coverage/outreachevent/?status=planned&kecamatan=62.02.04", "admin"),
 ]
-EXPORTS = {url for url, _kind in PAGES if url.startswith("/data/") and url != "/data/"}
+CACHED = {"/", "/kim/"}  # also measured as the page cache serves them
+
+
+def _is_export(url: str) -> bool:
+    return url.startswith("/data/") and url != "/data/"
 
 
 def _client(kind):
@@ -265,58 +441,40 @@ def _client(kind):
     return client
 
 
-def _get(client, url):
-    """GET `url` and read the whole answer, chunk by chunk; return its size in bytes."""
-    response = client.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
-    if response.streaming:
-        return sum(len(chunk) for chunk in response.streaming_content)
-    return len(response.content)
-
-
 def measure(args) -> dict:
-    """Query count, median uncached server time and export peak memory per page."""
+    """Per page: query count, uncached server time and its ratio to /healthz; for the exports
+    rows per second and peak RSS growth; for `/` and `/kim/` the cached time too."""
     from django.conf import settings
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    from registry.models import Kecamatan
 
     settings.ALLOWED_HOSTS = ["*"]
     results = {}
     for code in args.kabupaten:
         settings.PORTAL_REGION = code  # a kabupaten portal per measured kabupaten
-        from registry.models import Kecamatan
-
         first_kecamatan = Kecamatan.objects.filter(kabupaten__code=code).order_by("code").first().code
         for template, kind in PAGES:
             if kind == "admin" and code != args.kabupaten[0]:
                 continue
             url = template.format(kec=first_kecamatan)
             client = _client(kind)
-            _get(client, url)  # warm-up
-            times, queries = [], 0
-            for _ in range(args.repeat):
-                cache.clear()
-                with CaptureQueriesContext(connection) as ctx:
-                    t = time.perf_counter()
-                    _get(client, url)
-                    times.append((time.perf_counter() - t) * 1000)
-                queries = len(ctx.captured_queries)
-            row = {"queries": queries, "median_ms": round(statistics.median(times), 1)}
-            if template in EXPORTS:
-                cache.clear()
-                tracemalloc.start()
-                row["bytes"] = _get(client, url)
-                row["peak_kib"] = round(tracemalloc.get_traced_memory()[1] / 1024)
-                tracemalloc.stop()
-            if url == "/":
-                _get(client, url)
-                t = time.perf_counter()
-                for _ in range(args.repeat):
-                    _get(client, url)
-                row["cached_median_ms"] = round((time.perf_counter() - t) * 1000 / args.repeat, 2)
+            repeat = min(args.repeat, 5) if _is_export(url) and code == HOT_KABUPATEN else args.repeat
+            row = measure_url(client, url, repeat=repeat)
+            if _is_export(url):
+                row["rows"] = export_rows(client, url, row["lines"])
+                row["rows_per_s"] = round(row["rows"] / row["ms"]["median"] * 1000) if row["rows"] else None
+                row.update(export_memory(args, code, url))
+            if url in CACHED:
+                row["cached"] = measure_url(client, url, repeat=args.repeat, cached=True)
             results[f"{code} {url}"] = row
+            print(f"  {code} {url}: {row['ms']['median']} ms, {row['queries']} queries", file=sys.stderr)
+    for region in args.regions:  # roll-ups: a province portal, and the country's ("")
+        settings.PORTAL_REGION = region
+        client = _client("public")
+        row = measure_url(client, "/", repeat=args.repeat)
+        row["cached"] = measure_url(client, "/", repeat=args.repeat, cached=True)
+        results[f"{region or 'country'} /"] = row
+        print(f"  {region or 'country'} /: {row['ms']['median']} ms, {row['queries']} queries", file=sys.stderr)
     if len(args.kabupaten) > 1:
         results["national"] = national_coverage()
     return results
@@ -344,6 +502,23 @@ def national_coverage() -> dict:
     }
 
 
+def touch() -> float:
+    """Change what Kotim's `/` shows (add a KIM in its first desa, or remove the one added last
+    time) and return when the change was committed (time.time())."""
+    from datetime import date as day
+
+    from registry.models import Desa, Kim
+
+    name = "KIM Bench Perubahan"
+    added = Kim.objects.filter(name=name)
+    if added.exists():
+        added.first().delete()
+    else:
+        desa = Desa.objects.filter(kecamatan__kabupaten__code="62.02").order_by("code").first()
+        Kim.objects.create(name=name, desa=desa, formed_on=day.today() - timedelta(days=1))
+    return time.time()
+
+
 # --------------------------------------------------------------------------- serve
 
 WRK_ROUND_ROBIN = """
@@ -355,6 +530,28 @@ request = function()
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
 """
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def parse_wrk(out: str) -> dict:
+    """wrk's --latency report as numbers; a non-2xx answer or a socket error is a BenchError."""
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    socket_errors = sum(int(x) for x in socket.groups()) if socket else 0
+    if non2xx or socket_errors:
+        raise BenchError(f"wrk saw {non2xx} non-2xx answers and {socket_errors} socket errors:\n{out}")
+    return {
+        "requests": requests,
+        "rps": rps,
+        "p50_ms": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
+        "p99_ms": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
+    }
 
 
 def wrk(url, *, connections, seconds, threads=2, paths=None):
@@ -369,14 +566,59 @@ def wrk(url, *, connections, seconds, threads=2, paths=None):
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     if script:
         script.unlink()
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
-    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    socket_errors = sum(int(x) for x in socket.groups()) if socket else 0
-    p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
-    p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
-    return {"requests": requests, "rps": rps, "non_2xx": non2xx, "socket_errors": socket_errors, "p50": p50, "p99": p99}
+    return parse_wrk(out)
+
+
+def _get_body(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as response:  # raises on anything but 2xx/3xx
+        return response.read()
+
+
+def staleness(base: str, args) -> dict:
+    """How long after a committed change the workers still serve the old `/`.
+
+    Four threads poll `/` on fresh connections (spread over the workers) while
+    another process changes the data; a request that started after the commit
+    and got the old page is stale.
+    """
+    import hashlib
+    import threading
+
+    old = {hashlib.sha256(_get_body(base + "/")).digest() for _ in range(20)}
+    if len(old) != 1:
+        raise BenchError("the cached / differs between requests before any change")
+    old = old.pop()
+    seen, stop = [], threading.Event()
+
+    def poll():
+        while not stop.is_set():
+            started = time.time()
+            seen.append((started, hashlib.sha256(_get_body(base + "/")).digest() == old))
+
+    threads = [threading.Thread(target=poll) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "touch", "--db", args.db, "--cache-url", args.cache_url],
+            stdout=subprocess.PIPE,
+            text=True,
+            check=True,
+        )
+        committed = float(out.stdout.strip().splitlines()[-1])
+        time.sleep(max(2.0, args.version_seconds * 2))
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    after = [(t - committed, stale) for t, stale in seen if t > committed]
+    stale = [delay for delay, is_stale in after if is_stale]
+    return {
+        "requests_after_change": len(after),
+        "stale_after_change": len(stale),
+        "last_stale_ms": round(max(stale) * 1000) if stale else 0,
+        "fresh_after_1s": all(not is_stale for delay, is_stale in after if delay > 1.0),
+    }
 
 
 def serve(args) -> dict:
@@ -405,32 +647,44 @@ def serve(args) -> dict:
         "--log-level",
         "warning",
     ]
-    log = open(ROOT / "bench" / "gunicorn.log", "w")
+    log_path = ROOT / "bench" / "gunicorn.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{args.port}"
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).read()
+                _get_body(base + "/healthz")
                 break
             except OSError:
                 time.sleep(0.2)
         for path in ["/", *args.load_urls]:
-            urllib.request.urlopen(base + path, timeout=30).read()  # warm the cache and the workers
+            _get_body(base + path)  # warm the cache and the workers
         results = {"ratio_runs": []}
-        for _ in range(args.ratio_runs):
-            healthz = wrk(base + "/healthz", connections=16, seconds=args.ratio_seconds)
-            page = wrk(base + "/", connections=16, seconds=args.ratio_seconds)
+        for run in range(args.ratio_runs):  # alternate which goes first, so a drift hits both
+            order = ["/healthz", "/"] if run % 2 == 0 else ["/", "/healthz"]
+            measured = {path: wrk(base + path, connections=16, seconds=args.ratio_seconds) for path in order}
+            healthz, page = measured["/healthz"], measured["/"]
             results["ratio_runs"].append(
                 {
                     "healthz_rps": healthz["rps"],
                     "cached_home_rps": page["rps"],
                     "ratio": round(page["rps"] / healthz["rps"], 3),
+                    "healthz_p50_ms": healthz["p50_ms"],
+                    "cached_home_p50_ms": page["p50_ms"],
+                    "latency_ratio": round(page["p50_ms"] / healthz["p50_ms"], 3),
                 }
             )
+        results["ratio"] = spread([r["ratio"] for r in results["ratio_runs"]], 3)
+        results["latency_ratio"] = spread([r["latency_ratio"] for r in results["ratio_runs"]], 3)
+        results["staleness"] = staleness(base, args)
         results["load"] = wrk(base + "/", connections=args.connections, seconds=args.duration, paths=args.load_urls)
         results["load"]["urls"] = args.load_urls
         return results
+    except BaseException:
+        log.flush()
+        print(f"gunicorn's log ({log_path}):\n{log_path.read_text()[-3000:]}", file=sys.stderr)
+        raise
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -440,45 +694,83 @@ def serve(args) -> dict:
 # --------------------------------------------------------------------------- main
 
 
+def collect_static():
+    """The manifest of static files the pages name (DEBUG=0, as served): a fresh clone has none."""
+    env = {**os.environ, **BENCH_ENV, "DATABASE_URL": "sqlite://:memory:"}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def _fmt_ms(row) -> str:
+    return f"{row['ms']['median']} ({row['ms']['min']}–{row['ms']['max']})"
+
+
+def report(big: dict, small: dict):
+    print(
+        f"{'page':52} {'queries':>7} {'small':>5} {'ms median (min–max)':>24} {'× healthz':>9} {'cpu ms':>7} "
+        f"{'sql ms':>7} {'cached ms':>9} {'rows/s':>8} {'RSS+ KiB':>8}"
+    )
+    for key, row in big.items():
+        cached = row.get("cached") or {}
+        print(
+            f"{key:52} {row['queries']!s:>7} {small.get(key, {}).get('queries', '')!s:>5} {_fmt_ms(row):>24} "
+            f"{row['ratio']['median']:>9} {row['cpu_ms']['median']:>7} {row['sql_ms']['median']:>7} "
+            f"{cached.get('ms', {}).get('median', ''):>9} {row.get('rows_per_s') or '':>8} "
+            f"{row.get('rss_growth_kib', ''):>8}"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", nargs="?", default="all", choices=["all", "load", "measure", "small", "serve"])
+    parser.add_argument(
+        "step", nargs="?", default="all", choices=["all", "load", "measure", "small", "serve", "touch", "rss"]
+    )
     parser.add_argument("--db", default="kimportal_bench")
     parser.add_argument("--small-db", default="kimportal_bench_small")
     parser.add_argument("--kim", type=int, default=50_000)
     parser.add_argument("--events", type=int, default=500_000)
     parser.add_argument("--reload", action="store_true", help="regenerate KIM and events")
     parser.add_argument("--kabupaten", nargs="+", default=["62.02", "95.03", HOT_KABUPATEN])
+    parser.add_argument("--regions", nargs="*", default=["33", ""], help="roll-up portals: 33 has the most desa")
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8104)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/2")
     parser.add_argument("--version-seconds", type=float, default=1, help="PAGE_CACHE_VERSION_SECONDS of the server")
-    parser.add_argument("--ratio-runs", type=int, default=3)
-    parser.add_argument("--ratio-seconds", type=int, default=10)
+    parser.add_argument("--ratio-runs", type=int, default=12, help="interleaved wrk runs of /healthz and cached /")
+    parser.add_argument("--ratio-seconds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=int, default=60)
-    parser.add_argument("--load-urls", nargs="+", default=["/", "/data/coverage.json"])
+    parser.add_argument("--load-urls", nargs="+", default=["/", "/kim/", "/data/coverage.json"])
+    parser.add_argument("--url", help="the export the rss step measures")
+    parser.add_argument("--no-collectstatic", action="store_true", help="the static manifest is already there")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
 
-    if args.step in ("load", "measure", "small"):  # one database per process
+    if args.step in ("all", "measure", "small", "serve") and not args.no_collectstatic:
+        collect_static()
+    if args.step in ("load", "measure", "small", "touch", "rss"):  # one database per process
         db = args.small_db if args.step == "small" else args.db
-        ensure_database(db)
-        django_setup(db)
+        if args.step != "touch":
+            ensure_database(db)
+        django_setup(db, **({"cache_url": args.cache_url} if args.step == "touch" else {}))
         if args.step == "load":
             load(args)
+        elif args.step == "touch":
+            print(touch())
+        elif args.step == "rss":
+            print(json.dumps(rss(args)))
         elif args.step == "small":
             load_small()
-            args.kabupaten = ["62.02"]
+            args.kabupaten, args.regions = ["62.02"], []
             print(json.dumps(measure(args)))
         else:
             print(json.dumps(measure(args)))
         return
 
     def step(name, *extra):
-        cmd = [sys.executable, __file__, name, "--db", args.db, "--small-db", args.small_db, *extra]
-        out = subprocess.run(cmd, check=True, capture_output=name != "load", text=True)
+        cmd = [sys.executable, __file__, name, "--db", args.db, "--small-db", args.small_db, "--no-collectstatic"]
+        # stderr goes straight to the terminal: a failing step shows its error.
+        out = subprocess.run([*cmd, *extra], check=True, stdout=subprocess.PIPE, text=True)
         return json.loads(out.stdout.strip().splitlines()[-1]) if name != "load" else None
 
     started = time.perf_counter()
@@ -487,17 +779,11 @@ def main():
         return
     print(f"== load national data into {args.db}")
     step("load", "--kim", str(args.kim), "--events", str(args.events), *(["--reload"] if args.reload else []))
-    print("== measure (uncached server time, median of", args.repeat, "runs)")
+    print(f"== measure (uncached server time, {args.repeat} rounds of /healthz then the page)")
     big = step("measure", "--repeat", str(args.repeat), "--kabupaten", *args.kabupaten)
     small = step("small", "--repeat", "3")
-    print(f"{'page':62} {'queries':>7} {'small db':>8} {'median ms':>9} {'cached ms':>9} {'peak KiB':>8}")
     national = big.pop("national", None)
-    for key, row in big.items():
-        small_row = small.get(key, {})
-        print(
-            f"{key:62} {row['queries']:>7} {small_row.get('queries', ''):>8} {row['median_ms']:>9} "
-            f"{row.get('cached_median_ms', ''):>9} {row.get('peak_kib', ''):>8}"
-        )
+    report(big, small)
     if national:
         print(
             f"whole country: coverage of {national['kabupaten']} kabupaten/kota ({national['kecamatan']} kecamatan) "
@@ -508,14 +794,25 @@ def main():
     served = serve(args)
     for run in served["ratio_runs"]:
         print(
-            f"/healthz {run['healthz_rps']:.0f} req/s, cached / {run['cached_home_rps']:.0f} req/s: "
-            f"ratio {run['ratio']}"
+            f"/healthz {run['healthz_rps']:.0f} req/s p50 {run['healthz_p50_ms']} ms, cached / "
+            f"{run['cached_home_rps']:.0f} req/s p50 {run['cached_home_p50_ms']} ms: ratio {run['ratio']}"
         )
+    r = served["ratio"]
+    print(
+        f"cached / ÷ /healthz throughput over {len(served['ratio_runs'])} runs: median {r['median']}, "
+        f"IQR {r['q1']}–{r['q3']}, range {r['min']}–{r['max']}"
+    )
+    s = served["staleness"]
+    print(
+        f"change visible: last stale answer {s['last_stale_ms']} ms after the commit "
+        f"({s['stale_after_change']} stale of {s['requests_after_change']} requests), all fresh after 1 s: "
+        f"{s['fresh_after_1s']}"
+    )
     load_result = served["load"]
     print(
         f"load {args.connections} connections x {args.duration} s on {' '.join(args.load_urls)}: "
-        f"{load_result['requests']} requests, {load_result['rps']:.0f} req/s, p50 {load_result['p50']}, "
-        f"p99 {load_result['p99']}, non-2xx {load_result['non_2xx']}, socket errors {load_result['socket_errors']}"
+        f"{load_result['requests']} requests, {load_result['rps']:.0f} req/s, p50 {load_result['p50_ms']} ms, "
+        f"p99 {load_result['p99_ms']} ms, no error"
     )
     results["served"] = served
     print(f"== done in {time.perf_counter() - started:.0f} s")
@@ -524,4 +821,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BenchError as error:
+        sys.exit(f"bench failed: {error}")

@@ -33,6 +33,29 @@ class OutreachEventQuerySet(models.QuerySet):
     def in_kabupaten(self, kabupaten):
         return self.filter(kecamatan__kabupaten=kabupaten)
 
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        """The years with events, as the admin's date hierarchy asks, in two indexed queries: the
+        first and last event, then one EXISTS per year between them (SELECT DISTINCT
+        DATE_TRUNC('year', ...) read all 500,000 events of a national install: 380 ms). Other
+        kinds and fields, and a span of more than 50 years, as Django does them."""
+        if field_name != "starts_at" or kind != "year" or tzinfo is not None:
+            return super().datetimes(field_name, kind, order, tzinfo)
+        zone, events = timezone.get_current_timezone(), self.order_by()
+        span = events.aggregate(first=models.Min("starts_at"), last=models.Max("starts_at"))
+        if span["first"] is None:
+            return []
+        first, last = (timezone.localtime(span[end], zone).year for end in ("first", "last"))
+        if last - first > 50 or last >= 9999:
+            return super().datetimes(field_name, kind, order, tzinfo)
+        starts = {year: datetime(year, 1, 1, tzinfo=zone) for year in range(first, last + 2)}
+        flags = {
+            f"y{year}": models.Exists(events.filter(starts_at__gte=starts[year], starts_at__lt=starts[year + 1]))
+            for year in range(first, last + 1)
+        }
+        found = events.annotate(**flags).values_list(*flags)[:1].get()
+        years = [starts[year] for year, has in zip(range(first, last + 1), found, strict=True) if has]
+        return years if order == "ASC" else years[::-1]
+
     def public(self):
         """What public pages, charts and open data may count: every event but one a field officer
         reported whose report staff have not reviewed yet (FieldReport.mark_reviewed publishes it).
@@ -110,9 +133,12 @@ class OutreachEvent(models.Model):
         verbose_name = _("kegiatan")
         verbose_name_plural = _("kegiatan")
         indexes = [
-            models.Index(fields=["kecamatan", "status", "starts_at"], name="coverage_event_kec_status"),
+            # With the id, counts that exclude unreviewed field reports (public()) read the index alone.
+            models.Index(fields=["kecamatan", "status", "starts_at"], include=["id"], name="coverage_event_kec_status"),
             # The admin's changelist order (newest first) on a national table.
             models.Index(fields=["starts_at", "id"], name="coverage_event_starts_at"),
+            # The datasets page's "last updated" of a kabupaten's 50,000 events, from the index alone.
+            models.Index(fields=["kecamatan", "updated_at"], include=["id"], name="coverage_event_kec_updated"),
         ]
 
     def __str__(self):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -114,9 +114,14 @@ class KabupatenCoverage:
         return round(100 * self.covered_count / self.total, 1) if self.total else 0.0
 
 
-def _count(queryset, expression) -> Coalesce:
-    """A correlated COUNT per kecamatan, 0 when there is nothing to count."""
-    subquery = queryset.order_by().values("grouped").annotate(n=expression).values("n")
+def _count(queryset, expression=None) -> Coalesce:
+    """A correlated COUNT per kecamatan, 0 when there is nothing to count.
+
+    COUNT(*) by default: PostgreSQL answers it from an index alone when the
+    index holds every column filtered on (events by kecamatan, status, start).
+    """
+    subquery = queryset.order_by().annotate(grouped=Value(1)).values("grouped")
+    subquery = subquery.annotate(n=expression or Count("*")).values("n")
     return Coalesce(Subquery(subquery, output_field=IntegerField()), Value(0))
 
 
@@ -126,43 +131,45 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
     Per kecamatan: active KIM, desa/kelurahan with at least one active KIM out of
     all, the last event held by the end of `on`, the next one planned from `on`
     on, how many planned events were overdue on that day, events held that year,
-    and its stage on the path to coverage (see `stage_of`).
+    and its stage on the path to coverage (see `stage_of`). The stage only asks
+    whether something exists (EXISTS stops at the first row), and each count is
+    one index range: the cost follows the kecamatan, not the events a busy
+    kecamatan has accumulated.
     """
     day_start, day_end = start_of_day(on), end_of_day(on)
-    active = Kim.objects.active_on(on).filter(desa__kecamatan=OuterRef("pk")).annotate(grouped=Value(1))
-    formed = Kim.objects.formed_by(on).filter(desa__kecamatan=OuterRef("pk")).annotate(grouped=Value(1))
-    desa = Desa.objects.filter(kecamatan=OuterRef("pk")).annotate(grouped=Value(1))
+    active = Kim.objects.active_on(on).filter(desa__kecamatan=OuterRef("pk"))
+    formed = Kim.objects.formed_by(on).filter(desa__kecamatan=OuterRef("pk"))
+    desa = Desa.objects.filter(kecamatan=OuterRef("pk"))
     events = OutreachEvent.objects.public().filter(kecamatan=OuterRef("pk"))
-    held = events.held().filter(starts_at__lt=day_end).order_by("-starts_at", "-pk")
-    # As of `on`, an event held later was still upcoming then.
-    not_yet_held = Q(status=OutreachEvent.Status.PLANNED) | Q(status=OutreachEvent.Status.HELD, starts_at__gte=day_end)
-    upcoming = events.filter(not_yet_held, starts_at__gte=day_start).order_by("starts_at", "pk")
-    overdue = events.overdue(on).annotate(grouped=Value(1))
-    held_year = held.filter(starts_at__gte=start_of_day(on.replace(month=1, day=1))).annotate(grouped=Value(1))
-    planned = events.filter(not_yet_held).annotate(grouped=Value(1))
+    held = events.held().filter(starts_at__lt=day_end)
+    # As of `on`, an event held later was still upcoming then: the next event is the
+    # earlier of the next planned one and the next one held after `on`.
+    next_planned = events.planned().filter(starts_at__gte=day_start).order_by("starts_at", "pk")
+    next_held_later = events.held().filter(starts_at__gte=day_end).order_by("starts_at", "pk")
+    held_year = held.filter(starts_at__gte=start_of_day(on.replace(month=1, day=1)))
 
     rows = list(
         Kecamatan.objects.filter(kabupaten=kabupaten)
         .annotate(
-            n_active_kim=_count(active, Count("pk")),
-            n_desa_total=_count(desa, Count("pk")),
+            n_active_kim=_count(active),
+            n_desa_total=_count(desa),
             n_desa_covered=_count(active, Count("desa", distinct=True)),
-            n_overdue=_count(overdue, Count("pk")),
-            n_formed_kim=_count(formed, Count("pk")),
-            n_held=_count(held.annotate(grouped=Value(1)), Count("pk")),
-            n_held_year=_count(held_year, Count("pk")),
-            n_planned=_count(planned, Count("pk")),
-            last_event_id=Subquery(held.values("pk")[:1]),
-            next_event_id=Subquery(upcoming.values("pk")[:1]),
+            n_overdue=_count(events.overdue(on)),
+            n_held_year=_count(held_year),
+            any_formed_kim=Exists(formed),
+            any_held=Exists(held),
+            any_planned=Exists(events.planned()) | Exists(next_held_later),
+            last_event_id=Subquery(held.order_by("-starts_at", "-pk").values("pk")[:1]),
+            next_planned_id=Subquery(next_planned.values("pk")[:1]),
+            next_held_later_id=Subquery(next_held_later.values("pk")[:1]),
         )
         .order_by("code")
     )
-    wanted = {r.last_event_id for r in rows} | {r.next_event_id for r in rows}
+    wanted = {r.last_event_id for r in rows} | {r.next_planned_id for r in rows} | {r.next_held_later_id for r in rows}
     wanted.discard(None)
     found = OutreachEvent.objects.public().in_bulk(wanted) if wanted else {}
 
-    def summary(event_id):
-        event = found.get(event_id)
+    def summary(event):
         if event is None:
             return None
         return EventSummary(
@@ -172,6 +179,10 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
             title=event.title,
             status=event.status,
         )
+
+    def next_event(row):
+        candidates = [found[pk] for pk in (row.next_planned_id, row.next_held_later_id) if pk in found]
+        return min(candidates, key=lambda e: (e.starts_at, e.pk), default=None)
 
     return KabupatenCoverage(
         kabupaten=kabupaten,
@@ -183,14 +194,14 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
                 active_kim=r.n_active_kim,
                 desa_total=r.n_desa_total,
                 desa_covered=r.n_desa_covered,
-                last_event=summary(r.last_event_id),
-                next_event=summary(r.next_event_id),
+                last_event=summary(found.get(r.last_event_id)),
+                next_event=summary(next_event(r)),
                 overdue_events=r.n_overdue,
                 stage=stage_of(
                     active_kim=r.n_active_kim,
-                    formed_kim=r.n_formed_kim,
-                    held_events=r.n_held,
-                    planned_events=r.n_planned,
+                    formed_kim=int(r.any_formed_kim),
+                    held_events=int(r.any_held),
+                    planned_events=int(r.any_planned),
                 ),
                 held_this_year=r.n_held_year,
             )
@@ -305,7 +316,7 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
         .annotate(month=TruncMonth("starts_at"))
         .order_by()
         .values_list("month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     }
     # (day, +1/-1, kecamatan): a KIM counts from its formation day until the day it became inactive.
     changes = sorted(

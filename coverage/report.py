@@ -159,7 +159,7 @@ def yearly_report(*, kabupaten: Kabupaten, year: int, today: date) -> YearlyRepo
         sk_ended=[_kim_line(k, k.sk_term_end) for k in attention if k.vitality == Vitality.SK_ENDED],
         outreach=_outreach(kabupaten, start, end),
         activity=_activity(kabupaten, start, end),
-        kim_with_activity=KimActivity.objects.in_kabupaten(kabupaten)
+        kim_with_activity=KimActivity.objects.reviewed().in_kabupaten(kabupaten)
         .between(start, end)
         .aggregate(n=Count("kim", distinct=True))["n"],
         uncovered_desa=_uncovered_desa(kabupaten, start, end),
@@ -186,7 +186,7 @@ def _outreach(kabupaten: Kabupaten, start: date, end: date) -> list[KecamatanOut
 
 def _activity(kabupaten: Kabupaten, start: date, end: date) -> list[ActivityKind]:
     counts = dict(
-        KimActivity.objects.in_kabupaten(kabupaten)
+        KimActivity.objects.reviewed().in_kabupaten(kabupaten)
         .between(start, end)
         .order_by()
         .values_list("kind")

@@ -9,6 +9,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import EARLIEST_DAY
 from coverage.models import (
     DEFAULT_TIME,
     LOCATION_ACCURACY_MAX,
@@ -18,7 +19,7 @@ from coverage.models import (
     OutreachEvent,
 )
 from registry.forms import PengurusFormSet
-from registry.models import Desa, Kim, Pengurus
+from registry.models import Desa, Kim, KimActivity, Pengurus
 
 from .photos import clean_photo
 from .services import HeldEvent, Location
@@ -354,3 +355,60 @@ ProposedPengurusFormSet = inlineformset_factory(
     validate_max=True,  # the form offers at most 15 rows; a hand-made POST with more is refused
     can_delete=False,
 )
+
+
+class ActivityForm(ScopedForm):
+    """What a KIM did, logged by an officer: the KIM choices are those of the officer's kecamatan."""
+
+    client_id = client_id_field()
+    kim = forms.ModelChoiceField(
+        label=_("KIM"),
+        queryset=None,
+        error_messages={"invalid_choice": _("KIM ini tidak ada di kecamatan tugas Anda. Pilih KIM dari daftar.")},
+    )
+    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label=_("Jenis aktivitas"), choices=KimActivity.Kind.choices)
+    link = forms.URLField(
+        label=_("Tautan (opsional)"),
+        max_length=KimActivity.LINK_MAX,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Alamat berita di situs KIM.id atau unggahan media sosial (https://...)."),
+    )
+    note = forms.CharField(
+        label=_("Catatan (opsional)"),
+        max_length=KimActivity.NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kims = Kim.objects.filter(desa__kecamatan__in=self.kecamatan, review_status=Kim.Review.VERIFIED)
+        self.fields["kim"].queryset = kims.select_related("desa").order_by("name", "pk")
+        self.fields["kim"].label_from_instance = lambda k: f"{k.name} ({k.desa.name})"
+        self.fields["date"].widget.attrs.update(
+            {"min": EARLIEST_DAY.isoformat(), "max": timezone.localdate().isoformat()}
+        )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise ValidationError(_("Tanggal aktivitas tidak boleh setelah hari ini."))
+        if day < EARLIEST_DAY:
+            raise ValidationError(
+                _("Tanggal aktivitas tidak boleh sebelum %(day)s.") % {"day": EARLIEST_DAY.strftime("%d-%m-%Y")}
+            )
+        return day
+
+    def submission(self) -> dict:
+        """The keyword arguments of services.log_activity."""
+        data = self.cleaned_data
+        return {
+            "client_id": data["client_id"],
+            "kim": data["kim"],
+            "on": data["date"],
+            "kind": data["kind"],
+            "link": data["link"],
+            "note": data["note"],
+        }

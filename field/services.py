@@ -15,8 +15,8 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from coverage.models import FieldReport, FieldSubmission, OutreachEvent, ReportPhoto
-from registry.models import Desa, Kim, Pengurus
+from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
+from registry.models import Desa, Kim, KimActivity, Pengurus
 
 
 @dataclass(frozen=True)
@@ -172,3 +172,42 @@ def propose_kim(
         return kim
 
     return _stored_once(user=user, client_id=client_id, kind=FieldSubmission.Kind.PROPOSAL, store=store)
+
+
+def existing_activity(*, client_id: UUID, user) -> KimActivity | None:
+    """The activity entry already delivered under `client_id` by `user`, if any (the idempotency key)."""
+    return KimActivity.objects.filter(client_id=client_id, entered_by=user).first()
+
+
+def log_activity(
+    *, user, client_id: UUID, kim: Kim, on: date, kind: str, link: str = "", note: str = ""
+) -> tuple[KimActivity, bool]:
+    """An activity entry of `kim` entered by field officer `user`, stored at most once per client id.
+
+    It waits for staff review ("menunggu pemeriksaan") and counts for the KIM's vitality only
+    once reviewed. `kim` must lie in a kecamatan `user` is assigned to. Returns (activity, created):
+    a retry with a client id already stored returns the stored entry and changes nothing.
+    """
+    if found := existing_activity(client_id=client_id, user=user):
+        return found, False
+    if not OfficerAssignment.objects.kecamatan_of(user).filter(pk=kim.desa.kecamatan_id).exists():
+        raise ValidationError({"kim": _("KIM %(name)s tidak berada di kecamatan tugas Anda.") % {"name": kim.name}})
+    activity = KimActivity(
+        client_id=client_id,
+        kim=kim,
+        date=on,
+        kind=kind,
+        link=link,
+        note=note,
+        entered_by=user,
+        review_status=KimActivity.Review.WAITING,
+    )
+    activity.full_clean(validate_unique=False)  # a second delivery of the id: IntegrityError below
+    try:
+        with transaction.atomic():
+            activity.save()
+    except IntegrityError as error:
+        if found := existing_activity(client_id=client_id, user=user):  # the same send, twice at once
+            return found, False
+        raise ValidationError(_("Kode kiriman ini sudah dipakai. Muat ulang formulir dan kirim lagi.")) from error
+    return activity, True

@@ -18,6 +18,7 @@ urlpatterns = [
     path("laporan/<int:pk>/", views.report_detail, name="report-detail"),
     path("foto/<int:pk>/", views.photo, name="photo"),
     path("kim/usulkan/", views.propose_kim, name="kim-propose"),
+    path("aktivitas/catat/", views.activity_new, name="activity-new"),
     path("sesi/", views.session, name="session"),
     path("sw.js", views.service_worker, name="sw"),
 ]

@@ -26,10 +26,10 @@ from django.views.decorators.http import require_POST
 
 from coverage.models import FieldReport, OfficerAssignment, OutreachEvent, ReportPhoto
 from coverage.queries import kecamatan_coverage
-from registry.models import Kabupaten, Kim
+from registry.models import Kabupaten, Kim, KimActivity
 
 from . import services
-from .forms import PlanEventForm, ProposedPengurusFormSet, ProposeKimForm, ReportForm
+from .forms import ActivityForm, PlanEventForm, ProposedPengurusFormSet, ProposeKimForm, ReportForm
 from .middleware import wants_json
 
 FIELD_AREA_PERMISSION = "coverage.use_field_area"
@@ -114,9 +114,52 @@ def home(request):
         "due_today": [e for e in planned if e.day == today],
         "upcoming": [e for e in planned if e.day > today],
         "pending_kims": Kim.objects.pending().filter(desa__kecamatan__in=kecamatan).select_related("desa"),
+        "activities": KimActivity.objects.filter(entered_by=request.user).select_related("kim")[:RECENT_ACTIVITIES],
         "today": today,
     }
     return render(request, "field/home.html", context)
+
+
+RECENT_ACTIVITIES = 10  # the home page stays short however many entries an officer logs
+
+
+@in_chosen_language
+@field_officer_required
+def activity_new(request):
+    """Log what a KIM did; queued by field.js like every field form, stored once per client id."""
+    if request.method != "POST":
+        form = ActivityForm(user=request.user, initial={"client_id": uuid.uuid4()})
+        return render(request, "field/activity_form.html", {"form": form})
+    client_id = _parse_uuid(request.POST.get("client_id"))
+    if client_id and (found := services.existing_activity(client_id=client_id, user=request.user)):
+        return _activity_stored(request, found, created=False)
+    form = ActivityForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            activity, created = services.log_activity(
+                user=request.user, **(form.submission() | {"client_id": client_id or uuid.uuid4()})
+            )
+        except ValidationError as error:
+            form.add_model_errors(error)
+        else:
+            return _activity_stored(request, activity, created=created)
+    return _refused(request, [form], "field/activity_form.html", {"form": form})
+
+
+def _activity_stored(request, activity, *, created):
+    if wants_json(request):
+        body = {
+            "status": "created" if created else "duplicate",
+            "receipt": activity.receipt,
+            "url": reverse("field:home"),
+        }
+        return JsonResponse(body, status=201 if created else 200)
+    messages.success(
+        request,
+        _("Aktivitas %(kim)s diterima dan menunggu pemeriksaan. Nomor tanda terima: %(receipt)s.")
+        % {"kim": activity.kim.name, "receipt": activity.receipt},
+    )
+    return redirect("field:home")
 
 
 @in_chosen_language
@@ -339,6 +382,7 @@ def service_worker(request):
             reverse("field:report-new"),
             reverse("field:event-plan"),
             reverse("field:kim-propose"),
+            reverse("field:activity-new"),
             reverse("field:report-list"),
         ],
         "network_only": [reverse("field:login"), reverse("field:logout"), reverse("field:session")],

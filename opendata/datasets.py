@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.db import batched_text, read_all
 from coverage.models import OutreachEvent
 from coverage.queries import Stage, desa_coverage, kecamatan_coverage
 from coverage.rollup import kabupaten_coverage
@@ -209,7 +210,7 @@ def _kim_rows(kabupaten: Kabupaten, on: date, kim_filter: KimFilter | None) -> I
         .order_by("pk")
         .only(*[f"desa__{f}" for f in ("code", "name", "kecamatan__code", "kecamatan__name")], *KIM_PUBLIC_FIELDS)
     )
-    for kim in kims.iterator(chunk_size=2000):
+    for kim in read_all(kims):
         yield {
             "id": kim.pk,
             "name": kim.name,
@@ -260,37 +261,52 @@ def _event_rows(kabupaten: Kabupaten) -> Iterator[dict]:
     events = (
         OutreachEvent.objects.public()
         .in_kabupaten(kabupaten)
-        .select_related("kecamatan", "desa")
         .order_by("starts_at", "pk")
-        .only(
+        .values_list(
+            "pk",
             "title",
             "kind",
             "status",
             "starts_at",
-            "venue",
-            "participants",
-            "summary",
             "kecamatan__code",
             "kecamatan__name",
             "desa__code",
             "desa__name",
+            "venue",
+            "participants",
+            "summary",
         )
     )
-    for event in events.iterator(chunk_size=2000):
+    zone = timezone.get_current_timezone()
+    for (
+        pk,
+        title,
+        kind,
+        status,
+        starts_at,
+        kec_code,
+        kec_name,
+        desa_code,
+        desa_name,
+        venue,
+        participants,
+        summary,
+    ) in read_all(events):
+        local = starts_at.astimezone(zone)
         yield {
-            "id": event.pk,
-            "title": event.title,
-            "kind": event.kind,
-            "status": event.status,
-            "date": event.day.isoformat(),
-            "time": timezone.localtime(event.starts_at).strftime("%H:%M"),
-            "kecamatan_code": event.kecamatan.code,
-            "kecamatan_name": event.kecamatan.name,
-            "desa_code": event.desa.code if event.desa else None,
-            "desa_name": event.desa.name if event.desa else None,
-            "venue": event.venue or None,
-            "participants": event.participants,
-            "summary": event.summary[: OutreachEvent.TEXT_MAX] or None,  # rows stored before the limit
+            "id": pk,
+            "title": title,
+            "kind": kind,
+            "status": status,
+            "date": local.date().isoformat(),
+            "time": f"{local.hour:02}:{local.minute:02}",
+            "kecamatan_code": kec_code,
+            "kecamatan_name": kec_name,
+            "desa_code": desa_code,
+            "desa_name": desa_name,
+            "venue": venue or None,
+            "participants": participants,
+            "summary": summary[: OutreachEvent.TEXT_MAX] or None,  # rows stored before the limit
         }
 
 
@@ -470,9 +486,11 @@ def last_updated(kabupaten: Kabupaten | None):
     }
 
 
-class _Echo:
-    def write(self, value):
-        return value
+class _Lines(list):
+    """Where csv.writer writes: the text of the rows written since the last chunk."""
+
+    def write(self, text):
+        self.append(text)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -480,23 +498,39 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _csv_cell(value):
     """Booleans as true/false; text that a spreadsheet would run as a formula gets a leading '."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
     return value
 
 
-def stream_csv(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
-    writer = csv.DictWriter(_Echo(), fieldnames=dataset.column_names, lineterminator="\r\n")  # RFC 4180
-    yield writer.writeheader()
+def _csv_lines(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
+    names = dataset.column_names
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\r\n")  # RFC 4180
+    writer.writerow(names)
     for row in rows:
-        yield writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        writer.writerow([_csv_cell(row[name]) for name in names])
+        yield from lines
+        lines.clear()
+    yield from lines
+
+
+def stream_csv(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
+    return batched_text(_csv_lines(dataset, rows))
+
+
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json_parts(dataset: Dataset, rows: Iterable[dict], header: dict) -> Iterator[str]:
+    head = _to_json(header)
+    yield head[:-1] + (", " if header else "") + _to_json(dataset.list_key) + ": ["
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + "\n" + _to_json(row)
+    yield "\n]}\n"
 
 
 def stream_json(dataset: Dataset, rows: Iterable[dict], header: dict) -> Iterator[str]:
-    head = json.dumps(header, ensure_ascii=False)
-    yield head[:-1] + (", " if header else "") + json.dumps(dataset.list_key) + ": ["
-    for index, row in enumerate(rows):
-        yield ("," if index else "") + "\n" + json.dumps(row, ensure_ascii=False)
-    yield "\n]}\n"
+    return batched_text(_json_parts(dataset, rows, header))

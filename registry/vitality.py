@@ -9,7 +9,8 @@ coverage decides which KIM count:
   formed, or inactive since);
 - *sk_ended*: active, but its board's term (`sk_term_end`) ended before that day;
 - *quiet* (vakum): active, formed at least KIM_QUIET_MONTHS months before that
-  day, and no sign of life in those months: no activity entry, and no held
+  day, and no sign of life in those months: no reviewed activity entry (an
+  officer's entry from the phone counts once staff reviewed it), and no held
   outreach event with it (events live in `coverage`, which adds them with
   `add_life_signs`: registry never imports coverage);
 - *active*: everything else.
@@ -58,7 +59,8 @@ def activity_signs(first: date, last: date) -> models.QuerySet:
     from .models import KimActivity
 
     return (
-        KimActivity.objects.filter(kim=OuterRef("pk"), date__gte=first, date__lte=last)
+        KimActivity.objects.reviewed()  # an officer's entry counts once staff reviewed it
+        .filter(kim=OuterRef("pk"), date__gte=first, date__lte=last)
         .annotate(day=models.F("date"))
         .order_by()
     )

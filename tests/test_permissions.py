@@ -101,6 +101,7 @@ HAND_ROWS = {
         {"anonymous": LOGIN, "officer_a": 200, "officer_b": 403, "staff": 200, "superuser": 200},
     ),
     "petugas/kim/usulkan/": field_page("field:kim-propose"),
+    "petugas/aktivitas/catat/": field_page("field:activity-new"),
     "petugas/sesi/": field_page("field:session"),
     "petugas/sw.js": Row(lambda w: reverse("field:sw"), everyone(200)),
     # The admin's own pages.

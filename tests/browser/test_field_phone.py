@@ -21,6 +21,7 @@ FIELD_PAGES = {
     "lapor": "/petugas/laporan/baru/",
     "rencana": "/petugas/kegiatan/rencana/",
     "usulan": "/petugas/kim/usulkan/",
+    "aktivitas": "/petugas/aktivitas/catat/",
     "laporan-saya": "/petugas/laporan/",
 }
 # Where the demo's officer stands in the test: digits the public pages must never show.

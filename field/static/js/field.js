@@ -1,6 +1,6 @@
 /* KIM Portal, field officers' area: nothing an officer types is lost, signal or not.
  *
- * One outbox for every form marked data-offline-form (report, plan, KIM proposal). A
+ * One outbox for every form marked data-offline-form (report, plan, KIM proposal, KIM activity). A
  * submission gets an id made here (a UUID, the server's idempotency key), is written to
  * IndexedDB with its photos, then sent. The server stores each id once and answers a
  * retry with the first receipt. Each item is sent on its own: an item the server refuses
@@ -150,8 +150,9 @@
 
   function describe(fields) {
     var title = fieldValue(fields, "title") || fieldValue(fields, "name") ||
-      optionText("event", fieldValue(fields, "event")) || generatedTitle(fields) || T.noTitle;
-    var day = fieldValue(fields, "day") || fieldValue(fields, "formed_on");
+      optionText("event", fieldValue(fields, "event")) || optionText("kim", fieldValue(fields, "kim")) ||
+      generatedTitle(fields) || T.noTitle;
+    var day = fieldValue(fields, "day") || fieldValue(fields, "formed_on") || fieldValue(fields, "date");
     return title + (day ? " (" + longDate(day) + ")" : "");
   }
 
@@ -702,7 +703,7 @@
     var flash;
     try { flash = JSON.parse(raw); } catch (e) { return; }
     var text = flash.state === "delivered" ? T.flashSent + " " + T.receipt + ": " + flash.receipt + "." +
-        (flash.kind === "report" ? " " + T.flashReview : "")
+        (flash.kind === "report" ? " " + T.flashReview : flash.kind === "activity" ? " " + T.flashActivityReview : "")
       : flash.state === "refused" ? T.flashRefused + " " + (flash.message || "")
       : T.flashQueued;
     box.className = "flash is-" + (flash.state === "delivered" ? "delivered" : flash.state === "refused" ? "refused" : "waiting");
