@@ -240,7 +240,11 @@ KIM_QUIET_MONTHS = env.int("KIM_QUIET_MONTHS", default=6)
 KIM_QUIET_COUNTS = env.bool("KIM_QUIET_COUNTS", default=True)
 KIM_SK_ENDED_COUNTS = env.bool("KIM_SK_ENDED_COUNTS", default=True)
 DISKOMINFO_CONTACT = {
-    "name": env.str("DISKOMINFO_NAME", default="Dinas Komunikasi dan Informatika Kabupaten Kotawaringin Timur"),
+    # Kotim's office by default only on Kotim's portal; elsewhere the page names the region's Diskominfo.
+    "name": env.str(
+        "DISKOMINFO_NAME",
+        default="Dinas Komunikasi dan Informatika Kabupaten Kotawaringin Timur" if PORTAL_REGION == "62.02" else "",
+    ),
     "address": env.str("DISKOMINFO_ADDRESS", default=""),
     "phone": env.str("DISKOMINFO_PHONE", default=""),
     "email": env.str("DISKOMINFO_EMAIL", default=""),

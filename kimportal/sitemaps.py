@@ -2,7 +2,9 @@
 
 Each page is listed once per language (/ and /en/) with its alternates
 (`xhtml:link hreflang`, x-default the Indonesian one), through
-django.contrib.sitemaps.
+django.contrib.sitemaps. The pages are those of the portal's region (settings.PORTAL_REGION):
+one kabupaten's, or a province's or the country's with each kabupaten/kota's dashboard.
+Every section is paginated (sitemap-kim.xml?p=2), so no response grows with the region.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
+from core.region import portal_region
 from registry.models import Kabupaten, Kecamatan, Kim
 
 
@@ -19,6 +22,9 @@ class _Bilingual(Sitemap):
     alternates = True
     x_default = True
     protocol = None  # the request's
+    # Django counts one entry per page and language: 20,000 <url> (10,000 pages) per sitemap
+    # page, well under the protocol's 50,000 URLs and 50 MB with three alternates each.
+    limit = 20_000
 
 
 class PageSitemap(_Bilingual):
@@ -31,10 +37,21 @@ class PageSitemap(_Bilingual):
         return reverse(item)
 
 
+class KabupatenSitemap(_Bilingual):
+    """Each kabupaten/kota's dashboard on a province or country portal (a kabupaten portal's is /)."""
+
+    def items(self):
+        if portal_region().is_kabupaten:
+            return []
+        return Kabupaten.objects.in_portal().only("code").order_by("code")
+
+    def location(self, item):
+        return reverse("coverage:kabupaten-dashboard", args=[item.code])
+
+
 class KecamatanSitemap(_Bilingual):
     def items(self):
-        kabupaten = Kabupaten.objects.portal_or_none()
-        return Kecamatan.objects.filter(kabupaten=kabupaten).only("code").order_by("code") if kabupaten else []
+        return Kecamatan.objects.filter(kabupaten__in=Kabupaten.objects.in_portal()).only("code").order_by("code")
 
     def location(self, item):
         return reverse("coverage:kecamatan-detail", args=[item.code])
@@ -43,11 +60,13 @@ class KecamatanSitemap(_Bilingual):
 class KimSitemap(_Bilingual):
     """Every public KIM's profile (verified KIM only)."""
 
-    limit = 20_000  # 40,000 URLs per sitemap page with both languages, under the protocol's 50,000
-
     def items(self):
-        kabupaten = Kabupaten.objects.portal_or_none()
-        return Kim.objects.public().in_kabupaten(kabupaten).only("pk", "updated_at").order_by("pk") if kabupaten else []
+        return (
+            Kim.objects.public()
+            .filter(desa__kecamatan__kabupaten__in=Kabupaten.objects.in_portal())
+            .only("pk", "updated_at")
+            .order_by("pk")
+        )
 
     def location(self, item):
         return reverse("coverage:kim-detail", args=[item.pk])
@@ -56,7 +75,12 @@ class KimSitemap(_Bilingual):
         return item.updated_at
 
 
-SITEMAPS = {"halaman": PageSitemap, "kecamatan": KecamatanSitemap, "kim": KimSitemap}
+SITEMAPS = {
+    "halaman": PageSitemap,
+    "kabupaten": KabupatenSitemap,
+    "kecamatan": KecamatanSitemap,
+    "kim": KimSitemap,
+}
 
 ROBOTS = """\
 User-agent: *

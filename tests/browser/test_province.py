@@ -31,6 +31,8 @@ def test_the_province_roll_up_fits_the_screen_and_names_all_fourteen(live_provin
     assert page.get_by_text("2 dari 14 kabupaten/kota sudah memiliki KIM").is_visible()
     assert overflow(page) == []
     screenshot(page, f"province-rollup-{width}", full_page=True)
+    if width == 1366:
+        screenshot(page, "province", full_page=True)  # README's docs/img/province.png
 
 
 def test_the_province_map_leads_to_a_kabupatens_dashboard(live_province, new_page):

@@ -23,7 +23,9 @@ UNCOVERED = [
 ]
 
 
-def test_a_citizen_finds_the_uncovered_kecamatan_and_a_kim_and_downloads_the_data(live_demo, new_page, artifacts):
+def test_a_citizen_finds_the_uncovered_kecamatan_and_a_kim_and_downloads_the_data(
+    live_demo, new_page, artifacts, screenshot
+):
     page = new_page(DESKTOP, accept_downloads=True)
     page.goto(live_demo.url + "/")
     assert page.locator(".headline").inner_text() == "10 dari 17 kecamatan sudah memiliki KIM"
@@ -33,7 +35,7 @@ def test_a_citizen_finds_the_uncovered_kecamatan_and_a_kim_and_downloads_the_dat
     assert page.locator("svg.map-svg path").count() == 17
     assert page.locator("svg.map-svg").bounding_box()["height"] > 300
     assert page.locator("svg.chart-svg polyline").count() == 2
-    page.screenshot(path=artifacts / "dashboard-desktop.png", full_page=True)
+    screenshot(page, "dashboard", full_page=True)  # README's docs/img/dashboard.png
 
     # One kecamatan, its desa and its KIM.
     page.get_by_role("link", name="Parenggean", exact=True).first.click()
@@ -57,12 +59,12 @@ def test_a_citizen_finds_the_uncovered_kecamatan_and_a_kim_and_downloads_the_dat
     assert sorted(r["name"] for r in rows if r["covered"] == "false") == sorted(UNCOVERED)
 
 
-def test_the_dashboard_fits_a_phone_and_stays_light(live_demo, new_page, artifacts):
+def test_the_dashboard_fits_a_phone_and_stays_light(live_demo, new_page, artifacts, screenshot):
     page = new_page(PHONE)
     page.goto(live_demo.url + "/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert page.locator("svg.map-svg").bounding_box()["width"] <= PHONE["width"]
-    page.screenshot(path=artifacts / "dashboard-phone.png", full_page=True)
+    screenshot(page, "dashboard-phone", full_page=True)
     transferred = page.evaluate(
         """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
                  .reduce((sum, entry) => sum + entry.transferSize, 0)"""
