@@ -14,6 +14,7 @@ date-and-time widget cannot show a string (`?starts_at=x`, any value, was a
 from datetime import date, datetime
 
 from django import forms
+from django.apps import apps
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect, AutocompleteSelectMultiple
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
-from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 
 def _possible(field, values):
@@ -145,28 +146,52 @@ class SafeInitialMixin:
         return initial
 
 
+EMPTY = pgettext_lazy("riwayat", "(kosong)")
+
+
+class ShortDiff(ObjDiffDisplay):
+    """Long text (a 2 MB note stored before the limits) is shown by its start, the first difference
+    and its end, saying in Indonesian how much was left out."""
+
+    def shortened_str(self, prefix, num_skipped_chars, suffix):
+        skipped = _("[… %(n)s karakter tidak ditampilkan …]") % {"n": formats.number_format(num_skipped_chars)}
+        return f"{prefix}{skipped}{suffix}"
+
+
 class HistoryValues(HistoricalRecordContextHelper):
-    """A history page's old → new values as the admin shows them: choice labels, local dates, — for empty."""
+    """A history page's old → new values as people read them: choice labels, dates in the page's
+    language, names of related objects, "(kosong)" for empty, long text shortened."""
+
+    MAX_CHARS = 160
+
+    def __init__(self, model, historical_record):
+        super().__init__(model, historical_record, max_displayed_delta_change_chars=self.MAX_CHARS)
+
+    def get_obj_diff_display(self):
+        return ShortDiff(max_length=self.max_displayed_delta_change_chars)
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
+        if field.many_to_many:
+            names = [str(item) for item in super().prepare_delta_change_value(change, value or [])]
+            return ", ".join(names) or EMPTY
         if isinstance(value, DeletedObject):  # an empty key, or a related object since deleted
             if value.pk is None:
-                return "—"
+                return EMPTY
             return _("%(model)s yang sudah dihapus (id %(pk)s)") % {
                 "model": value.model._meta.verbose_name,
                 "pk": value.pk,
             }
         if value is None or value == "":
-            return "—"
+            return EMPTY
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, bool):
             return pgettext_lazy("riwayat", "ya") if value else pgettext_lazy("riwayat", "tidak")
         if isinstance(value, datetime):
-            return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+            return formats.date_format(timezone.localtime(value), "j F Y, H.i")
         if isinstance(value, date):
-            return formats.date_format(value, "DATE_FORMAT")
+            return formats.date_format(value, "j F Y")
         return super().prepare_delta_change_value(change, value)
 
 
@@ -184,6 +209,7 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
     """
 
     history_with = {}
+    history_list_per_page = 25  # a page to read, and at most 25 versions (and their previous ones) in memory
 
     def scope_history(self, request, records, model):
         """The historical records of `model` this user may read; all of them unless a mixin narrows them."""
@@ -196,6 +222,14 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryValues(historical_record.instance_type, historical_record)
 
+    def history_view_title(self, request, obj):
+        return _("Riwayat perubahan: %(obj)s") % {"obj": obj}
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        if self.history_with:
+            return  # _history_with_context reads and compares the page's records itself
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+
     def history_view(self, request, object_id, extra_context=None):
         self._check_id(object_id)
         if self.history_with:
@@ -203,37 +237,53 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
         return super().history_view(request, object_id, extra_context)
 
     def _history_with_context(self, request, object_id):
-        """The page of this object's history records and its related objects', newest first."""
+        """The page of this object's history records and its related objects', newest first.
+
+        Only keys are read for all records (a record may hold long text); the page's records and
+        each one's previous version (to say what changed) are then read by id: two queries per
+        model, whatever the length of the history.
+        """
         pk_name = self.opts.pk.attname
-        querysets = [self.get_history_queryset(request, self.model.history, pk_name, object_id)]
+        sources = [self.get_history_queryset(request, self.model.history, pk_name, object_id)]
         for model, key in self.history_with.items():
             related = model.history.filter(**{f"{key}_id": object_id}).select_related("history_user")
-            related = self.scope_history(request, related, model)
-            querysets.append(related._select_related_history_tracked_objs())
-        records = sorted(
-            (record for queryset in querysets for record in queryset),
-            key=lambda record: (record.history_date, record.history_id),
-            reverse=True,
-        )
-        paginator = Paginator(records, self.history_list_per_page)
+            sources.append(self.scope_history(request, related, model)._select_related_history_tracked_objs())
+        keys = []  # (date, history id, source, object's pk), oldest first within each object
+        for index, records in enumerate(sources):
+            object_pk = records.model.instance_type._meta.pk.attname
+            rows = records.order_by().values_list("history_date", "history_id", object_pk)
+            keys += [(when, history_id, index, pk) for when, history_id, pk in rows]
+        keys.sort()
+        previous, last = {}, {}  # each record's previous version of the same object
+        for key in keys:
+            when, history_id, index, pk = key
+            if (index, pk) in last:
+                previous[key] = last[(index, pk)]
+            last[(index, pk)] = key
+        keys.reverse()
+        paginator = Paginator(keys, self.history_list_per_page)
         page_obj = paginator.get_page(request.GET.get(PAGE_VAR))
-        older = {}  # each record's previous record of the same object
-        last = {}
-        for record in reversed(records):
-            key = (record.instance_type, _object_pk(record))
-            if key in last:
-                older[id(record)] = last[key]
-            last[key] = record
-        for record in page_obj.object_list:
+        wanted = {*page_obj.object_list, *(previous[key] for key in page_obj.object_list if key in previous)}
+        loaded = {}
+        for index, records in enumerate(sources):
+            ids = [key[1] for key in wanted if key[2] == index]
+            if ids:
+                loaded.update({(index, record.history_id): record for record in records.filter(history_id__in=ids)})
+        page = []
+        for key in page_obj.object_list:
+            record = loaded[(key[2], key[1])]
             model = record.instance_type
             name = f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history"
             record.version_url = reverse(name, args=[_object_pk(record), record.pk])
             if model is not self.model:
                 record.kind_label = capfirst(model._meta.verbose_name)
-            if id(record) in older:
-                delta = record.diff_against(older[id(record)], foreign_keys_are_objs=True)
+            if key in previous:
+                older = loaded[(key[2], previous[key][1])]
+                delta = record.diff_against(older, foreign_keys_are_objs=True)
                 helper = self.get_historical_record_context_helper(request, record)
                 record.history_delta_changes = helper.context_for_delta_changes(delta)
+            page.append(record)
+        page_obj.object_list = page
         return {
             "page_obj": page_obj,
             "page_range": paginator.get_elided_page_range(page_obj.number),
@@ -248,6 +298,12 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
         if not records.filter(history_id=version_id).exists():  # e.g. a row outside the user's scope
             raise Http404(_("Data tidak ditemukan."))
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+# django-axes' login records are for superusers only (no group holds their permissions); they see
+# the section by a name they read rather than "Axes".
+if apps.is_installed("axes"):
+    apps.get_app_config("axes").verbose_name = _("Catatan percobaan masuk (Axes)")
 
 
 class _PkField:

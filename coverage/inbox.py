@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from registry.admin import VitalityFilter, sk_term_ending_soon
 from registry.models import Desa, Kecamatan, Kim
 from registry.scope import for_staff
+from registry.vitality import Vitality
 
 from .models import FieldReport, OutreachEvent
 
@@ -69,6 +71,24 @@ def staff_inbox(*, user, on: date) -> list[InboxItem]:
             _("Desa/kelurahan tanpa KIM aktif"),
             for_staff(uncovered_desa(on), user),
             _url("admin:registry_desa_changelist", cakupan="belum"),
+        ),
+        (
+            "kim_quiet",
+            _("KIM vakum (tanpa aktivitas atau kegiatan tercatat)"),
+            for_staff(Kim.objects.with_vitality(on).filter(vitality_code=Vitality.QUIET), user),
+            _url("admin:registry_kim_changelist", vitalitas=Vitality.QUIET),
+        ),
+        (
+            "kim_sk_ended",
+            _("KIM yang masa bakti SK-nya berakhir"),
+            for_staff(Kim.objects.with_vitality(on).filter(vitality_code=Vitality.SK_ENDED), user),
+            _url("admin:registry_kim_changelist", vitalitas=Vitality.SK_ENDED),
+        ),
+        (
+            "kim_sk_ending",
+            _("KIM yang masa bakti SK-nya berakhir dalam 90 hari"),
+            for_staff(sk_term_ending_soon(on), user),
+            _url("admin:registry_kim_changelist", vitalitas=VitalityFilter.SK_SOON),
         ),
     ]
     return [

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -615,6 +617,7 @@ def _save_activity_formset(save_formset):
 
 
 KimAdmin.inlines = [*KimAdmin.inlines, KimActivityInline]
+KimAdmin.history_with = {**KimAdmin.history_with, KimActivity: "kim"}  # entries made on the KIM's page too
 KimAdmin.save_formset = _save_activity_formset(KimAdmin.save_formset)
 _after_sk = next(i for i, (_name, options) in enumerate(KimAdmin.fieldsets) if "sk_number" in options["fields"]) + 1
 KimAdmin.fieldsets = [
@@ -655,21 +658,47 @@ KimAdmin.actions = [*KimAdmin.actions, export_for_kimid]
 
 
 class VitalityFilter(admin.SimpleListFilter):
-    """Staff's to-do list: KIM gone quiet (vakum) or whose SK term ended, today."""
+    """Staff's to-do list: KIM gone quiet (vakum), whose SK term ended, or whose term ends within
+    SK_TERM_WARNING_DAYS days, today (the inbox links each)."""
 
     title = _("vitalitas hari ini")
     parameter_name = "vitalitas"
+    SK_SOON = "sk_segera"
 
     def lookups(self, request, model_admin):
         from .vitality import Vitality
 
-        return [(Vitality.QUIET.value, _("Vakum")), (Vitality.SK_ENDED.value, _("SK berakhir, perlu SK baru"))]
+        return [
+            (Vitality.QUIET.value, _("Vakum")),
+            (Vitality.SK_ENDED.value, _("SK berakhir, perlu SK baru")),
+            (self.SK_SOON, _("Masa bakti SK berakhir dalam 90 hari")),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() in ("quiet", "sk_ended"):
-            wanted = Kim.objects.with_vitality(timezone.localdate()).filter(vitality_code=self.value())
+        from .vitality import Vitality
+
+        today = timezone.localdate()
+        if self.value() in (Vitality.QUIET, Vitality.SK_ENDED):
+            wanted = Kim.objects.with_vitality(today).filter(vitality_code=self.value())
             return queryset.filter(pk__in=wanted.values("pk"))
+        if self.value() == self.SK_SOON:
+            return queryset.filter(pk__in=sk_term_ending_soon(today).values("pk"))
         return queryset
+
+
+SK_TERM_WARNING_DAYS = 90  # a new SK takes a community meeting and the kepala desa's signature
+
+
+def sk_term_ending_soon(on):
+    """KIM that count on day `on` (active or quiet) whose board's SK term ends within
+    SK_TERM_WARNING_DAYS days: time to prepare a new SK (the admin home page's inbox)."""
+    from .vitality import Vitality
+
+    return Kim.objects.with_vitality(on).filter(
+        vitality_code__in=[Vitality.ACTIVE, Vitality.QUIET],
+        sk_term_end__gte=on,
+        sk_term_end__lte=on + timedelta(days=SK_TERM_WARNING_DAYS),
+    )
 
 
 KimAdmin.list_filter = [*KimAdmin.list_filter, VitalityFilter]

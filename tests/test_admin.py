@@ -1,6 +1,5 @@
 """Diskominfo staff manage regions, KIM and events in the Django admin."""
 
-import re
 import uuid
 from datetime import date, timedelta
 
@@ -14,7 +13,7 @@ from coverage.models import FieldReport, OfficerAssignment, OutreachEvent
 from kimportal.demo import DEMO_PASSWORD, STAFF_USERNAME
 from registry.models import Desa, Kecamatan, Kim, Pengurus
 
-from .factories import make_event, make_kim, make_pengurus, make_tier, make_user
+from .factories import make_event, make_kim, make_pengurus, make_user
 
 CHANGELISTS = [
     "admin:registry_kabupaten_changelist",
@@ -258,67 +257,4 @@ def test_a_kim_address_over_500_characters_is_refused_in_the_admin(staff_client,
     assert not Kim.objects.exists()
 
 
-def kim_change_form(kim, members, **fields):
-    """The KIM change form as posted: `members` are (pengurus or None, name, role, delete)."""
-    data = {
-        "name": kim.name,
-        "desa": kim.desa_id,
-        "formed_on": kim.formed_on.isoformat(),
-        "pengurus-TOTAL_FORMS": str(len(members)),
-        "pengurus-INITIAL_FORMS": str(sum(1 for member, *_ in members if member)),
-        "pengurus-MIN_NUM_FORMS": "0",
-        "pengurus-MAX_NUM_FORMS": "1000",
-        **fields,
-    }
-    for index, (member, name, role, delete) in enumerate(members):
-        data.update({f"pengurus-{index}-name": name, f"pengurus-{index}-role": str(role)})
-        data.update({f"pengurus-{index}-phone": "", f"pengurus-{index}-kim": kim.pk})
-        if member:
-            data[f"pengurus-{index}-id"] = member.pk
-        if delete:
-            data[f"pengurus-{index}-DELETE"] = "on"
-    return data
-
-
-def text(response):
-    """The page's visible text, tags dropped and spaces collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>|&nbsp;", " ", response.content.decode())).replace("&rarr;", "→")
-
-
-def test_a_kims_history_page_speaks_indonesian_without_none(staff_client, kotim):
-    kim = make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Harapan")
-    data = kim_change_form(kim, [], tier=make_tier(name="Madya").pk)
-    assert staff_client.post(reverse("admin:registry_kim_change", args=[kim.pk]), data).status_code == 302
-    history = text(staff_client.get(reverse("admin:registry_kim_history", args=[kim.pk])))
-    assert "Tingkatan: — → Madya" in history
-    assert "Perubahan" in history and "Alasan perubahan" in history
-    assert "None" not in history and "Changes" not in history
-
-
-def test_pengurus_changed_on_the_kim_page_show_in_the_kims_history_with_who_when_what_and_why(staff_client, kotim):
-    kim = make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Harapan")
-    tono = make_pengurus(kim=kim, name="Tono (uji)", role=Pengurus.Role.ANGGOTA)
-    dodi = make_pengurus(kim=kim, name="Dodi (uji)", role=Pengurus.Role.BENDAHARA)
-    members = [
-        (tono, "Tono (uji)", Pengurus.Role.SEKRETARIS, False),
-        (dodi, "Dodi (uji)", Pengurus.Role.BENDAHARA, True),
-        (None, "Wati (uji)", Pengurus.Role.KETUA, False),
-    ]
-    data = kim_change_form(kim, members, history_reason="Hasil rapat anggota Mei")
-    assert staff_client.post(reverse("admin:registry_kim_change", args=[kim.pk]), data).status_code == 302
-    history = text(staff_client.get(reverse("admin:registry_kim_history", args=[kim.pk])))
-    assert "Pengurus: Tono (uji) (Sekretaris) " in history and "Jabatan: Anggota → Sekretaris" in history
-    assert "Pengurus: Dodi (uji) (Bendahara) " in history and "Pengurus: Wati (uji) (Ketua) " in history
-    assert history.count("sari Hasil rapat anggota Mei") == 4  # the KIM and its three pengurus
-    assert "None" not in history
-
-
-def test_a_kims_history_page_costs_a_fixed_number_of_queries(staff_client, kotim, django_assert_max_num_queries):
-    kim = make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Ramai")
-    for n in range(15):
-        member = make_pengurus(kim=kim, name=f"Pengurus {n} (uji)")
-        member.role = Pengurus.Role.SEKRETARIS if n == 0 else Pengurus.Role.BENDAHARA if n == 1 else member.role
-        member.name += " baru"
-        member.save()
-    with django_assert_max_num_queries(10):
-        assert staff_client.get(reverse("admin:registry_kim_history", args=[kim.pk])).status_code == 200
+# A KIM's history page (pengurus, activity, imports, decisions, long text): tests/admin/test_history.py

@@ -56,6 +56,9 @@ def test_the_admin_home_page_counts_what_waits_in_the_users_kabupaten(client, db
         "events_overdue": "2",
         "kecamatan_uncovered": "0",
         "desa_uncovered": "2",
+        "kim_quiet": "1",  # KIM Aktif: formed in 2021, nothing recorded since
+        "kim_sk_ended": "0",
+        "kim_sk_ending": "0",
     }
 
 
@@ -96,10 +99,39 @@ def test_staff_of_another_kabupaten_count_none_of_kotims_work(client, db):
         "events_overdue": 0,
         "kecamatan_uncovered": 0,
         "desa_uncovered": 0,
+        "kim_quiet": 0,
+        "kim_sk_ended": 0,
+        "kim_sk_ending": 0,
     }
+
+
+def test_kim_whose_sk_term_ends_within_90_days_or_ended_are_counted_and_listed(client, db):
+    kecamatan = make_kecamatan(kabupaten=make_kabupaten(), code="62.02.04")
+    today = timezone.localdate()
+    for name, term_end in [
+        ("KIM Segera", today + timedelta(days=30)),
+        ("KIM Hari Ini", today),
+        ("KIM Masih Lama", today + timedelta(days=91)),
+        ("KIM Sudah Lewat", today - timedelta(days=1)),
+    ]:
+        kim = make_kim(desa=make_desa(kecamatan=kecamatan), name=name, formed_on=today - timedelta(days=30))
+        kim.sk_number, kim.sk_date, kim.sk_term_end = "1/2026", kim.formed_on, term_end
+        kim.save()
+    dewi = kotim_staff()
+    client.force_login(dewi)
+    items = {item.key: item for item in staff_inbox(user=dewi, on=today)}
+    assert (items["kim_sk_ending"].count, items["kim_sk_ended"].count) == (2, 1)
+    listed = client.get(items["kim_sk_ending"].url).context["cl"].result_list
+    assert sorted(kim.name for kim in listed) == ["KIM Hari Ini", "KIM Segera"]
 
 
 def test_login_records_are_not_shown_to_staff_who_are_not_superusers(client, db):
     client.force_login(kotim_staff())
     html = client.get("/admin/").content.decode()
     assert "Axes" not in html and "axes" not in html
+
+
+def test_superusers_see_the_login_records_named_in_indonesian(client, superuser):
+    client.force_login(superuser)
+    html = client.get("/admin/").content.decode()
+    assert "Catatan percobaan masuk (Axes)" in html
