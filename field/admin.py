@@ -71,7 +71,16 @@ class LocationFilter(admin.SimpleListFilter):
 
 @admin.register(FieldReport)
 class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
-    list_display = ["receipt", "review_status", "event", "kecamatan", "submitted_by", "submitted_at", "photo_count"]
+    list_display = [
+        "receipt",
+        "review_status",
+        "location_flag",
+        "event",
+        "kecamatan",
+        "submitted_by",
+        "submitted_at",
+        "photo_count",
+    ]
     list_filter = ["review_status", ReportKecamatanFilter, "submitted_at", LocationFilter]
     list_select_related = ["event__kecamatan", "submitted_by"]
     search_fields = ["receipt", "client_id", "event__title", "submitted_by__username"]
@@ -96,6 +105,9 @@ class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
     fields = readonly_fields
     inlines = [ReportPhotoInline]
     actions = ["mark_reviewed"]
+
+    class Media:
+        css = {"all": ["css/admin_staff.css"]}  # the list's long event titles wrap (1366 px)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_photos=Count("photos"))
@@ -140,6 +152,15 @@ class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
     @admin.display(description=_("tindak lanjut"))
     def event_follow_up(self, report):
         return linebreaksbr(report.event.follow_up[: OutreachEvent.TEXT_MAX]) or "—"
+
+    @admin.display(description=_("lokasi"), ordering="location_accuracy")
+    def location_flag(self, report):
+        """The list's word on the phone's location fix (the filter "lokasi" picks the same rows)."""
+        if not report.has_location:
+            return _("tanpa lokasi")
+        if report.is_location_imprecise:
+            return format_html('<strong class="location-imprecise">⚠ {}</strong>', _("tidak presisi"))
+        return _("presisi")
 
     @admin.display(description=_("foto"), ordering="n_photos")
     def photo_count(self, report):
