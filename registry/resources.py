@@ -84,8 +84,16 @@ class DayWidget(widgets.Widget):
                 return datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
+        if re.fullmatch(r"\d{1,4}[-/]\d{1,2}[-/]\d{1,4}", text):  # the right shape, a day the calendar lacks
+            raise ValueError(
+                _("“%(value)s” bukan tanggal yang valid: tanggal itu tidak ada di kalender. Periksa hari dan bulannya.")
+                % {"value": text}
+            )
         raise ValueError(
-            _("“%(value)s” bukan tanggal yang valid. Gunakan TTTT-BB-HH (2022-03-24) atau HH-BB-TTTT (24-03-2022).")
+            _(
+                "“%(value)s” bukan tanggal yang valid. Gunakan TTTT-BB-HH (2022-03-24), HH-BB-TTTT (24-03-2022) "
+                "atau HH/BB/TTTT (24/03/2022)."
+            )
             % {"value": text[:40]}
         )
 
