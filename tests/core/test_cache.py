@@ -17,7 +17,6 @@ from registry.regions import load_regions
 
 from ..factories import make_event, make_kim, make_pengurus
 
-
 # A Redis database of its own per test run: CI runs the PostgreSQL and SQLite suites side by side,
 # and each clears its cache between tests.
 TEST_REDIS_URL = os.environ.get("KIM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
