@@ -164,8 +164,9 @@ class HistoryValues(HistoricalRecordContextHelper):
 
     MAX_CHARS = 160
 
-    def __init__(self, model, historical_record):
+    def __init__(self, model, historical_record, *, labels=None):
         super().__init__(model, historical_record, max_displayed_delta_change_chars=self.MAX_CHARS)
+        self.labels = labels or {}  # {model: function(obj) -> label}, e.g. a desa with its kecamatan
 
     def get_obj_diff_display(self):
         return ShortDiff(max_length=self.max_displayed_delta_change_chars)
@@ -184,6 +185,8 @@ class HistoryValues(HistoricalRecordContextHelper):
             }
         if value is None or value == "":
             return EMPTY
+        if type(value) in self.labels:
+            return self.labels[type(value)](value)
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, bool):
@@ -209,6 +212,7 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
     """
 
     history_with = {}
+    history_labels = {}  # {model: function(obj) -> label}: how the history names a related row
     history_list_per_page = 25  # a page to read, and at most 25 versions (and their previous ones) in memory
 
     def scope_history(self, request, records, model):
@@ -220,7 +224,7 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
             raise Http404(_("Data tidak ditemukan."))
 
     def get_historical_record_context_helper(self, request, historical_record):
-        return HistoryValues(historical_record.instance_type, historical_record)
+        return HistoryValues(historical_record.instance_type, historical_record, labels=self.history_labels)
 
     def history_view_title(self, request, obj):
         return _("Riwayat perubahan: %(obj)s") % {"obj": obj}

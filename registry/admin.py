@@ -430,6 +430,7 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
     ]
     inlines = [PengurusInline]
     history_with = {Pengurus: "kim"}  # pengurus changes made inline show in the KIM's history
+    history_labels = {Desa: desa_label}  # "Patai — Cempaga", as every desa choice
     actions = ["verify"]
     show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     fieldsets = [
@@ -454,6 +455,10 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
 
     def get_search_results(self, request, queryset, search_term):
         return search_without_joins(self, request, queryset, search_term)  # 50,000 KIM: no join per row
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        records = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return records.select_related("desa__kecamatan")  # history_labels names each desa's kecamatan
 
     def save_model(self, request, obj, form, change):
         if not change and obj.is_verified:

@@ -83,6 +83,13 @@ def test_a_change_reads_with_labels_indonesian_dates_choice_labels_and_kosong(st
     assert "Diubah sari SK baru dari lurah" in history  # what, who, why
 
 
+def test_a_kim_moved_to_another_desa_names_both_with_their_kecamatan(staff_client, kotim):
+    kim = make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Harapan")
+    tehang = Desa.objects.get(kecamatan__name="Parenggean", name="Tehang")
+    save(staff_client, kim, change_form(kim, desa=tehang.pk))
+    assert "Desa/kelurahan: Parenggean — Parenggean → Tehang — Parenggean" in history_text(staff_client, kim)
+
+
 def test_the_history_never_says_none_or_speaks_english(staff_client, kotim):
     kim = make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Harapan")
     save(staff_client, kim, change_form(kim, sk_number="12/2022", sk_date="2022-02-01"))
