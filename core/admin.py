@@ -273,6 +273,8 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
             ids = [key[1] for key in wanted if key[2] == index]
             if ids:
                 loaded.update({(index, record.history_id): record for record in records.filter(history_id__in=ids)})
+        current = self.model._default_manager.filter(pk=object_id).first()  # what related rows point to
+        keys_to_current = dict(self.history_with)
         page = []
         for key in page_obj.object_list:
             record = loaded[(key[2], key[1])]
@@ -281,6 +283,10 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
             record.version_url = reverse(name, args=[_object_pk(record), record.pk])
             if model is not self.model:
                 record.kind_label = capfirst(model._meta.verbose_name)
+                instance = record.history_object
+                if current is not None and getattr(instance, f"{keys_to_current[model]}_id") == current.pk:
+                    setattr(instance, keys_to_current[model], current)  # its name needs no query per row
+                record.object_label = str(instance)
             if key in previous:
                 older = loaded[(key[2], previous[key][1])]
                 delta = record.diff_against(older, foreign_keys_are_objs=True)

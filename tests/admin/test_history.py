@@ -189,6 +189,11 @@ def test_the_history_page_reads_a_fixed_number_of_queries_however_long_the_histo
             member.save()
             kim.address = f"Jalan {i}"
             kim.save()
+            activity = KimActivity.objects.create(
+                kim=kim, date=date(2026, 1, 1 + i % 28), kind=KimActivity.Kind.MEETING
+            )
+            activity.note = "Rapat"
+            activity.save()
 
     grow(2)
     url = reverse("admin:registry_kim_history", args=[kim.pk])
