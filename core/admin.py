@@ -244,8 +244,8 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
         """The page of this object's history records and its related objects', newest first.
 
         Only keys are read for all records (a record may hold long text); the page's records and
-        each one's previous version (to say what changed) are then read by id: two queries per
-        model, whatever the length of the history.
+        each one's previous version (to say what changed) are then read by id: a fixed number of
+        queries, whatever the length of the history.
         """
         pk_name = self.opts.pk.attname
         sources = [self.get_history_queryset(request, self.model.history, pk_name, object_id)]
@@ -274,21 +274,22 @@ class SafeHistoryAdmin(LabelledWidgetsMixin, SafeInitialMixin, SimpleHistoryAdmi
             if ids:
                 loaded.update({(index, record.history_id): record for record in records.filter(history_id__in=ids)})
         current = self.model._default_manager.filter(pk=object_id).first()  # what related rows point to
-        keys_to_current = dict(self.history_with)
         page = []
         for key in page_obj.object_list:
-            record = loaded[(key[2], key[1])]
+            record = loaded.get((key[2], key[1]))
+            if record is None:  # removed since its key was read (e.g. a purge of old history)
+                continue
             model = record.instance_type
             name = f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history"
             record.version_url = reverse(name, args=[_object_pk(record), record.pk])
             if model is not self.model:
                 record.kind_label = capfirst(model._meta.verbose_name)
-                instance = record.history_object
-                if current is not None and getattr(instance, f"{keys_to_current[model]}_id") == current.pk:
-                    setattr(instance, keys_to_current[model], current)  # its name needs no query per row
+                instance, to_current = record.history_object, self.history_with[model]
+                if current is not None and getattr(instance, f"{to_current}_id") == current.pk:
+                    setattr(instance, to_current, current)  # its name needs no query per row
                 record.object_label = str(instance)
-            if key in previous:
-                older = loaded[(key[2], previous[key][1])]
+            older = loaded.get((key[2], previous[key][1])) if key in previous else None
+            if older is not None:
                 delta = record.diff_against(older, foreign_keys_are_objs=True)
                 helper = self.get_historical_record_context_helper(request, record)
                 record.history_delta_changes = helper.context_for_delta_changes(delta)
