@@ -119,7 +119,7 @@ def report_years(*, kabupaten: Kabupaten, today: date) -> tuple[int, int]:
     """The first and last year a report can be made for: from the first KIM formation or
     event (never before 2000) up to this year."""
     first_kim = Kim.objects.in_kabupaten(kabupaten).public().aggregate(d=Min("formed_on"))["d"]
-    first_event = OutreachEvent.objects.in_kabupaten(kabupaten).aggregate(d=Min("starts_at"))["d"]
+    first_event = OutreachEvent.objects.public().in_kabupaten(kabupaten).aggregate(d=Min("starts_at"))["d"]
     starts = [d for d in (first_kim, first_event and timezone.localdate(first_event)) if d]
     first = max(min(starts).year if starts else today.year, EARLIEST_DAY.year)
     return min(first, today.year), today.year
@@ -159,7 +159,8 @@ def yearly_report(*, kabupaten: Kabupaten, year: int, today: date) -> YearlyRepo
         sk_ended=[_kim_line(k, k.sk_term_end) for k in attention if k.vitality == Vitality.SK_ENDED],
         outreach=_outreach(kabupaten, start, end),
         activity=_activity(kabupaten, start, end),
-        kim_with_activity=KimActivity.objects.reviewed().in_kabupaten(kabupaten)
+        kim_with_activity=KimActivity.objects.reviewed()
+        .in_kabupaten(kabupaten)
         .between(start, end)
         .aggregate(n=Count("kim", distinct=True))["n"],
         uncovered_desa=_uncovered_desa(kabupaten, start, end),
@@ -167,26 +168,34 @@ def yearly_report(*, kabupaten: Kabupaten, year: int, today: date) -> YearlyRepo
 
 
 def _outreach(kabupaten: Kabupaten, start: date, end: date) -> list[KecamatanOutreach]:
-    """Events held from `start` to `end` per kecamatan (every kecamatan, also those with none)."""
-    held = Q(events__status=OutreachEvent.Status.HELD) & Q(
-        events__starts_at__gte=start_of_day(start), events__starts_at__lt=end_of_day(end)
-    )
-    rows = (
-        kabupaten.kecamatan.order_by("code")
+    """Public events held from `start` to `end` per kecamatan (every kecamatan, also those with none);
+    an event a field officer reported counts once staff reviewed it, as on every public page."""
+    held = (
+        OutreachEvent.objects.public()
+        .held()
+        .in_kabupaten(kabupaten)
+        .filter(starts_at__gte=start_of_day(start), starts_at__lt=end_of_day(end))
+        .order_by()
+        .values("kecamatan")
         .annotate(
-            n=Count("events", filter=held),
-            people=Coalesce(Sum("events__participants", filter=held), 0),
-            women=Coalesce(Sum("events__participants_women", filter=held), 0),
-            men=Coalesce(Sum("events__participants_men", filter=held), 0),
+            n=Count("pk"),
+            people=Coalesce(Sum("participants"), 0),
+            women=Coalesce(Sum("participants_women"), 0),
+            men=Coalesce(Sum("participants_men"), 0),
         )
-        .values_list("code", "name", "n", "people", "women", "men")
     )
-    return [KecamatanOutreach(*row) for row in rows]
+    sums = {row["kecamatan"]: row for row in held}
+    none = {"n": 0, "people": 0, "women": 0, "men": 0}
+    return [
+        KecamatanOutreach(code, name, *(sums.get(pk, none)[k] for k in ("n", "people", "women", "men")))
+        for pk, code, name in kabupaten.kecamatan.order_by("code").values_list("pk", "code", "name")
+    ]
 
 
 def _activity(kabupaten: Kabupaten, start: date, end: date) -> list[ActivityKind]:
     counts = dict(
-        KimActivity.objects.reviewed().in_kabupaten(kabupaten)
+        KimActivity.objects.reviewed()
+        .in_kabupaten(kabupaten)
         .between(start, end)
         .order_by()
         .values_list("kind")
@@ -203,7 +212,8 @@ def _uncovered_desa(kabupaten: Kabupaten, start: date, end: date) -> list[Uncove
         status=OutreachEvent.Status.HELD, starts_at__gte=end_of_day(end)
     )
     planned = (
-        OutreachEvent.objects.in_kabupaten(kabupaten)
+        OutreachEvent.objects.public()
+        .in_kabupaten(kabupaten)
         .filter(not_yet_held, starts_at__gte=start_of_day(start))
         .select_related("desa", "kecamatan")
         .only("title", "kind", "starts_at", "desa__name", "desa__kind", "kecamatan__code")
