@@ -155,3 +155,51 @@ def test_without_the_print_rule_a_row_is_split_and_the_check_says_so(live_server
     pdf = artifacts / "laporan-panjang-tanpa-aturan.pdf"
     page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
     assert split_rows(pdf_pages_text(pdf), rows) != []
+
+
+@pytest.fixture
+def live_province(live_server, settings):
+    """A portal for Kalimantan Tengah (14 kabupaten/kota) with the province demo."""
+    from core.region import PortalRegion
+    from kimportal.demo import load_demo
+    from registry.regions import load_regions, region_kabupaten_codes
+
+    settings.PORTAL_REGION = "62"
+    settings.DISKOMINFO_CONTACT = {**settings.DISKOMINFO_CONTACT, "name": ""}  # a province portal's default
+    load_regions(region_kabupaten_codes(PortalRegion("62")))
+    load_demo()
+    return live_server
+
+
+@pytest.mark.skipif(not POPPLER, reason="pdftoppm/pdftotext missing: apt-get install poppler-utils")
+def test_a_province_report_prints_its_fourteen_kabupaten_with_page_numbers_and_a_coloured_legend(
+    live_province, new_page, artifacts
+):
+    page = new_page(DESKTOP)
+    page.goto(live_province.url + "/laporan/2022/")
+    names = page.locator(".report-region tbody th[scope=row]").all_inner_texts()
+    page.emulate_media(media="print")
+    pdf = artifacts / "laporan-provinsi-2022.pdf"
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    pages = pdf_pages_text(pdf)
+    assert 1 <= len(pages) <= 3  # 2 measured
+    assert "PEMERINTAH PROVINSI KALIMANTAN TENGAH" in pages[0] and "Tahun 2022" in pages[0]
+    assert all(f"Halaman {n} dari {len(pages)}" in text for n, text in enumerate(pages, start=1))
+    words = [set(text.split()) for text in pages]
+    assert len(names) == 14 and all(any(set(name.split()) <= page for page in words) for name in names)
+    prefix = artifacts / "laporan-provinsi-2022-halaman"
+    subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(prefix)], check=True)
+    # The legend's 25–49 % swatch: no kabupaten has that share in 2022 (Kotim 59 %, Katingan 15 %, others 0).
+    pngs = [artifacts / f"laporan-provinsi-2022-halaman-{n}.png" for n in range(1, len(pages) + 1)]
+    assert any(has_colour(png, (0xA6, 0xD9, 0x6A)) for png in pngs)
+
+
+@pytest.mark.parametrize("width", [320, 360, 1366])
+def test_a_province_report_fits_the_screen(live_province, new_page, artifacts, width):
+    from .test_layout import overflow
+
+    page = new_page({"width": width, "height": 768})
+    page.goto(live_province.url + "/laporan/2022/")
+    assert page.locator(".report-region tbody tr").count() == 14
+    assert overflow(page) == []
+    page.screenshot(path=str(artifacts / f"laporan-provinsi-2022-{width}.png"), full_page=True)
