@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Desa, Kecamatan, Kim
 from registry.scope import for_staff
+from registry.vitality import Vitality, vitality_expression
 
 from .models import FieldReport, OutreachEvent
 
@@ -36,6 +37,11 @@ def uncovered_desa(on: date):
     return Desa.objects.exclude(Exists(Kim.objects.active_on(on).filter(desa=OuterRef("pk"))))
 
 
+def _kim_with_vitality(on: date, vitality: Vitality):
+    """KIM whose vitality on `on` is `vitality` (what the KIM list's filter *vitalitas* shows)."""
+    return Kim.objects.annotate(vitality_code=vitality_expression(on)).filter(vitality_code=vitality.value)
+
+
 def staff_inbox(*, user, on: date) -> list[InboxItem]:
     """The inbox of `user` on day `on`, in their kabupaten (registry.scope): one COUNT query per item,
     items of lists the user may not open left out."""
@@ -57,6 +63,18 @@ def staff_inbox(*, user, on: date) -> list[InboxItem]:
             _("Kegiatan direncanakan yang sudah lewat tanggalnya"),
             for_staff(OutreachEvent.objects.overdue(on), user),
             _url("admin:coverage_outreachevent_changelist", terlambat="ya"),
+        ),
+        (
+            "kim_quiet",
+            _("KIM vakum (tanpa aktivitas atau kegiatan tercatat)"),
+            for_staff(_kim_with_vitality(on, Vitality.QUIET), user),
+            _url("admin:registry_kim_changelist", vitalitas=Vitality.QUIET.value),
+        ),
+        (
+            "kim_sk_ended",
+            _("KIM yang masa bakti SK-nya berakhir (perlu SK baru)"),
+            for_staff(_kim_with_vitality(on, Vitality.SK_ENDED), user),
+            _url("admin:registry_kim_changelist", vitalitas=Vitality.SK_ENDED.value),
         ),
         (
             "kecamatan_uncovered",

@@ -54,6 +54,8 @@ def test_the_admin_home_page_counts_what_waits_in_the_users_kabupaten(client, db
         "kim_pending": "2",
         "reports_waiting": "2",
         "events_overdue": "2",
+        "kim_quiet": "1",  # KIM Aktif: formed in 2021, nothing recorded since
+        "kim_sk_ended": "0",
         "kecamatan_uncovered": "0",
         "desa_uncovered": "2",
     }
@@ -94,6 +96,8 @@ def test_staff_of_another_kabupaten_count_none_of_kotims_work(client, db):
         "kim_pending": 0,
         "reports_waiting": 0,
         "events_overdue": 0,
+        "kim_quiet": 0,
+        "kim_sk_ended": 0,
         "kecamatan_uncovered": 0,
         "desa_uncovered": 0,
     }
@@ -103,3 +107,23 @@ def test_login_records_are_not_shown_to_staff_who_are_not_superusers(client, db)
     client.force_login(kotim_staff())
     html = client.get("/admin/").content.decode()
     assert "Axes" not in html and "axes" not in html
+
+
+def test_the_inbox_counts_quiet_kim_and_kim_that_need_a_new_sk(client, db):
+    from datetime import date
+
+    from registry.models import KimActivity
+
+    kecamatan = make_kecamatan(kabupaten=make_kabupaten(), code="62.02.04")
+    make_kim(desa=make_desa(kecamatan=kecamatan), name="KIM Sepi", formed_on=date(2020, 1, 1))
+    lively = make_kim(desa=make_desa(kecamatan=kecamatan), name="KIM Ramai", formed_on=date(2020, 1, 1))
+    KimActivity.objects.create(kim=lively, date=timezone.localdate(), kind="meeting")
+    make_kim(
+        desa=make_desa(kecamatan=kecamatan),
+        formed_on=date(2020, 1, 1),
+        sk_number="1/2020",
+        sk_date=date(2020, 1, 1),
+        sk_term_end=date(2023, 1, 1),
+    )
+    counts = {item.key: item.count for item in staff_inbox(user=kotim_staff(), on=timezone.localdate())}
+    assert (counts["kim_quiet"], counts["kim_sk_ended"]) == (1, 1)
