@@ -203,3 +203,20 @@ def test_a_province_report_fits_the_screen(live_province, new_page, artifacts, w
     assert page.locator(".report-region tbody tr").count() == 14
     assert overflow(page) == []
     page.screenshot(path=str(artifacts / f"laporan-provinsi-2022-{width}.png"), full_page=True)
+
+
+@pytest.mark.skipif(not POPPLER, reason="pdftoppm/pdftotext missing: apt-get install poppler-utils")
+def test_the_forming_kim_page_fits_a_phone_and_prints_on_a4(live_demo, new_page, artifacts):
+    from .test_layout import overflow
+
+    page = new_page({"width": 360, "height": 740})
+    page.goto(live_demo.url + "/membentuk-kim/")
+    assert overflow(page) == []
+    page.screenshot(path=str(artifacts / "membentuk-kim-360.png"), full_page=True)
+    page.emulate_media(media="print")
+    pdf = artifacts / "membentuk-kim.pdf"
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    pages = pdf_pages_text(pdf)
+    assert 1 <= len(pages) <= 3
+    assert "Membentuk KIM di desa Anda" in pages[0]
+    assert "Peraturan Menteri Kominfo Nomor 4 Tahun 2024" in " ".join(pages)
