@@ -183,7 +183,8 @@ def kim_detail(request, kabupaten, pk):
 @portal_required
 def yearly_report(request, kabupaten, tahun):
     """The yearly report for a Kepala Dinas, printable on A4; 404 for a year without data.
-    On a province or country portal, of the kabupaten/kota named by ?kabupaten=<code>."""
+    On a province or country portal, of the kabupaten/kota named by ?kabupaten=<code>, and without
+    it the region's report (a row per kabupaten/kota)."""
     if kabupaten is None:
         code = request.GET.get("kabupaten", "")[:20]
         if not code:
