@@ -113,3 +113,10 @@ def test_the_region_report_costs_the_same_queries_with_more_kabupaten_kim_and_ev
     before = queries()
     grow(["62.06", "63.01", "63.02"])
     assert queries() == before
+
+
+def test_a_kabupaten_report_on_a_province_portal_links_its_own_years_and_the_province_report(client, province_demo):
+    html = client.get("/laporan/2022/", {"kabupaten": "62.02"}).content.decode()
+    assert 'href="/laporan/2021/?kabupaten=62.02" rel="prev"' in html
+    assert 'href="/laporan/2023/?kabupaten=62.02" rel="next"' in html
+    assert '<a href="/laporan/2022/">‹ Laporan Kalimantan Tengah</a>' in html
