@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -109,10 +110,34 @@ admin.site.register(Kecamatan, KecamatanCoverageAdmin)
 from .models import DesaTarget  # noqa: E402
 
 
+class DesaTargetAdminForm(forms.ModelForm):
+    history_reason = forms.CharField(
+        label=_("Alasan perubahan"),
+        required=False,
+        max_length=100,
+        help_text=_("Mengapa target ditetapkan atau diubah, misalnya nomor surat atau rapat. Tercatat di riwayat."),
+    )
+
+    class Meta:
+        model = DesaTarget
+        fields = ["year", "kabupaten", "kecamatan", "target_percent", "note"]
+
+
 @admin.register(DesaTarget)
-class DesaTargetAdmin(StaffScopeMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class DesaTargetAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+    """Yearly desa targets; every change is kept with who, when and why ("Riwayat" on each target)."""
+
+    form = DesaTargetAdminForm
     list_display = ["year", "kabupaten", "kecamatan", "target_percent", "note"]
     list_filter = ["year", KecamatanFilter]
     list_select_related = ["kabupaten", "kecamatan"]
     search_fields = ["kecamatan__name", "kabupaten__name", "note"]
     autocomplete_fields = ["kabupaten", "kecamatan"]
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("history_reason") or None  # read by django-simple-history
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        obj._change_reason = _("dihapus lewat admin")
+        super().delete_model(request, obj)

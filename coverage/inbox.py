@@ -80,7 +80,7 @@ def staff_inbox(*, user, on: date) -> list[InboxItem]:
         ),
         (
             "kim_sk_ended",
-            _("KIM yang masa bakti SK-nya berakhir"),
+            _("KIM yang masa bakti SK-nya berakhir (perlu SK baru)"),
             for_staff(Kim.objects.with_vitality(on).filter(vitality_code=Vitality.SK_ENDED), user),
             _url("admin:registry_kim_changelist", vitalitas=Vitality.SK_ENDED),
         ),

@@ -530,6 +530,11 @@ class DesaTarget(models.Model):
     )
     note = models.CharField(_("keterangan"), max_length=200, blank=True, help_text=_("Misalnya dasar penetapannya."))
 
+    # Who changed a target, when and why (the admin's "Alasan perubahan"): a target is a commitment.
+    history = HistoricalRecords(
+        verbose_name=_("riwayat target desa ber-KIM"), verbose_name_plural=_("riwayat target desa ber-KIM")
+    )
+
     class Meta:
         ordering = ["-year", "kabupaten", "kecamatan"]
         verbose_name = _("target desa ber-KIM")

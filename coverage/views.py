@@ -37,20 +37,7 @@ def _region_dashboard(request):
     region = portal_region()
     coverage = region_coverage(region=region, on=on)
     is_country = region.kind is RegionKind.COUNTRY
-    svg = maps.province_map() if is_country else maps.kabupaten_map(region.code)
-    areas = [
-        maps.MapArea(
-            shape=svg.shapes[a.code],
-            # The label: "Katingan", "Kota Palangkaraya"; none for 38 provinces, too many to read.
-            name="" if is_country else a.name.removeprefix("Kabupaten "),
-            css_class=_coverage_class(a),
-            label=_("%(name)s: %(covered)d dari %(total)d kecamatan ber-KIM")
-            % {"name": a.name, "covered": a.kecamatan_covered, "total": a.kecamatan_total},
-            url=None if is_country else reverse("coverage:kabupaten-dashboard", args=[a.code]),
-        )
-        for a in coverage.areas
-        if svg and a.code in svg.shapes
-    ]
+    svg, areas = _region_map(coverage.areas, is_country=is_country, links=True)
     context = {
         "coverage": coverage,
         "form": form,
@@ -61,6 +48,27 @@ def _region_dashboard(request):
         "map_links": not is_country,
     }
     return render(request, "coverage/region_dashboard.html", context, status=400 if form.errors else 200)
+
+
+def _region_map(rows, *, is_country: bool, links: bool):
+    """The region's map (provinces of the country, or kabupaten/kota of a province) and its areas
+    coloured by the share of kecamatan covered; `rows` have code, name, kecamatan_covered/_total."""
+    region = portal_region()
+    svg = maps.province_map() if is_country else maps.kabupaten_map(region.code)
+    areas = [
+        maps.MapArea(
+            shape=svg.shapes[a.code],
+            # The label: "Katingan", "Kota Palangkaraya"; none for 38 provinces, too many to read.
+            name="" if is_country else a.name.removeprefix("Kabupaten "),
+            css_class=_coverage_class(a),
+            label=_("%(name)s: %(covered)d dari %(total)d kecamatan ber-KIM")
+            % {"name": a.name, "covered": a.kecamatan_covered, "total": a.kecamatan_total},
+            url=reverse("coverage:kabupaten-dashboard", args=[a.code]) if links and not is_country else None,
+        )
+        for a in rows
+        if svg and a.code in svg.shapes
+    ]
+    return svg, areas
 
 
 def _coverage_class(area) -> str:
@@ -175,9 +183,12 @@ def kim_detail(request, kabupaten, pk):
 @portal_required
 def yearly_report(request, kabupaten, tahun):
     """The yearly report for a Kepala Dinas, printable on A4; 404 for a year without data.
-    On a province or country portal, of the kabupaten/kota named by ?kabupaten=<code>."""
+    On a province or country portal, of the kabupaten/kota named by ?kabupaten=<code>, and without
+    it the region's report (a row per kabupaten/kota)."""
     if kabupaten is None:
         code = request.GET.get("kabupaten", "")[:20]
+        if not code:
+            return _region_yearly_report(request, tahun)
         kabupaten = get_object_or_404(Kabupaten.objects.in_portal(), code=code)
     today = timezone.localdate()
     try:
@@ -195,6 +206,21 @@ def yearly_report(request, kabupaten, tahun):
     ]
     context = {"report": report, "map": svg, "map_areas": areas, "stages": Stage, "today": today}
     return render(request, "coverage/yearly_report.html", context)
+
+
+def _region_yearly_report(request, tahun):
+    """A province or country portal's yearly report: one row per kabupaten/kota (and province)."""
+    today = timezone.localdate()
+    try:
+        report = report_module.region_yearly_report(region=portal_region(), year=tahun, today=today)
+    except report_module.YearOutOfRange as error:
+        context = {"year": tahun, "first": error.first, "last": error.last}
+        return render(request, "coverage/yearly_report_missing.html", context, status=404)
+    rows = report.provinces if report.is_country else report.kabupaten
+    svg, areas = _region_map(rows, is_country=report.is_country, links=False)
+    context = {"report": report, "map": svg, "map_areas": areas, "wide_map": report.is_country, "today": today}
+    context["contact"] = settings.DISKOMINFO_CONTACT
+    return render(request, "coverage/yearly_report_region.html", context)
 
 
 @portal_required

@@ -135,3 +135,23 @@ def test_superusers_see_the_login_records_named_in_indonesian(client, superuser)
     client.force_login(superuser)
     html = client.get("/admin/").content.decode()
     assert "Catatan percobaan masuk (Axes)" in html
+
+
+def test_the_inbox_counts_quiet_kim_and_kim_that_need_a_new_sk(client, db):
+    from datetime import date
+
+    from registry.models import KimActivity
+
+    kecamatan = make_kecamatan(kabupaten=make_kabupaten(), code="62.02.04")
+    make_kim(desa=make_desa(kecamatan=kecamatan), name="KIM Sepi", formed_on=date(2020, 1, 1))
+    lively = make_kim(desa=make_desa(kecamatan=kecamatan), name="KIM Ramai", formed_on=date(2020, 1, 1))
+    KimActivity.objects.create(kim=lively, date=timezone.localdate(), kind="meeting")
+    make_kim(
+        desa=make_desa(kecamatan=kecamatan),
+        formed_on=date(2020, 1, 1),
+        sk_number="1/2020",
+        sk_date=date(2020, 1, 1),
+        sk_term_end=date(2023, 1, 1),
+    )
+    counts = {item.key: item.count for item in staff_inbox(user=kotim_staff(), on=timezone.localdate())}
+    assert (counts["kim_quiet"], counts["kim_sk_ended"]) == (1, 1)

@@ -200,9 +200,10 @@ def test_a_kabupaten_portals_header_is_unchanged(client, demo):
     assert '<span class="brand-sub">Diskominfo Kabupaten Kotawaringin Timur</span>' in client.get("/").content.decode()
 
 
-def test_a_province_portals_yearly_report_is_per_kabupaten(client, province_demo):
+def test_a_province_portals_yearly_report_rolls_up_and_each_kabupaten_has_its_own(client, province_demo):
     assert client.get("/laporan/2022/", {"kabupaten": "62.02"}).status_code == 200
-    assert client.get("/laporan/2022/").status_code == 404
+    assert client.get("/laporan/2022/", {"kabupaten": "63.01"}).status_code == 404
+    assert "Rekapitulasi per kabupaten/kota" in client.get("/laporan/2022/").content.decode()
 
 
 def test_the_forming_kim_page_of_a_province_portal_names_the_province(client, province_demo):

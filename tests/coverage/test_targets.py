@@ -1,5 +1,7 @@
 """Desa coverage against the yearly target, and whether this year's pace reaches it."""
 
+import html
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -171,3 +173,43 @@ def test_the_targets_dataset_lists_each_target_with_its_actual_share(ten_desa, c
             "actual_percent": 20.0,
         }
     ]
+
+
+def test_staff_changing_a_target_leave_who_when_and_why_in_its_history(ten_desa, staff_client, staff):
+    from django.urls import reverse
+
+    kabupaten, _, _ = ten_desa
+    target = make_target(kabupaten=kabupaten, year=2024, percent=20)
+    form = {"year": 2024, "kabupaten": kabupaten.pk, "kecamatan": "", "target_percent": "35.0", "note": ""}
+    form["history_reason"] = "Surat Kepala Dinas 045/123"
+    response = staff_client.post(reverse("admin:coverage_desatarget_change", args=[target.pk]), form)
+    assert response.status_code == 302
+    latest = target.history.latest()
+    assert (latest.history_user, latest.target_percent, latest.history_change_reason) == (
+        staff,
+        Decimal("35.0"),
+        "Surat Kepala Dinas 045/123",
+    )
+    assert latest.prev_record.target_percent == Decimal(20)
+
+
+def test_a_targets_history_page_in_the_admin_says_who_changed_what_in_indonesian(ten_desa, staff_client, staff):
+    from django.urls import reverse
+
+    kabupaten, _, _ = ten_desa
+    target = make_target(kabupaten=kabupaten, year=2024, percent=20)
+    target.target_percent, target._change_reason = Decimal(35), "Rapat evaluasi Juni"
+    target.save()
+    target.history.filter(history_user=None).update(history_user=staff)
+    page = staff_client.get(reverse("admin:coverage_desatarget_history", args=[target.pk])).content.decode()
+    assert "Rapat evaluasi Juni" in page and "sari" in page
+    changes = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\xa0", " ").split())
+    assert "Alasan perubahan" in changes and "Target (%): 20.0 → 35.0" in changes
+
+
+def test_admin_diskominfo_may_read_a_targets_history_but_never_rewrite_it(db):
+    from django.contrib.auth.models import Group
+
+    perms = set(Group.objects.get(name="Admin Diskominfo").permissions.values_list("codename", flat=True))
+    assert {"change_desatarget", "view_historicaldesatarget"} <= perms
+    assert not {"change_historicaldesatarget", "delete_historicaldesatarget"} & perms

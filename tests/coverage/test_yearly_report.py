@@ -134,3 +134,21 @@ def test_the_forming_kim_page_explains_the_steps_and_shows_the_contact_from_sett
     assert "Komunitas Informasi Masyarakat" in page
     assert all(step in page for step in ("Musyawarah warga.", "Susun pengurus.", "SK dari kepala desa atau lurah."))
     assert "0531 000000" in page and "mailto:kim@contoh.go.id" in page
+
+
+def test_an_event_a_field_officer_reported_counts_in_the_report_only_after_review(
+    parenggean, officer_parenggean, staff
+):
+    from ..field.test_review import officer_report
+
+    make_kim(desa=parenggean.desa.first(), formed_on=date(2021, 1, 1))
+    report = officer_report(officer_parenggean, parenggean)
+    today = timezone.localdate()
+
+    def held_in_parenggean():
+        rows = yearly_report(kabupaten=parenggean.kabupaten, year=report.event.day.year, today=today).outreach
+        return next(o.held for o in rows if o.code == parenggean.code)
+
+    assert held_in_parenggean() == 0
+    report.mark_reviewed(by=staff)
+    assert held_in_parenggean() == 1
