@@ -38,7 +38,7 @@ def province_demo(province):
 def rollup_rows(html):
     """(name, kecamatan cell) per row of the roll-up table, in page order."""
     rows = re.findall(
-        r'<th scope="row"><a href="/kabupaten/[^"]+/">(.*?)</a>.*?<td class="num">(.*?) <small>', html, re.S
+        r'<th scope="row"><a href="/kabupaten/[^"]+/">(.*?)</a>.*?<td [^>]*class="num">(.*?) <small>', html, re.S
     )
     return [(name, cell) for name, cell in rows]
 
