@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from core.region import PortalRegion
 from coverage.queries import kecamatan_coverage
@@ -92,7 +93,7 @@ def test_the_roll_up_refuses_an_invalid_day_in_indonesian_and_shows_today(client
 
 
 def test_every_roll_up_row_equals_its_kabupatens_dashboard_and_the_kabupaten_csv(client, province_demo):
-    on = date.today()
+    on = timezone.localdate()  # the day the CSV is of (the portal's, Asia/Jakarta), not the machine's
     rollup = region_coverage(region=KALTENG, on=on)
     csv_rows = list(csv.DictReader(io.StringIO(b"".join(client.get("/data/kabupaten.csv").streaming_content).decode())))
     for area, row in zip(rollup.areas, csv_rows, strict=True):
@@ -268,8 +269,6 @@ def test_each_roll_up_row_shows_what_its_kabupatens_dashboard_page_shows(client,
 
 def test_the_roll_up_shows_this_years_desa_target_where_one_is_set(client, province_demo):
     """The demo sets Kotim a target of 15 % of desa for this year; no other kabupaten has one."""
-    from django.utils import timezone
-
     from coverage.targets import desa_target_progress
 
     today = timezone.localdate()
@@ -286,8 +285,6 @@ def test_the_roll_up_shows_this_years_desa_target_where_one_is_set(client, provi
 
 
 def test_a_met_target_says_so(client, province_demo):
-    from django.utils import timezone
-
     from coverage.models import DesaTarget
 
     DesaTarget.objects.create(
@@ -297,8 +294,6 @@ def test_a_met_target_says_so(client, province_demo):
 
 
 def test_a_country_roll_up_adds_up_the_targets_of_a_provinces_kabupaten(db, settings):
-    from django.utils import timezone
-
     from coverage.models import DesaTarget
 
     serve_region(settings, "")
