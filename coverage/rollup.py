@@ -8,23 +8,33 @@ totals of its own dashboard.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from core.region import PortalRegion, RegionKind
 from registry.models import Desa, Kabupaten, Kecamatan, Kim
 
+from .models import DesaTarget
+
 
 @dataclass(frozen=True)
 class TargetProgress:
-    """This year's target of an area and how far it has come (targets: issue 13, not built yet)."""
+    """The kabupaten-wide desa target (`coverage.models.DesaTarget`) of the roll-up's year: how
+    many desa/kelurahan should have an active KIM by 31 December (`target`, rounded up as on the
+    kabupaten's dashboard) and how many have one on the roll-up's day (`reached`). A province's
+    row on a country portal adds up the kabupaten/kota that set a target."""
 
     target: int
     reached: int
+
+    @property
+    def met(self) -> bool:
+        return self.reached >= self.target
 
 
 @dataclass(frozen=True)
@@ -105,8 +115,14 @@ class RegionCoverage:
 
 def kabupaten_coverage(*, kabupaten, on: date) -> list[AreaCoverage]:
     """Per kabupaten/kota of the queryset `kabupaten`: kecamatan and desa/kelurahan, all and
-    covered, and active KIM on day `on`, by code. Four SQL queries whatever the data size."""
-    rows = list(kabupaten.order_by("code").values_list("pk", "code", "name", "province_name"))
+    covered, active KIM on day `on` and the desa target of `on`'s year where one is set, by code.
+    Four SQL queries whatever the data size."""
+    target_percent = DesaTarget.objects.filter(kabupaten=OuterRef("pk"), year=on.year, kecamatan__isnull=True)
+    rows = list(
+        kabupaten.order_by("code")
+        .annotate(target_percent=Subquery(target_percent.values("target_percent")[:1]))
+        .values_list("pk", "code", "name", "province_name", "target_percent")
+    )
     kecamatan = dict(
         Kecamatan.objects.filter(kabupaten__in=kabupaten)
         .order_by()
@@ -144,8 +160,13 @@ def kabupaten_coverage(*, kabupaten, on: date) -> list[AreaCoverage]:
             desa_covered=active.get(pk, none)["desa"],
             active_kim=active.get(pk, none)["kim"],
             province_name=province_name,
+            target=None
+            if percent is None
+            else TargetProgress(
+                target=math.ceil(desa.get(pk, 0) * percent / 100), reached=active.get(pk, none)["desa"]
+            ),
         )
-        for pk, code, name, province_name in rows
+        for pk, code, name, province_name, percent in rows
     ]
 
 
@@ -174,6 +195,13 @@ def _by_province(areas: list[AreaCoverage]) -> list[AreaCoverage]:
             desa_total=sum(a.desa_total for a in members),
             desa_covered=sum(a.desa_covered for a in members),
             active_kim=sum(a.active_kim for a in members),
+            target=_sum_targets([a.target for a in members if a.target]),
         )
         for code, members in sorted(grouped.items())
     ]
+
+
+def _sum_targets(targets: list[TargetProgress]) -> TargetProgress | None:
+    if not targets:
+        return None
+    return TargetProgress(target=sum(t.target for t in targets), reached=sum(t.reached for t in targets))

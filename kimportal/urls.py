@@ -1,7 +1,3 @@
-import gzip
-import re
-from functools import lru_cache
-
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps_views
@@ -10,30 +6,21 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.region import portal_region
 from core.views import healthz
 from kimportal.sitemaps import SITEMAPS, robots_txt
 from opendata.urls import download_urlpatterns
-from registry.regions import WILAYAH_FILE, region_name
-
-
-@lru_cache(maxsize=4)
-def _kabupaten_name(code: str) -> str:
-    """The kabupaten/kota's name in the shipped code file (one scan per process, no query)."""
-    found = re.search(rf"^{re.escape(code)},(.*)$", gzip.decompress(WILAYAH_FILE.read_bytes()).decode(), re.M)
-    return found[1].strip() if found else code
+from registry.context_processors import portal_display_name
 
 
 def admin_header() -> str:
     """ "KIM Portal Kabupaten Kotawaringin Timur", "KIM Portal Kalimantan Tengah" or "KIM Portal
-    Indonesia": the portal's region, without a database query."""
-    region = portal_region()
-    name = _kabupaten_name(region.code) if region.is_kabupaten else region_name(region)
-    return gettext("KIM Portal %(region)s") % {"region": name}
+    Indonesia": the portal's region, without a database query (the admin's header and the end of
+    its browser tab title)."""
+    return gettext("KIM Portal %(region)s") % {"region": portal_display_name()}
 
 
 admin.site.site_header = lazy(admin_header, str)()
-admin.site.site_title = _("KIM Portal")
+admin.site.site_title = lazy(admin_header, str)()
 admin.site.index_title = _("Administrasi Diskominfo")
 
 urlpatterns = [

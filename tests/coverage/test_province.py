@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from core.region import PortalRegion
 from coverage.queries import kecamatan_coverage
@@ -16,6 +17,7 @@ from registry.models import Desa, Kabupaten, Kim
 from registry.regions import load_regions, region_kabupaten_codes
 
 from ..factories import make_kim
+from ..test_region_polish import serve_region
 from .test_public_pages import UNCOVERED_IN_SOURCE_REPORT, uncovered_names_on_page
 
 KALTENG = PortalRegion("62")
@@ -24,7 +26,7 @@ KALTENG = PortalRegion("62")
 @pytest.fixture
 def province(db, settings):
     """A portal for Kalimantan Tengah (14 kabupaten/kota) with all its regions loaded."""
-    settings.PORTAL_REGION = "62"
+    serve_region(settings, "62")
     load_regions(region_kabupaten_codes(KALTENG))
 
 
@@ -37,7 +39,7 @@ def province_demo(province):
 def rollup_rows(html):
     """(name, kecamatan cell) per row of the roll-up table, in page order."""
     rows = re.findall(
-        r'<th scope="row"><a href="/kabupaten/[^"]+/">(.*?)</a>.*?<td class="num">(.*?) <small>', html, re.S
+        r'<th scope="row"><a href="/kabupaten/[^"]+/">(.*?)</a>.*?<td [^>]*class="num">(.*?) <small>', html, re.S
     )
     return [(name, cell) for name, cell in rows]
 
@@ -91,7 +93,7 @@ def test_the_roll_up_refuses_an_invalid_day_in_indonesian_and_shows_today(client
 
 
 def test_every_roll_up_row_equals_its_kabupatens_dashboard_and_the_kabupaten_csv(client, province_demo):
-    on = date.today()
+    on = timezone.localdate()  # the day the CSV is of (the portal's, Asia/Jakarta), not the machine's
     rollup = region_coverage(region=KALTENG, on=on)
     csv_rows = list(csv.DictReader(io.StringIO(b"".join(client.get("/data/kabupaten.csv").streaming_content).decode())))
     for area, row in zip(rollup.areas, csv_rows, strict=True):
@@ -181,7 +183,7 @@ def test_the_directory_refuses_a_kabupaten_outside_the_province(client, province
 
 
 def test_a_country_portal_rolls_up_per_province(client, db, settings):
-    settings.PORTAL_REGION = ""
+    serve_region(settings, "")
     load_regions(["62.02", "62.06", "63.01"])
     load_demo()
     html = client.get("/").content.decode()
@@ -208,3 +210,99 @@ def test_a_province_portals_yearly_report_rolls_up_and_each_kabupaten_has_its_ow
 
 def test_the_forming_kim_page_of_a_province_portal_names_the_province(client, province_demo):
     assert "Diskominfo Kalimantan Tengah" in client.get("/membentuk-kim/").content.decode()
+
+
+def main_of(html: str) -> str:
+    return re.search(r"<main .*?</main>", html, re.S)[0]
+
+
+@pytest.mark.parametrize("day", ["2022-03-25", None])
+def test_kotims_page_on_a_province_portal_is_exactly_kotims_own_portal_and_so_is_its_data(client, db, settings, day):
+    """Issue 10: /kabupaten/62.02/ of the province portal shows what / shows on Kotim's own portal,
+    and the kabupaten's open data is the same file."""
+    load_regions(region_kabupaten_codes(KALTENG))
+    load_demo()
+    query = {"tanggal": day} if day else {}
+    serve_region(settings, "62.02")
+    own = main_of(client.get("/", query).content.decode())
+    own_csv = b"".join(client.get("/data/coverage.csv", query).streaming_content)
+    serve_region(settings, "62")
+    html = client.get("/kabupaten/62.02/", query).content.decode()
+    in_province = main_of(html)
+    # The province's page adds the way back to the roll-up and names the kabupaten in its data links.
+    breadcrumb = re.search(r'<nav aria-label="Jejak halaman" class="breadcrumb">.*?</nav>', in_province)[0]
+    assert breadcrumb.endswith('<span aria-current="page">Kabupaten Kotawaringin Timur</span></nav>')
+    assert in_province.count("&amp;kabupaten=62.02") == 2
+    assert in_province.replace(breadcrumb, "").replace("&amp;kabupaten=62.02", "") == own
+    assert "10 dari 17 kecamatan sudah memiliki KIM" in own
+    province_csv = b"".join(client.get("/data/coverage.csv", {**query, "kabupaten": "62.02"}).streaming_content)
+    assert province_csv == own_csv and own_csv.count(b"\r\n") == 18
+
+
+def figures(html: str) -> dict[str, str]:
+    """The headline figures of a dashboard (<dt> name: <dd> value, tags removed)."""
+    block = re.search(r'<dl class="figures">(.*?)</dl>', html, re.S)[1]
+    return {
+        dt: re.sub(r"<[^>]+>", "", dd).strip() for dt, dd in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", block, re.S)
+    }
+
+
+def rollup_cells(html: str) -> dict[str, list[str]]:
+    """Per kabupaten code, the roll-up table's cells (tags removed)."""
+    rows = re.findall(r'<th scope="row"><a href="/kabupaten/([\d.]+)/">.*?</th>(.*?)</tr>', html, re.S)
+    return {
+        code: [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)]
+        for code, cells in rows
+    }
+
+
+def test_each_roll_up_row_shows_what_its_kabupatens_dashboard_page_shows(client, province_demo):
+    rows = rollup_cells(client.get("/").content.decode())
+    assert len(rows) == 14
+    for code, (kecamatan, desa, kim, _target) in rows.items():
+        shown = figures(client.get(f"/kabupaten/{code}/").content.decode())
+        assert kecamatan == shown["Kecamatan tercakup"], code
+        assert desa == shown["Desa/kelurahan tercakup"], code
+        assert kim == shown["KIM aktif"], code
+    assert rows["62.02"][:3] == ["10 / 17 (58,8%)", "12 / 185", "12"]
+    assert rows["62.06"][:3] == ["2 / 13 (15,4%)", "3 / 161", "3"]
+
+
+def test_the_roll_up_shows_this_years_desa_target_where_one_is_set(client, province_demo):
+    """The demo sets Kotim a target of 15 % of desa for this year; no other kabupaten has one."""
+    from coverage.targets import desa_target_progress
+
+    today = timezone.localdate()
+    html = client.get("/").content.decode()
+    assert f'<th scope="col" class="num">Target desa/kelurahan ber-KIM {today.year}</th>' in html
+    kotim = desa_target_progress(kabupaten=Kabupaten.objects.get(code="62.02"), on=today)
+    cells = rollup_cells(html)
+    assert cells["62.02"][3] == f"{kotim.desa_covered} / {kotim.target_desa}" == "12 / 28"
+    assert [c[3] for code, c in cells.items() if code != "62.02"] == ["—"] * 13
+    areas = {a.code: a for a in region_coverage(region=KALTENG, on=today).areas}
+    assert (areas["62.02"].target.target, areas["62.02"].target.reached) == (28, 12)
+    # Another year has no target: no column.
+    assert "Target desa/kelurahan ber-KIM" not in client.get("/", {"tanggal": "2022-03-25"}).content.decode()
+
+
+def test_a_met_target_says_so(client, province_demo):
+    from coverage.models import DesaTarget
+
+    DesaTarget.objects.create(
+        year=timezone.localdate().year, kabupaten=Kabupaten.objects.get(code="62.06"), target_percent="1.0"
+    )
+    assert rollup_cells(client.get("/").content.decode())["62.06"][3] == "3 / 2 (tercapai)"
+
+
+def test_a_country_roll_up_adds_up_the_targets_of_a_provinces_kabupaten(db, settings):
+    from coverage.models import DesaTarget
+
+    serve_region(settings, "")
+    load_regions(["62.02", "62.06", "63.01"])
+    load_demo()  # Kotim: 15 % of 185 desa, 28
+    DesaTarget.objects.create(
+        year=timezone.localdate().year, kabupaten=Kabupaten.objects.get(code="62.06"), target_percent="10.0"
+    )  # Katingan: 10 % of 161 desa, 17
+    areas = {a.code: a for a in region_coverage(region=PortalRegion(""), on=timezone.localdate()).areas}
+    assert (areas["62"].target.target, areas["62"].target.reached) == (28 + 17, 12 + 3)
+    assert areas["63"].target is None
