@@ -65,16 +65,16 @@ def _bold(sheet, value: str) -> WriteOnlyCell:
     return cell
 
 
-def write_workbook(dataset: Dataset, rows: Iterable[dict], header: dict, target, *, source: str = "") -> None:
-    """Write `rows` of `dataset` as a workbook to the binary file `target`."""
+def write_workbook(dataset: Dataset, rows: Iterable[tuple], header: dict, target, *, source: str = "") -> None:
+    """Write `rows` of `dataset` (tuples in column order, Dataset.rows) as a workbook to the binary
+    file `target`."""
     book = Workbook(write_only=True)
     data = book.create_sheet(DATA_SHEET)
     data.freeze_panes = "A2"
     data.append([_bold(data, name) for name in dataset.column_names])
     kinds = [c.kind for c in dataset.columns]
-    names = dataset.column_names
     for row in rows:
-        data.append([_typed(data, row.get(name), kind) for name, kind in zip(names, kinds, strict=True)])
+        data.append([_typed(data, value, kind) for value, kind in zip(row, kinds, strict=True)])
 
     about = book.create_sheet(COLUMNS_SHEET)
     about.append([_bold(about, _("Kolom")), _bold(about, _("Arti"))])
@@ -97,7 +97,7 @@ def write_workbook(dataset: Dataset, rows: Iterable[dict], header: dict, target,
     book.save(target)
 
 
-def xlsx_response(dataset: Dataset, rows: Iterable[dict], header: dict, *, source: str) -> FileResponse:
+def xlsx_response(dataset: Dataset, rows: Iterable[tuple], header: dict, *, source: str) -> FileResponse:
     """The workbook, built in a temporary file that is removed when the response closes."""
     spool = tempfile.TemporaryFile()
     write_workbook(dataset, rows, header, spool, source=source)
