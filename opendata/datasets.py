@@ -193,25 +193,6 @@ def region_rows(dataset: Dataset, on: date) -> tuple[dict, Iterator]:
     return {}, (row for k in kabupaten for row in dataset.build(k, on)[1])
 
 
-# The only KIM fields that leave the building; contacts and notes never do.
-KIM_PUBLIC_FIELDS = (
-    "name",
-    "tier__name",
-    "formed_on",
-    "inactive_since",
-    "sk_number",
-    "sk_date",
-    "address",
-    "website",
-    "facebook",
-    "instagram",
-    "youtube",
-    "sk_term_end",
-    "kimid_number",
-    "kimid_url",
-)
-
-
 def kim_rows(kabupaten: Kabupaten, on: date, kim_filter: KimFilter | None = None) -> tuple[dict, Iterator[tuple]]:
     """Every public KIM of `kabupaten`, or those `kim_filter` (the directory's filters) lets through."""
     summary = {"filters": kim_filter.chosen()} if kim_filter and kim_filter.chosen() else {}
@@ -225,7 +206,7 @@ def _kim_rows(kabupaten: Kabupaten, on: date, kim_filter: KimFilter | None) -> I
         .with_vitality(on)
         .annotate(address_cut=Left("address", Kim.ADDRESS_MAX))  # rows stored before the limit
         .order_by("pk")
-        .values_list(
+        .values_list(  # the only KIM fields that leave the building; contacts and notes never do
             "pk",
             "name",
             "desa__code",
