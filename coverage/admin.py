@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin
+from core.paginator import EstimatedCountPaginator
 from registry.admin import KecamatanAdmin, KecamatanFilter, StaffScopeMixin
 from registry.models import Kecamatan
 
@@ -35,6 +36,7 @@ class OutreachEventAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmi
     autocomplete_fields = ["kecamatan", "desa", "responsible", "kims"]
     date_hierarchy = "starts_at"
     show_full_result_count = False  # one COUNT(*) of a national table per page is enough
+    paginator = EstimatedCountPaginator  # and none of the whole table: PostgreSQL's estimate
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "kind", "status", "starts_at"]}),

@@ -90,6 +90,7 @@ def download(request, kabupaten, slug, fmt):
         summary, rows = region_rows(dataset, on)
     else:
         summary, rows = dataset.build(kabupaten, on)
+    rows = dataset.rows(rows)  # tuples in column order
     stamp = on.isoformat()
     if kabupaten:
         header = {"kabupaten": {"code": kabupaten.code, "name": kabupaten.name}}
