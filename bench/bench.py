@@ -149,11 +149,16 @@ def load(args):
                     now,
                     now,
                     "pending" if i % 50 == 0 else "verified",  # 2 % are field officers' proposals
+                    "",
+                    "",
+                    "",
+                    "",
                 )
 
         kim_columns = (
             "name desa_id tier_id sk_number sk_date formed_on inactive_since inactive_reason address website facebook "
-            "instagram youtube contact_email contact_phone notes created_at updated_at review_status"
+            "instagram youtube contact_email contact_phone notes created_at updated_at review_status kimid_number kimid_url "
+            "sk_issued_by review_note"
         ).split()
         n_kim = _copy(cur, "registry_kim", kim_columns, kims())
         _copy(
