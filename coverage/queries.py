@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -12,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import EARLIEST_DAY, end_of_day, start_of_day
-from registry.models import Desa, Kabupaten, Kecamatan, Kim
+from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity
+from registry.vitality import months_before
 
 from .models import OutreachEvent
 
@@ -292,21 +295,19 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
     """Covered kecamatan and active KIM at the end of each month, and events held in it.
 
     From the first KIM formation or held event up to the month of `on`, in two
-    SQL queries, but never more than PROGRESS_MONTHS months nor before
-    EARLIEST_DAY, whatever dates the data holds: a KIM formed earlier counts
-    from the first month shown. A month is judged on its last day (or on `on`
-    for the last month) by the rule of `KimQuerySet.active_on`: verified, formed
-    by then and not inactive since; one sweep over the formation and inactivity
-    dates keeps it linear in the number of KIM.
+    SQL queries (four when quiet KIM do not count), but never more than
+    PROGRESS_MONTHS months nor before EARLIEST_DAY, whatever dates the data
+    holds: a KIM formed earlier counts from the first month shown. A month is
+    judged on its last day (or on `on` for the last month) by the rule of
+    `KimQuerySet.active_on`: verified, formed by then, not inactive since, and,
+    by the settings KIM_SK_ENDED_COUNTS and KIM_QUIET_COUNTS, neither past its
+    SK term nor quiet (registry/vitality.py). Each KIM becomes the days on which
+    it counts; one sweep over where those spans begin and end keeps it linear in
+    the number of KIM and their signs of life.
     """
     first_shown = max(EARLIEST_DAY.replace(day=1), _months_before(on.replace(day=1), PROGRESS_MONTHS - 1))
-    spans = list(
-        Kim.objects.in_kabupaten(kabupaten)
-        .verified()
-        .formed_by(on)
-        .order_by()
-        .values_list("formed_on", "inactive_since", "desa__kecamatan_id")
-    )
+    kims = Kim.objects.in_kabupaten(kabupaten).verified().formed_by(on).order_by()
+    spans = list(kims.values_list("pk", "formed_on", "inactive_since", "sk_term_end", "desa__kecamatan_id"))
     held = {
         timezone.localdate(month): n
         for month, n in OutreachEvent.objects.public()
@@ -318,12 +319,16 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
         .values_list("month")
         .annotate(n=Count("*"))
     }
-    # (day, +1/-1, kecamatan): a KIM counts from its formation day until the day it became inactive.
-    changes = sorted(
-        [(formed, 1, kec) for formed, _inactive, kec in spans]
-        + [(inactive, -1, kec) for _formed, inactive, kec in spans if inactive]
-    )
-    starts = [formed for formed, _inactive, _kec in spans] + list(held)
+    signs = None if settings.KIM_QUIET_COUNTS else _life_sign_days(kims, on)
+    # (day, +1/-1, kecamatan): a KIM counts from the first day of each of its spans up to the day after.
+    changes = []
+    for pk, formed, inactive, sk_term_end, kec in spans:
+        for start, stop in _counting_spans(formed, inactive, sk_term_end, signs and signs.get(pk, [])):
+            changes.append((start, 1, kec))
+            if stop is not None:
+                changes.append((stop, -1, kec))
+    changes.sort()
+    starts = [formed for _pk, formed, *_rest in spans] + list(held)
     month = max(min(starts).replace(day=1) if starts else on.replace(day=1), first_shown)
     per_kecamatan: dict[int, int] = {}
     active = covered = index = 0
@@ -343,3 +348,57 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
         )
         month = following
     return points
+
+
+def _life_sign_days(kims, on: date) -> dict[int, list[date]]:
+    """Each KIM's days with a sign of life up to `on`, as registry/vitality.py counts them: a
+    reviewed activity entry, a held outreach event naming it (tests/coverage/test_chart_rule.py
+    checks that these are still all the kinds of signs vitality knows)."""
+    days: dict[int, set[date]] = {}
+    activities = KimActivity.objects.reviewed().filter(kim__in=kims, date__lte=on).values_list("kim_id", "date")
+    for pk, day in activities.order_by().distinct():
+        days.setdefault(pk, set()).add(day)
+    events = OutreachEvent.objects.held().filter(kims__in=kims, starts_at__lt=end_of_day(on))
+    for pk, starts_at in events.order_by().values_list("kims", "starts_at"):
+        days.setdefault(pk, set()).add(timezone.localdate(starts_at))
+    return {pk: sorted(found) for pk, found in days.items()}
+
+
+def _counting_spans(formed, inactive, sk_term_end, signs: list[date] | None) -> list[tuple[date, date | None]]:
+    """The days on which a KIM counts for coverage, as [start, stop) spans (stop None: still
+    counting): from its formation until it became inactive; unless SK-ended KIM count, not after
+    its SK term; unless quiet KIM count (`signs` given), only within KIM_QUIET_MONTHS months of
+    its formation or of a sign of life (the rule of `registry.vitality.quiet_q`)."""
+    stop = inactive
+    if not settings.KIM_SK_ENDED_COUNTS and sk_term_end is not None and sk_term_end < date.max:
+        stop = min(stop or date.max, sk_term_end + timedelta(days=1))
+    if stop is not None and stop <= formed:
+        return []
+    if signs is None:
+        return [(formed, stop)]
+    spans: list[tuple[date, date | None]] = []
+    for sign in [formed, *(s for s in signs if s >= formed)]:
+        start, end = max(sign, formed), _alive_until(sign)  # end: the first day quiet again
+        if stop is not None:
+            end = min(end, stop)
+        if start >= end:
+            continue
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _alive_until(sign: date) -> date:
+    """The first day on which a sign of life (or a formation) on `sign` no longer keeps a KIM
+    from being quiet: the first day whose quiet window (vitality.quiet_window) starts after it."""
+    months = settings.KIM_QUIET_MONTHS
+    index = sign.year * 12 + sign.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > 9999:
+        return date.max
+    day = date(year, month + 1, min(sign.day, calendar.monthrange(year, month + 1)[1]))
+    while day < date.max and months_before(day + timedelta(days=1), months) <= sign:
+        day += timedelta(days=1)
+    return day + timedelta(days=1) if day < date.max else date.max
