@@ -129,8 +129,9 @@ def _count(queryset, expression=None) -> Coalesce:
     return Coalesce(Subquery(subquery, output_field=IntegerField()), Value(0))
 
 
-def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
-    """Coverage of every kecamatan of `kabupaten` on day `on`, in two SQL queries.
+def kecamatan_coverage(*, kabupaten: Kabupaten, on: date, only: Kecamatan | None = None) -> KabupatenCoverage:
+    """Coverage of every kecamatan of `kabupaten` (or of the one kecamatan `only`) on day `on`,
+    in two SQL queries.
 
     Per kecamatan: active KIM, desa/kelurahan with at least one active KIM out of
     all, the last event held by the end of `on`, the next one planned from `on`
@@ -153,7 +154,7 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date) -> KabupatenCoverage:
     held_year = held.filter(starts_at__gte=start_of_day(on.replace(month=1, day=1)))
 
     rows = list(
-        Kecamatan.objects.filter(kabupaten=kabupaten)
+        Kecamatan.objects.filter(kabupaten=kabupaten, **({"pk": only.pk} if only else {}))
         .annotate(
             n_active_kim=_count(active),
             n_desa_total=_count(desa),
