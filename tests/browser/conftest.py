@@ -15,7 +15,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# KIM_ARTIFACTS: CI runs the PostgreSQL and SQLite suites side by side, each with a folder of its own.
+ARTIFACTS = Path(os.environ.get("KIM_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}

@@ -1,5 +1,6 @@
 """The public page is served from the cache, and every change shows at once."""
 
+import os
 import time
 from datetime import date
 
@@ -16,10 +17,14 @@ from registry.regions import load_regions
 
 from ..factories import make_event, make_kim, make_pengurus
 
+# A Redis database of its own per test run: CI runs the PostgreSQL and SQLite suites side by side,
+# and each clears its cache between tests.
+TEST_REDIS_URL = os.environ.get("KIM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
 
 def redis_available():
     try:
-        return redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=0.5).ping()
+        return redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=0.5).ping()
     except redis.RedisError:
         return False
 
@@ -32,7 +37,7 @@ def page_cache(request, settings):
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/15",
+                "LOCATION": TEST_REDIS_URL,
             }
         }
     cache.clear()
