@@ -130,22 +130,12 @@ def kecamatan_detail(request, kabupaten, code):
         "today": timezone.localdate(),
         "map": svg,
         "map_areas": areas,
-        "past_events": _latest_past_events(events, 50),
+        # The 50 latest no longer planned (coverage_event_kec_starts, read backwards), and every planned one.
+        "past_events": list(events.exclude(status=OutreachEvent.Status.PLANNED).order_by("-starts_at", "-pk")[:50]),
         "planned_events": list(events.planned().order_by("starts_at", "pk")),
         "in_region": not portal_region().is_kabupaten,
     }
     return render(request, "coverage/kecamatan_detail.html", context, status=400 if form.errors else 200)
-
-
-def _latest_past_events(events, n: int) -> list:
-    """The `n` latest events that are no longer planned (held or cancelled), newest first.
-
-    One index range per status ((kecamatan, status, starts_at)) read backwards, instead of
-    every event of the kecamatan: the hot kabupaten's busiest kecamatan has 1,300.
-    """
-    statuses = [s for s in OutreachEvent.Status if s != OutreachEvent.Status.PLANNED]
-    found = [e for status in statuses for e in events.filter(status=status).order_by("-starts_at", "-pk")[:n]]
-    return sorted(found, key=lambda e: (e.starts_at, e.pk), reverse=True)[:n]
 
 
 @portal_required
