@@ -19,3 +19,14 @@ def held_event_signs(first: date, last: date):
         .annotate(day=TruncDate("starts_at"))
         .order_by()
     )
+
+
+def held_event_days(kims, last: date):
+    """(KIM id, starts_at) of the held events naming one of `kims` up to `last`: the same signs
+    as `held_event_signs`, for all KIM at once (the monthly chart, coverage.queries)."""
+    return (
+        OutreachEvent.objects.held()
+        .filter(kims__in=kims, starts_at__lt=end_of_day(last))
+        .order_by()
+        .values_list("kims", "starts_at")
+    )

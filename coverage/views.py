@@ -115,7 +115,7 @@ def kecamatan_detail(request, kabupaten, code):
     kecamatan = get_object_or_404(Kecamatan.objects.select_related("kabupaten"), code=code, **in_portal)
     kabupaten = kecamatan.kabupaten
     form, on = requested_day(request)
-    row = next(k for k in kecamatan_coverage(kabupaten=kabupaten, on=on).kecamatan if k.code == code)
+    (row,) = kecamatan_coverage(kabupaten=kabupaten, on=on, only=kecamatan).kecamatan
     desa = sorted(desa_coverage(kecamatan=kecamatan, on=on), key=lambda d: d.covered)  # without a KIM first
     svg = maps.desa_map(code)
     areas = [
@@ -128,7 +128,7 @@ def kecamatan_detail(request, kabupaten, code):
         for d in desa
         if svg and d.code in svg.shapes
     ]
-    events = OutreachEvent.objects.public().filter(kecamatan=kecamatan).select_related("desa").order_by("-starts_at")
+    events = OutreachEvent.objects.public().filter(kecamatan=kecamatan).select_related("desa")
     context = {
         "kecamatan": kecamatan,
         "row": row,
@@ -138,8 +138,9 @@ def kecamatan_detail(request, kabupaten, code):
         "today": timezone.localdate(),
         "map": svg,
         "map_areas": areas,
-        "past_events": [e for e in events if e.status != OutreachEvent.Status.PLANNED][:50],
-        "planned_events": [e for e in events if e.status == OutreachEvent.Status.PLANNED][::-1],
+        # The 50 latest no longer planned (coverage_event_kec_starts, read backwards), and every planned one.
+        "past_events": list(events.exclude(status=OutreachEvent.Status.PLANNED).order_by("-starts_at", "-pk")[:50]),
+        "planned_events": list(events.planned().order_by("starts_at", "pk")),
         "in_region": not portal_region().is_kabupaten,
     }
     return render(request, "coverage/kecamatan_detail.html", context, status=400 if form.errors else 200)

@@ -18,14 +18,11 @@ def kim_list(request, kabupaten):
         if kabupaten
         else kims.filter(desa__kecamatan__kabupaten__in=Kabupaten.objects.in_portal())
     )
-    kims = (
-        kims.with_active_on(timezone.localdate())
-        .with_vitality(timezone.localdate())
-        .select_related("desa__kecamatan__kabupaten", "tier")
-        .order_by("name", "pk")
-    )
-    kim_filter = KimFilter(request.GET, queryset=kims, kabupaten=kabupaten)
+    kims = kims.with_active_on(timezone.localdate()).select_related("desa__kecamatan__kabupaten", "tier")
+    kim_filter = KimFilter(request.GET, queryset=kims.order_by("name", "pk"), kabupaten=kabupaten)
     page = Paginator(kim_filter.qs, 25).get_page(request.GET.get("halaman"))
+    page.object_list = list(page.object_list)
+    _add_vitality(page.object_list, timezone.localdate())
     query = request.GET.copy()
     query.pop("halaman", None)
     return render(
@@ -40,3 +37,19 @@ def kim_list(request, kabupaten):
             "portal_name": kabupaten.name if kabupaten else Kabupaten.objects.portal_name(),
         },
     )
+
+
+def _add_vitality(kims: list[Kim], on) -> None:
+    """Annotate the page's KIM with their vitality on `on`, in one query for the page alone.
+
+    Asked of the whole filtered list, PostgreSQL planned the quiet check as one hash of every
+    held event in the country of the last six months (5,000 rows, 60-250 ms for 95.03's
+    directory) although only 25 rows are shown."""
+    found = {
+        pk: (code, last)
+        for pk, code, last in Kim.objects.filter(pk__in=[kim.pk for kim in kims])
+        .with_vitality(on)
+        .values_list("pk", "vitality_code", "last_sign_of_life")
+    }
+    for kim in kims:
+        kim.vitality_code, kim.last_sign_of_life = found.get(kim.pk, (None, None))
