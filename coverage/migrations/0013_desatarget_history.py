@@ -48,7 +48,7 @@ def start_history_and_let_staff_read_it(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coverage", "0011_report_refusal"),
+        ("coverage", "0012_event_kecamatan_starts_index"),
         ("registry", "0012_kim_activity_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
