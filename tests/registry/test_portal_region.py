@@ -94,6 +94,15 @@ def test_the_province_demo_adds_katingan_and_a_kabupaten_demo_does_not(db, setti
     assert Kim.objects.filter(desa__kecamatan__kabupaten__code="62.06").count() == 3
 
 
+def test_katingans_own_portal_gets_its_demo_kim_without_loading_kotim_by_hand(db, settings, client):
+    settings.PORTAL_REGION = "62.06"
+    call_command("load_regions", stdout=open(os.devnull, "w"))  # what make run does: the portal's region only
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    assert Kim.objects.filter(desa__kecamatan__kabupaten__code="62.06").count() == 3
+    html = client.get("/kim/").content.decode()
+    assert "KIM Kasongan Baru" in html and "KIM Ketapang" not in html  # Kotim's demo KIM lie outside
+
+
 def test_kabupaten_outlines_are_dissolved_from_their_kecamatan(tmp_path):
     target = tmp_path / "outlines.geojson.gz"
     assert build_region_outlines(DATA_DIR / "kotim_kecamatan.geojson", target) == (1, 1)

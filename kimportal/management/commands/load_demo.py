@@ -1,17 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from kimportal.demo import DEMO_PASSWORD, OFFICER_USERNAME, STAFF_USERNAME, DemoError, load_demo
+from kimportal.demo import DEMO_PASSWORD, OFFICER_USERNAME, STAFF_USERNAME, load_demo
 
 
 class Command(BaseCommand):
     help = "Create or restore the demo data of the source report (Kotim, March 2022). Idempotent."
 
     def handle(self, *args, **options):
-        try:
-            result = load_demo()
-        except DemoError as error:
-            raise CommandError(str(error)) from error
+        result = load_demo()
         self.stdout.write(
             _(
                 "Data contoh siap: %(kims)d KIM, %(events)d kegiatan. Login: %(staff)s / %(password)s (staf), %(officer)s / %(password)s (petugas)."
