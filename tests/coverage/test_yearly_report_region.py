@@ -120,3 +120,9 @@ def test_a_kabupaten_report_on_a_province_portal_links_its_own_years_and_the_pro
     assert 'href="/laporan/2021/?kabupaten=62.02" rel="prev"' in html
     assert 'href="/laporan/2023/?kabupaten=62.02" rel="next"' in html
     assert '<a href="/laporan/2022/">‹ Laporan Kalimantan Tengah</a>' in html
+
+
+def test_the_region_report_groups_thousands_as_its_reader_does(client, province_demo):
+    html = client.get("/laporan/2022/").content.decode()
+    assert "/ 1.571" in html and "1571" not in re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
+    assert "/ 1,571" in client.get("/en/laporan/2022/").content.decode()
