@@ -190,6 +190,7 @@ def _active_on(day: date) -> Q:
         & counts_for_coverage(day)  # quiet / SK-ended KIM, by the settings (see vitality.py)
     )
 
+
 def history_reason(what, reason: str) -> str:
     """A history entry's reason (at most 100 characters): "ditolak: <the reason>"."""
     text = f"{what}: {reason}" if reason else str(what)
