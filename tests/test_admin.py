@@ -257,4 +257,27 @@ def test_a_kim_address_over_500_characters_is_refused_in_the_admin(staff_client,
     assert not Kim.objects.exists()
 
 
+def kim_change_form(kim, members, **fields):
+    """The KIM change form as posted: `members` are (pengurus or None, name, role, delete).
+    (tests/registry/test_vitality.py uses it too.)"""
+    data = {
+        "name": kim.name,
+        "desa": kim.desa_id,
+        "formed_on": kim.formed_on.isoformat(),
+        "pengurus-TOTAL_FORMS": str(len(members)),
+        "pengurus-INITIAL_FORMS": str(sum(1 for member, *_ in members if member)),
+        "pengurus-MIN_NUM_FORMS": "0",
+        "pengurus-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+    for index, (member, name, role, delete) in enumerate(members):
+        data.update({f"pengurus-{index}-name": name, f"pengurus-{index}-role": str(role)})
+        data.update({f"pengurus-{index}-phone": "", f"pengurus-{index}-kim": kim.pk})
+        if member:
+            data[f"pengurus-{index}-id"] = member.pk
+        if delete:
+            data[f"pengurus-{index}-DELETE"] = "on"
+    return data
+
+
 # A KIM's history page (pengurus, activity, imports, decisions, long text): tests/admin/test_history.py
