@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from registry.admin import VitalityFilter, sk_term_ending_soon
+from registry.admin import VitalityFilter
 from registry.models import Desa, Kecamatan, Kim
 from registry.scope import for_staff
 from registry.vitality import Vitality
@@ -87,7 +87,7 @@ def staff_inbox(*, user, on: date) -> list[InboxItem]:
         (
             "kim_sk_ending",
             _("KIM yang masa bakti SK-nya berakhir dalam 90 hari"),
-            for_staff(sk_term_ending_soon(on), user),
+            for_staff(Kim.objects.sk_term_ending_soon(on), user),
             _url("admin:registry_kim_changelist", vitalitas=VitalityFilter.SK_SOON),
         ),
     ]

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -690,23 +688,8 @@ class VitalityFilter(admin.SimpleListFilter):
             wanted = Kim.objects.with_vitality(today).filter(vitality_code=self.value())
             return queryset.filter(pk__in=wanted.values("pk"))
         if self.value() == self.SK_SOON:
-            return queryset.filter(pk__in=sk_term_ending_soon(today).values("pk"))
+            return queryset.filter(pk__in=Kim.objects.sk_term_ending_soon(today).values("pk"))
         return queryset
-
-
-SK_TERM_WARNING_DAYS = 90  # a new SK takes a community meeting and the kepala desa's signature
-
-
-def sk_term_ending_soon(on):
-    """KIM that count on day `on` (active or quiet) whose board's SK term ends within
-    SK_TERM_WARNING_DAYS days: time to prepare a new SK (the admin home page's inbox)."""
-    from .vitality import Vitality
-
-    return Kim.objects.with_vitality(on).filter(
-        vitality_code__in=[Vitality.ACTIVE, Vitality.QUIET],
-        sk_term_end__gte=on,
-        sk_term_end__lte=on + timedelta(days=SK_TERM_WARNING_DAYS),
-    )
 
 
 KimAdmin.list_filter = [*KimAdmin.list_filter, VitalityFilter]

@@ -1,7 +1,7 @@
 """Regions (kabupaten, kecamatan, desa/kelurahan) and the KIM that serve them."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +16,9 @@ from simple_history.models import HistoricalRecords
 from core.dates import validate_in_range
 from core.region import RegionKind, portal_region
 
-from .vitality import as_day, counts_for_coverage, last_sign_expression, vitality_expression
+from .vitality import Vitality, as_day, counts_for_coverage, last_sign_expression, vitality_expression
+
+SK_TERM_WARNING_DAYS = 90  # a new SK takes a community meeting and the kepala desa's signature
 
 KABUPATEN_CODE_RE = re.compile(r"^\d{2}\.\d{2}$")
 
@@ -225,6 +227,15 @@ class KimQuerySet(models.QuerySet):
         """Annotate `vitality_code` (a registry.vitality.Vitality value) and `last_sign_of_life`
         as of `day`; read them as `kim.vitality` and `kim.last_activity`."""
         return self.annotate(vitality_code=vitality_expression(day), last_sign_of_life=last_sign_expression(day))
+
+    def sk_term_ending_soon(self, day: date):
+        """KIM that count on `day` (active or quiet) whose board's SK term ends within
+        SK_TERM_WARNING_DAYS days: time to prepare a new SK (the staff inbox, the KIM list's filter)."""
+        return self.with_vitality(day).filter(
+            vitality_code__in=[Vitality.ACTIVE, Vitality.QUIET],
+            sk_term_end__gte=day,
+            sk_term_end__lte=day + timedelta(days=SK_TERM_WARNING_DAYS),
+        )
 
     def without_kimid(self):
         """KIM not (yet) registered on KIM.id: staff's reconciliation list."""
