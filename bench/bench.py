@@ -420,6 +420,7 @@ PAGES = [
     ("/admin/registry/kim/", "admin"),
     ("/admin/registry/kim/?q=Bench+12", "admin"),
     ("/admin/registry/kim/?q=bench+1234", "admin"),
+    ("/admin/registry/kim/?q=sungai", "admin"),  # in 910 desa names: 476 KIM, ten pages
     ("/admin/registry/kim/?aktif=ya&kecamatan=62.02.04", "admin"),
     ("/admin/registry/pengurus/", "admin"),
     ("/admin/registry/desa/", "admin"),

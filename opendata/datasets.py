@@ -21,12 +21,13 @@ from itertools import islice
 from operator import itemgetter
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Max
 from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.db import batched_text, read_all
+from core.db import LocalMinute, batched_text, read_all
 from coverage.models import OutreachEvent
 from coverage.queries import Stage, desa_coverage, kecamatan_coverage
 from coverage.rollup import kabupaten_coverage
@@ -323,17 +324,21 @@ def _event_rows(kabupaten: Kabupaten) -> Iterator[tuple]:
         kecamatan[kec_pk] = (kec_code, kec_name)
         if desa_pk is not None:
             desa[desa_pk] = (desa_code, desa_name)
+    zone = timezone.get_current_timezone()
     events = (
         OutreachEvent.objects.public()
         .filter(kecamatan__in=list(kecamatan))
-        .annotate(summary_cut=Left("summary", OutreachEvent.TEXT_MAX))  # rows stored before the limit
+        .annotate(
+            summary_cut=Left("summary", OutreachEvent.TEXT_MAX),  # rows stored before the limit
+            local_minute=LocalMinute("starts_at", timezone.get_current_timezone_name()),
+        )
         .order_by("starts_at", "pk")
         .values_list(
             "pk",
             "title",
             "kind",
             "status",
-            "starts_at",
+            "local_minute",
             "kecamatan_id",
             "desa_id",
             "venue",
@@ -341,12 +346,17 @@ def _event_rows(kabupaten: Kabupaten) -> Iterator[tuple]:
             "summary_cut",
         )
     )
-    zone = timezone.get_current_timezone()
-    for pk, title, kind, status, starts_at, kec_id, desa_id, venue, participants, summary in read_all(events):
-        try:
-            local = starts_at.astimezone(zone).isoformat()  # 2022-03-24T09:00:00+07:00
-        except OverflowError:  # year 9999 stored by hand, past the last day Python knows
-            local = starts_at.astimezone(UTC).isoformat()
+    if connection.vendor != "postgresql":  # the database writes no local time: Python does
+        events = events.values_list(*events._fields[:4], "starts_at", *events._fields[5:])
+    for pk, title, kind, status, start, kec_id, desa_id, venue, participants, summary in read_all(events):
+        if start.__class__ is str:  # "2022-03-24 09:00" from PostgreSQL
+            day, time = start.split(" ")
+        else:
+            try:
+                local = start.astimezone(zone).isoformat()  # 2022-03-24T09:00:00+07:00
+            except OverflowError:  # year 9999 stored by hand, past the last day Python knows
+                local = start.astimezone(UTC).isoformat()
+            day, time = local[:10], local[11:16]
         kec_code, kec_name = kecamatan[kec_id]
         desa_code, desa_name = desa[desa_id] if desa_id in desa else _desa_elsewhere(desa, desa_id)
         yield (
@@ -354,8 +364,8 @@ def _event_rows(kabupaten: Kabupaten) -> Iterator[tuple]:
             title,
             kind,
             status,
-            local[:10],
-            local[11:16],
+            day,
+            time,
             kec_code,
             kec_name,
             desa_code,

@@ -15,7 +15,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
-from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
+from core.admin import LongListMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 from core.search import search_without_joins
 
 from .forms import PengurusFormSet
@@ -169,7 +169,7 @@ class KabupatenAdmin(StaffScopeMixin, SafeInitialMixin, admin.ModelAdmin):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class KecamatanAdmin(StaffScopeMixin, LongListMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kabupaten"]
     list_filter = [CoverageFilter]
     list_select_related = ["kabupaten"]
@@ -178,7 +178,7 @@ class KecamatanAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, a
 
 
 @admin.register(Desa)
-class DesaAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class DesaAdmin(StaffScopeMixin, LongListMixin, SafeInitialMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "kecamatan", "has_active_kim"]
     list_filter = [KecamatanFilter, DesaCoverageFilter, "kind"]
     list_select_related = ["kecamatan"]

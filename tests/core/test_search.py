@@ -39,7 +39,21 @@ def search(term):
 
 @pytest.mark.parametrize(
     "term",
-    ["parenggean", "HARAPAN", "tanjung", "Baamang harapan", "12", "188.45", '"Tunas Harapan"', "kim", "tidak ada"],
+    [
+        "parenggean",
+        "HARAPAN",
+        "tanjung",
+        "Baamang harapan",
+        "12",
+        "kim 12",
+        "MENTARI 12",
+        "5/",
+        "i",
+        "188.45",
+        '"Tunas Harapan"',
+        "kim",
+        "tidak ada",
+    ],
 )
 def test_a_search_finds_the_same_kim_as_djangos_own_search(kims, term):
     ours, djangos, duplicates = search(term)
@@ -61,6 +75,20 @@ def test_the_search_query_joins_no_table(kims, admin_client):
     searches = [q["sql"] for q in ctx.captured_queries if "LIKE" in q["sql"] and "COUNT" in q["sql"]]
     assert response.status_code == 200 and "KIM Tunas Harapan" in response.content.decode()
     assert searches and not any("JOIN" in sql for sql in searches)
+
+
+def test_a_word_of_two_characters_without_case_is_compared_as_stored(kims):
+    """No index answers "12" (a trigram has three characters): every row is read, so each is not
+    upper-cased first. A word with letters, or of three characters or more, still is."""
+    model_admin = admin.site._registry[Kim]
+    request = RequestFactory().get("/admin/registry/kim/")
+    queryset, _ = search_without_joins(model_admin, request, Kim.objects.all(), "Mentari 12")
+    sql = str(queryset.query)
+
+    assert [k.name for k in queryset] == ["KIM Mentari 12"]
+    if connection.vendor == "postgresql":  # SQLite's LIKE is the same for both lookups
+        assert sql.count("LIKE UPPER(%Mentari%)") == 5  # name, desa, kecamatan, SK number, KIM.id number
+        assert sql.count("::text LIKE %12%") == 5 and "UPPER(%12%)" not in sql
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")

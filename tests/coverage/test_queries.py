@@ -100,3 +100,20 @@ def test_coverage_takes_two_queries_however_many_rows(db, django_assert_num_quer
     with django_assert_num_queries(2):
         result = kecamatan_coverage(kabupaten=kabupaten, on=DAY)
     assert Kecamatan.objects.count() == len(result.kecamatan) == 15
+
+
+def test_the_coverage_query_is_built_once_but_asked_every_time(db, settings, django_assert_num_queries):
+    """kecamatan_coverage remembers its SQL for a kabupaten and day, never its answer: a KIM
+    formed between two calls counts in the second, and a setting that changes the rule of what
+    counts (here: SK-ended KIM no longer count) changes the query."""
+    desa = make_desa()
+    assert not coverage_of(desa.kecamatan).covered
+    kim = make_kim(desa=desa, formed_on=date(2021, 5, 1))
+
+    with django_assert_num_queries(2):
+        assert coverage_of(desa.kecamatan).covered
+
+    kim.sk_date, kim.sk_term_end = date(2019, 1, 1), date(2022, 1, 1)
+    kim.save()
+    settings.KIM_SK_ENDED_COUNTS = False
+    assert not coverage_of(desa.kecamatan).covered

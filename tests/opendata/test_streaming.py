@@ -6,6 +6,7 @@ import io
 import json
 from datetime import UTC, datetime
 
+import pytest
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -125,6 +126,27 @@ def test_an_event_stored_in_year_9999_still_downloads_in_every_format(client, de
     assert (rows[-1]["title"], rows[-1]["date"]) == ("Jauh di depan", "9999-12-31")
     assert (last["date"], last["time"]) == ("9999-12-31", "20:00")  # in UTC: later hours do not exist
     assert sheet.cell(sheet.max_row, 2).value == "Jauh di depan"
+
+
+@pytest.mark.parametrize(
+    "stored, day, time",
+    [
+        (datetime(2022, 3, 24, 16, 59, tzinfo=UTC), "2022-03-24", "23:59"),
+        (datetime(2022, 3, 24, 17, 0, tzinfo=UTC), "2022-03-25", "00:00"),  # midnight in Sampit
+        (datetime(1950, 1, 1, 0, 0, tzinfo=UTC), "1950-01-01", "08:00"),  # Jakarta kept UTC+8 then
+        (datetime(1, 1, 1, 0, 0, tzinfo=UTC), "0001-01-01", "07:07"),  # local mean time, to the minute
+        (datetime(9999, 12, 31, 16, 59, tzinfo=UTC), "9999-12-31", "23:59"),  # the last local minute
+    ],
+)
+def test_an_events_day_and_time_are_wib_whichever_database_writes_them(client, demo, stored, day, time):
+    """PostgreSQL writes the local day and time itself (core.db.LocalMinute); SQLite leaves it to
+    Python. Both give the day and time in Sampit, across midnight and at the ends of the calendar."""
+    event = make_event(kecamatan=Kecamatan.objects.get(code="62.02.04"), title="Pada waktunya")
+    OutreachEvent.objects.filter(pk=event.pk).update(starts_at=stored)
+
+    rows = json.loads(download(client, "/data/events.json"))["events"]
+
+    assert next((r["date"], r["time"]) for r in rows if r["id"] == event.pk) == (day, time)
 
 
 def test_the_workbook_keeps_its_header_bold_and_frozen(client, demo):
