@@ -83,19 +83,22 @@ def _kabupaten_dashboard(request, kabupaten):
     coverage = kecamatan_coverage(kabupaten=kabupaten, on=on)
     progress = monthly_progress(kabupaten=kabupaten, on=on)
     svg = maps.kecamatan_map(kabupaten.code)
+    urls = {k.code: reverse("coverage:kecamatan-detail", args=[k.code]) for k in coverage.kecamatan}
     areas = [
         maps.MapArea(
             shape=svg.shapes[k.code],
             name=k.name,
             css_class=stage_class(k.stage),
             label=f"{k.name}: {k.stage.label}",
-            url=reverse("coverage:kecamatan-detail", args=[k.code]),
+            url=urls[k.code],
         )
         for k in coverage.kecamatan
         if svg and k.code in svg.shapes
     ]
     context = {
         "coverage": coverage,
+        # Uncovered first, each with its page's address (reversed once for the map, both lists).
+        "kecamatan_rows": [(k, urls[k.code]) for k in coverage.by_stage],
         "form": form,
         "today": timezone.localdate(),
         "stages": Stage,
