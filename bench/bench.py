@@ -742,7 +742,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/2")
     parser.add_argument("--version-seconds", type=float, default=1, help="PAGE_CACHE_VERSION_SECONDS of the server")
-    parser.add_argument("--ratio-runs", type=int, default=12, help="interleaved wrk runs of /healthz and cached /")
+    parser.add_argument("--ratio-runs", type=int, default=24, help="interleaved wrk runs of /healthz and cached /")
     parser.add_argument("--ratio-seconds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=int, default=60)
