@@ -204,6 +204,12 @@ def test_a_province_report_fits_the_screen(live_province, new_page, artifacts, w
     page.goto(live_province.url + "/laporan/2022/")
     assert page.locator(".report-region tbody tr").count() == 14
     assert overflow(page) == []
+    # Every column shows without scrolling the table's own box: all eight at 1366 px, and on a
+    # phone each kabupaten is a card of its figures under their names.
+    box = page.locator(".table-scroll:has(> .report-region)")
+    assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
+    shape = page.locator(".report-region tbody tr").first.evaluate("e => getComputedStyle(e).display")
+    assert shape == ("table-row" if width == 1366 else "block")
     page.screenshot(path=str(artifacts / f"laporan-provinsi-2022-{width}.png"), full_page=True)
 
 
