@@ -91,6 +91,32 @@ class LabelledSplitDateTime(AdminSplitDateTime):
         return context
 
 
+def _grouped(number: int) -> str:
+    return formats.number_format(number, force_grouping=True)
+
+
+class LimitedTextForm(forms.ModelForm):
+    """A change form never shows more text than its field accepts.
+
+    A row stored before the length limits (a 2 MB note) made its change page, and the history's
+    revert page, 2 MB of HTML: the form showed it whole, only to refuse it on saving. Such a
+    field shows its first `max_length` characters and says so; saving the form keeps them (the
+    whole text stays in the history). Every admin form of the portal starts from here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            limit = getattr(field, "max_length", None)
+            value = self.initial.get(name)
+            if limit and isinstance(value, str) and len(value) > limit:
+                self.initial[name] = value[:limit]
+                field.help_text = gettext(
+                    "Tersimpan %(stored)s karakter, lebih dari batas %(limit)s: yang tampil hanya "
+                    "%(limit)s karakter pertama, dan menyimpan formulir ini menyimpan potongan itu. "
+                    "Teks utuhnya tetap ada di riwayat."
+                ) % {"stored": _grouped(len(value)), "limit": _grouped(limit)}
+
+
 class LabelledWidgetsMixin:
     """Every input of the admin's forms has an accessible name (axe-core: label)."""
 
@@ -237,6 +263,7 @@ class SafeHistoryAdmin(LongListMixin, LabelledWidgetsMixin, SafeInitialMixin, Si
     history page too, e.g. a KIM's pengurus edited inline: {model: its foreign key's name}.
     """
 
+    form = LimitedTextForm
     history_with = {}
     history_labels = {}  # {model: function(obj) -> label}: how the history names a related row
     history_list_per_page = 25  # a page to read, and at most 25 versions (and their previous ones) in memory

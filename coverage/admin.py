@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import SafeAutocompleteMixin, SafeHistoryAdmin
+from core.admin import LimitedTextForm, SafeAutocompleteMixin, SafeHistoryAdmin
 from core.paginator import EstimatedCountPaginator
 from registry.admin import KecamatanAdmin, KecamatanFilter, StaffScopeMixin
 from registry.models import Kecamatan
@@ -112,7 +112,7 @@ admin.site.register(Kecamatan, KecamatanCoverageAdmin)
 from .models import DesaTarget  # noqa: E402
 
 
-class DesaTargetAdminForm(forms.ModelForm):
+class DesaTargetAdminForm(LimitedTextForm):
     history_reason = forms.CharField(
         label=_("Alasan perubahan"),
         required=False,

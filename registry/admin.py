@@ -15,7 +15,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
-from core.admin import LongListMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
+from core.admin import LimitedTextForm, LongListMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 from core.search import search_without_joins
 
 from .forms import PengurusFormSet
@@ -212,6 +212,7 @@ class TierAdmin(StaffScopeMixin, SafeInitialMixin, admin.ModelAdmin):
 
 
 class PengurusInline(StaffScopeMixin, admin.TabularInline):
+    form = LimitedTextForm
     model = Pengurus
     formset = PengurusFormSet
     extra = 1
@@ -390,7 +391,7 @@ class SpreadsheetImportMixin(ImportExportMixin):
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
 
 
-class KimAdminForm(forms.ModelForm):
+class KimAdminForm(LimitedTextForm):
     history_reason = forms.CharField(
         label=_("Alasan perubahan"),
         required=False,
@@ -543,7 +544,7 @@ class StaffKabupatenAdmin(StaffScopeMixin, SafeInitialMixin, SafeAutocompleteMix
 from .models import KimActivity  # noqa: E402
 
 
-class KimActivityInlineForm(forms.ModelForm):
+class KimActivityInlineForm(LimitedTextForm):
     class Meta:
         model = KimActivity
         fields = ["date", "kind", "link", "note"]

@@ -161,6 +161,30 @@ def test_huge_text_stored_before_the_limits_keeps_the_history_page_small(staff_c
     assert "karakter tidak ditampilkan" in response.content.decode()
 
 
+def test_a_kims_page_and_its_revert_page_show_no_more_text_than_the_field_accepts(staff_client, kotim):
+    """A 2 MB note from before the 5,000-character limit: the KIM's page and the history's revert
+    page show its first 5,000 characters and say so; saving the form keeps those."""
+    kim = make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Harapan")
+    Kim.objects.filter(pk=kim.pk).update(notes="b" * 10 + "a" * 2_000_000)
+    kim.refresh_from_db()
+    kim.save()
+    version = kim.history.order_by("-history_id").first()
+    change = staff_client.get(reverse("admin:registry_kim_change", args=[kim.pk]))
+    revert = staff_client.get(reverse("admin:registry_kim_simple_history", args=[kim.pk, version.history_id]))
+
+    for response in (change, revert):
+        html = response.content.decode()
+        assert response.status_code == 200 and len(html) < 200_000
+        assert "Tersimpan 2.000.010 karakter, lebih dari batas 5.000" in html
+    form_class = change.context["adminform"].form.__class__
+    data = {name: value for name, value in form_class(instance=kim).initial.items() if value is not None}
+    form = form_class(data, instance=kim)
+    assert form.is_valid(), form.errors
+    form.save()
+    kim.refresh_from_db()
+    assert kim.notes == "b" * 10 + "a" * (Kim.NOTES_MAX - 10)
+
+
 def test_a_page_of_history_holds_only_its_own_versions_in_memory(staff_client, kotim):
     kim = make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Harapan")
     note = "catatan lama " * 4_000  # 48 KB, stored before the 5,000-character limit
