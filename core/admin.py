@@ -232,8 +232,8 @@ def _object_pk(record):
 
 
 # Rows on a page of an admin list of a national table. Django's default is 100; staff's 1366x768
-# screen shows about 17, and each row cost about half a millisecond to render: 100 rows were 60 of
-# the event list's 70 ms (docs/benchmarks.md). NetBox pages by 50 too.
+# screen shows about 17, and each row cost about half a millisecond to render: 100 rows were about
+# 45 of the event list's 70 ms (docs/benchmarks.md). NetBox pages by 50 too.
 LIST_PER_PAGE = 50
 
 

@@ -62,8 +62,8 @@ class InArray(In):
 class LocalMinute(Func):
     """A timestamp as local text "YYYY-MM-DD HH:MM" in the portal's time zone, written by the
     database: on PostgreSQL `to_char(... AT TIME ZONE ...)`, which spares Python reading a
-    timestamp with its time zone, converting and formatting it (for 50,000 events, more than half
-    of an export's time). A time whose local day would be after 31 December 9999 (a row stored by
+    timestamp with its time zone, converting and formatting it (for 50,000 events, a third of an
+    export's CPU). A time whose local day would be after 31 December 9999 (a row stored by
     hand) is written in UTC, as Python writes it. None elsewhere: the caller formats the value."""
 
     output_field = CharField()

@@ -33,7 +33,8 @@ def bilangan(value):
 @register.filter(expects_localtime=True)
 def tanggal(value):
     """A day as `|date:"j F Y"` writes it ("25 Maret 2022", "25 March 2022" under /en/), at a
-    tenth of its cost: the dashboard writes 80 of them. A date and time goes through |date."""
+    fifth of its cost (5 µs, not 25): the dashboard writes 80 of them. A date and time goes
+    through |date."""
     if value.__class__ is not date:
         return date_filter(value, "j F Y")
     return f"{value.day} {MONTHS[value.month]} {value.year:04d}"
@@ -41,7 +42,7 @@ def tanggal(value):
 
 @register.filter(expects_localtime=True)
 def bulan(value):
-    """A month as `|date:"F Y"` writes it ("Maret 2022"), at a tenth of its cost (the progress
+    """A month as `|date:"F Y"` writes it ("Maret 2022"), at a fifth of its cost (the progress
     table has 120 rows)."""
     if value.__class__ is not date:
         return date_filter(value, "F Y")
