@@ -5,6 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -23,6 +25,23 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
 
+def _retried_screenshot(screenshot):
+    """Page.screenshot, tried again when Chromium answers "Unable to capture screenshot": on a
+    loaded machine (CI runs two suites side by side) it now and then fails to capture a frame that
+    a moment later it captures. Any other error, or a third failure, stands."""
+
+    def take(page, *args, **kwargs):
+        for attempt in range(3):
+            try:
+                return screenshot(page, *args, **kwargs)
+            except PlaywrightError as error:
+                if "Unable to capture screenshot" not in str(error) or attempt == 2:
+                    raise
+                page.wait_for_timeout(250)
+
+    return take
+
+
 @pytest.fixture
 def browser(monkeypatch):
     """A fresh Chromium per test. A session-wide one would keep Playwright's event loop running
@@ -39,6 +58,7 @@ def browser(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django's ORM is still safe to call
     # from it. Only for this test: a subprocess started later must not inherit the switch.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setattr(Page, "screenshot", _retried_screenshot(Page.screenshot))
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
