@@ -325,6 +325,8 @@ def _event_rows(kabupaten: Kabupaten) -> Iterator[tuple]:
         if desa_pk is not None:
             desa[desa_pk] = (desa_code, desa_name)
     zone = timezone.get_current_timezone()
+    # On PostgreSQL the database writes the local day and time; elsewhere Python does, from starts_at.
+    start_column = "local_minute" if connection.vendor == "postgresql" else "starts_at"
     events = (
         OutreachEvent.objects.public()
         .filter(kecamatan__in=list(kecamatan))
@@ -338,7 +340,7 @@ def _event_rows(kabupaten: Kabupaten) -> Iterator[tuple]:
             "title",
             "kind",
             "status",
-            "local_minute",
+            start_column,
             "kecamatan_id",
             "desa_id",
             "venue",
@@ -346,8 +348,6 @@ def _event_rows(kabupaten: Kabupaten) -> Iterator[tuple]:
             "summary_cut",
         )
     )
-    if connection.vendor != "postgresql":  # the database writes no local time: Python does
-        events = events.values_list(*events._fields[:4], "starts_at", *events._fields[5:])
     for pk, title, kind, status, start, kec_id, desa_id, venue, participants, summary in read_all(events):
         if start.__class__ is str:  # "2022-03-24 09:00" from PostgreSQL
             day, time = start.split(" ")

@@ -23,8 +23,10 @@ def bilangan(value):
     """A whole number grouped in thousands the active language's way: 1.571 in Bahasa Indonesia,
     1,571 in English (Django groups only where USE_THOUSAND_SEPARATOR is on, which would also
     group years and codes). Anything that is not a number is shown as it is."""
-    if value.__class__ is not int:  # bool is a subclass of int, not int itself
-        return value if isinstance(value, bool) or not isinstance(value, int) else bilangan(int(value))
+    if value.__class__ is not int:  # the common case first: a plain int
+        if isinstance(value, bool) or not isinstance(value, int):
+            return value
+        value = int(value)  # an int subclass, e.g. an IntegerChoices member
     if -1000 < value < 1000:  # nothing to group: the dashboard's tables are mostly such numbers
         return str(value)
     return number_format(value, force_grouping=True)

@@ -23,6 +23,16 @@ DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+OFFICE_SCREEN = {"width": 1366, "height": 768}  # Diskominfo staff's laptop
+
+
+def admin_log_in(page, base, username, *, next="/admin/"):
+    """Sign `username` (with tests.factories.make_user's password) in to the admin and wait for `next`."""
+    page.goto(f"{base}/admin/login/?next={next}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "rahasia-uji-123")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}{next}")
 
 
 def _retried_screenshot(screenshot):

@@ -8,20 +8,10 @@ import pytest
 from coverage.models import FieldReport, OutreachEvent
 from registry.models import Kim, Pengurus
 
-from .conftest import AXE
+from .conftest import AXE, OFFICE_SCREEN, admin_log_in
 
 # serialized_rollback: the roles made by data migration survive the flush between browser tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-OFFICE_SCREEN = {"width": 1366, "height": 768}
-
-
-def log_in(page, base):
-    page.goto(f"{base}/admin/login/?next=/admin/")
-    page.fill("#id_username", "sari")
-    page.fill("#id_password", "rahasia-uji-123")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
 
 
 def axe_violations(page):
@@ -33,7 +23,7 @@ def axe_violations(page):
 def test_axe_finds_no_violation_on_the_admin_kim_and_event_forms(live_demo, staff, new_page, screenshot):
     kim = Kim.objects.filter(pengurus__role=Pengurus.Role.KETUA).first()
     page = new_page(OFFICE_SCREEN, bypass_csp=True)
-    log_in(page, live_demo.url)
+    admin_log_in(page, live_demo.url, "sari")
     problems = []
     for url in [
         "/admin/registry/kim/add/",
@@ -63,7 +53,7 @@ def test_axe_finds_no_violation_on_the_admin_home_and_the_lists_staff_work_from(
         located_at=event.starts_at,
     )
     page = new_page(OFFICE_SCREEN, bypass_csp=True)
-    log_in(page, live_demo.url)
+    admin_log_in(page, live_demo.url, "sari")
     problems = []
     for url in [
         "/admin/",

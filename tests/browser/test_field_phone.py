@@ -8,9 +8,7 @@ from PIL import Image, ImageDraw
 
 from coverage.models import FieldReport, ReportPhoto
 
-from .conftest import ARTIFACTS
-from .test_admin_accessibility import OFFICE_SCREEN
-from .test_admin_accessibility import log_in as admin_log_in
+from .conftest import ARTIFACTS, OFFICE_SCREEN, admin_log_in
 from .test_offline_report import PHONE_360, item, log_in, open_offline, submit, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -155,7 +153,7 @@ def test_a_report_carries_the_location_and_a_photo_made_small_on_the_phone(
     # Sari, at the office, sees where the officer stood, flagged as imprecise.
     office = browser.new_context(viewport=OFFICE_SCREEN, locale="id-ID")
     admin = office.new_page()
-    admin_log_in(admin, base)
+    admin_log_in(admin, base, "sari")
     admin.goto(f"{base}/admin/coverage/fieldreport/{report.pk}/change/")
     shown = admin.inner_text(".field-location")
     assert "-2.187346, 112.903817" in shown and "lokasi tidak presisi" in shown

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from registry.models import Desa, Kim
 
 from ..factories import make_kim, make_officer_user, make_user
-from .conftest import AXE, PHONE
+from .conftest import AXE, PHONE, admin_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -20,11 +20,7 @@ def test_staff_refuse_a_proposal_with_a_reason_on_a_phone(live_demo, new_page, s
     dewi = make_user(username="dewi", is_staff=True)
     dewi.groups.add(Group.objects.get(name="Admin Diskominfo"))
     page = new_page(viewport, bypass_csp=True)
-    page.goto(f"{live_demo.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", "dewi")
-    page.fill("#id_password", "rahasia-uji-123")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_demo.url}/admin/")
+    admin_log_in(page, live_demo.url, "dewi")
     screenshot(page, f"admin-beranda-kotak-masuk-{viewport['width']}", full_page=True)
     page.goto(f"{live_demo.url}/admin/registry/kim/{kim.pk}/change/")
     page.add_script_tag(path=str(AXE))

@@ -8,10 +8,10 @@ from django.contrib.auth.models import Group
 from coverage.models import FieldReport, OutreachEvent
 
 from ..factories import make_officer_user, make_user
+from .conftest import OFFICE_SCREEN, admin_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-OFFICE_SCREEN = {"width": 1366, "height": 768}
 LISTS = {  # the columns staff decide by
     "/admin/registry/kim/": ["column-status"],
     "/admin/coverage/outreachevent/": ["column-status_label"],
@@ -36,11 +36,7 @@ def test_the_decisive_columns_fit_the_office_screen(live_demo, new_page, screens
     dewi = make_user(username="dewi", is_staff=True)
     dewi.groups.add(Group.objects.get(name="Admin Diskominfo"))
     page = new_page(OFFICE_SCREEN)
-    page.goto(f"{live_demo.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", "dewi")
-    page.fill("#id_password", "rahasia-uji-123")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_demo.url}/admin/")
+    admin_log_in(page, live_demo.url, "dewi")
     too_wide = {}
     for url, columns in LISTS.items():
         page.goto(live_demo.url + url)

@@ -20,11 +20,10 @@ from kimportal.demo import DEMO_PASSWORD, OFFICER_USERNAME
 from registry.models import Desa, Kim, Pengurus
 
 from ..factories import make_kim, make_user
-from .conftest import PHONE
+from .conftest import OFFICE_SCREEN, PHONE, admin_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-OFFICE_SCREEN = {"width": 1366, "height": 768}
 HEADER = "kode_desa;nama;tanggal_terbentuk;ketua;sekretaris;bendahara"
 
 
@@ -81,11 +80,7 @@ def test_a_staff_members_morning(live_demo, new_page, screenshot, tmp_path):
 
     # 07.30: the admin, and what needs doing.
     page = new_page(OFFICE_SCREEN, timezone_id="Asia/Jakarta")
-    page.goto(f"{base}/admin/login/?next=/admin/")
-    page.fill("#id_username", "dewi")
-    page.fill("#id_password", "rahasia-uji-123")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    admin_log_in(page, base, "dewi")
     waiting = inbox(page)
     assert waiting["Usulan KIM menunggu verifikasi"] == 2
     assert waiting["Laporan petugas belum diperiksa"] == 1

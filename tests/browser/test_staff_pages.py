@@ -12,10 +12,10 @@ from coverage.models import FieldReport, OutreachEvent
 from registry.models import Kim, Pengurus
 
 from ..factories import make_officer_user, make_user
+from .conftest import OFFICE_SCREEN, admin_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-OFFICE_SCREEN = {"width": 1366, "height": 768}
 
 SIDEWAYS = """() => {
   const page = document.documentElement.scrollWidth - innerWidth;
@@ -43,11 +43,7 @@ def test_the_kim_event_and_report_pages_do_not_scroll_sideways(live_demo, new_pa
     dewi = make_user(username="dewi", is_staff=True)
     dewi.groups.add(Group.objects.get(name="Admin Diskominfo"))
     page = new_page(OFFICE_SCREEN, timezone_id="Asia/Makassar")
-    page.goto(f"{live_demo.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", "dewi")
-    page.fill("#id_password", "rahasia-uji-123")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_demo.url}/admin/")
+    admin_log_in(page, live_demo.url, "dewi")
     pages = {  # screenshot's name: (page, what to show)
         "admin-kim-ubah-1366": (f"/admin/registry/kim/{kim.pk}/change/", "#activities-group"),
         "admin-kim-tambah-1366": ("/admin/registry/kim/add/", "#activities-group"),

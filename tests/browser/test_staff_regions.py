@@ -4,20 +4,16 @@ import pytest
 from django.contrib.auth.models import Group
 
 from ..factories import make_user
+from .conftest import OFFICE_SCREEN, admin_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-OFFICE_SCREEN = {"width": 1366, "height": 768}
 
 
 def test_the_desa_list_of_an_event_follows_its_kecamatan(live_demo, new_page, screenshot):
     dewi = make_user(username="dewi", is_staff=True)
     dewi.groups.add(Group.objects.get(name="Admin Diskominfo"))
     page = new_page(OFFICE_SCREEN, bypass_csp=True)
-    page.goto(f"{live_demo.url}/admin/login/?next=/admin/coverage/outreachevent/add/")
-    page.fill("#id_username", "dewi")
-    page.fill("#id_password", "rahasia-uji-123")
-    page.click("input[type=submit]")
+    admin_log_in(page, live_demo.url, "dewi", next="/admin/coverage/outreachevent/add/")
     page.wait_for_selector("#id_kecamatan + .select2-container")
     page.click("#id_kecamatan + .select2-container")
     page.locator(".select2-dropdown .select2-search__field").fill("Cempaga Hulu")

@@ -8,19 +8,9 @@ from django.contrib.auth.models import Group
 from registry.models import Kabupaten, StaffKabupaten
 
 from ..factories import make_desa, make_kabupaten, make_kecamatan, make_kim, make_user
-from .conftest import AXE, PHONE
+from .conftest import AXE, OFFICE_SCREEN, PHONE, admin_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-OFFICE_SCREEN = {"width": 1366, "height": 768}
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/admin/login/?next=/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "rahasia-uji-123")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
 
 
 @pytest.fixture
@@ -42,7 +32,7 @@ def test_katingan_staff_see_only_katingan_in_lists_and_autocomplete(
     live_demo, katingan_staff, new_page, screenshot, viewport
 ):
     page = new_page(viewport)
-    log_in(page, live_demo.url, "lina")
+    admin_log_in(page, live_demo.url, "lina")
     page.goto(f"{live_demo.url}/admin/registry/kim/")
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 1
@@ -62,7 +52,7 @@ def test_staff_without_a_kabupaten_in_a_province_portal_are_told_why(live_demo, 
     ani.groups.add(Group.objects.get(name="Admin Diskominfo"))
     for viewport in (OFFICE_SCREEN, PHONE):
         page = new_page(viewport)
-        log_in(page, live_demo.url, "ani")
+        admin_log_in(page, live_demo.url, "ani")
         assert "belum ditugaskan ke kabupaten/kota mana pun" in page.locator(".messagelist").inner_text()
         screenshot(page, f"admin-staf-tanpa-wilayah-{viewport['width']}")
         page.goto(f"{live_demo.url}/admin/registry/kim/")
@@ -72,7 +62,7 @@ def test_staff_without_a_kabupaten_in_a_province_portal_are_told_why(live_demo, 
 def test_a_superuser_assigns_a_kabupaten_on_the_users_page(live_demo, superuser, new_page, screenshot):
     dewi = make_user(username="dewi", is_staff=True)
     page = new_page(OFFICE_SCREEN, bypass_csp=True)
-    log_in(page, live_demo.url, "root")
+    admin_log_in(page, live_demo.url, "root")
     page.goto(f"{live_demo.url}/admin/auth/user/{dewi.pk}/change/")
     group = page.locator("#staff_kabupaten-group")
     group.scroll_into_view_if_needed()
