@@ -19,7 +19,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, models
 from django.http import Http404
@@ -361,7 +361,21 @@ class SafeHistoryAdmin(LongListMixin, LabelledWidgetsMixin, SafeInitialMixin, Si
         records = self.get_history_queryset(request, self.model.history, self.opts.pk.attname, unquote(object_id))
         if not records.filter(history_id=version_id).exists():  # e.g. a row outside the user's scope
             raise Http404(_("Data tidak ditemukan."))
+        if request.method == "POST" and not self.may_revert(request, unquote(object_id)):
+            # django-simple-history saves a posted version after checking only the *view* permission;
+            # a read-only user (the province coordinator) could rename a KIM by posting the page back.
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def may_revert(self, request, object_id) -> bool:
+        """Reverting to an old version is a change like any other: only for a user who may change the
+        object as it is now (in their scope, with the change permission). The version's values then go
+        through the same form, with the same scoped choices, as the change page's."""
+        current = self.get_object(request, object_id)
+        return current is not None and self.has_change_permission(request, current)
+
+    def revert_disabled(self, request, obj=None):
+        return super().revert_disabled(request, obj) or not self.has_change_permission(request, obj)
 
 
 # django-axes' login records are for superusers only (no group holds their permissions); they see

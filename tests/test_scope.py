@@ -11,9 +11,11 @@ from dataclasses import dataclass
 import pytest
 import tablib
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms as django_forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -337,3 +339,89 @@ def test_login_records_stay_shared_and_superusers_only(dewi_client, db):
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt)
     assert dewi_client.get("/admin/axes/accessattempt/").status_code == 403
+
+
+def posted_back(form):
+    """The data a browser would post for `form` as it was shown: every field with its shown value."""
+    data = {}
+    for bound in form:
+        value = bound.value()
+        widget = bound.field.widget
+        if hasattr(widget, "widgets") and not isinstance(value, list):  # a split date and time
+            for index, part in enumerate(widget.decompress(value)):
+                data[f"{bound.html_name}_{index}"] = "" if part is None else part
+        elif value is None or value is False:
+            continue
+        else:
+            data[bound.html_name] = value
+    return data
+
+
+def history_versions(side):
+    """(admin url name, row, its newest version) for every admin with a history, on one side."""
+    for model, model_admin in registered():
+        if hasattr(model, "history") and hasattr(model_admin, "history_form_view") and model in side.rows:
+            row = side.rows[model]
+            version = model.history.filter(**{model._meta.pk.attname: row.pk}).first()
+            yield f"admin:{model._meta.app_label}_{model._meta.model_name}", row, version
+
+
+def a_change(form, row, text):
+    """One of the row's own columns in `form` and another value it accepts: `text` for a text field,
+    else a number one higher; None where the form edits none (a report: staff decide, not edit)."""
+    columns = model_to_dict(row)
+    for name, field in form.fields.items():
+        if name in columns and not field.disabled and type(field) is django_forms.CharField:
+            return name, text
+    for name, field in form.fields.items():
+        if (
+            name in columns
+            and not field.disabled
+            and isinstance(field, django_forms.IntegerField | django_forms.DecimalField)
+        ):
+            return name, (columns[name] or 0) + 1
+    return None
+
+
+def test_a_view_only_user_posting_a_history_version_back_changes_nothing_in_any_admin(
+    client, yosef, kotim_side, katingan_side
+):
+    """The review's attack: the coordinator, who only views, posts a KIM's (or an event's, a pengurus',
+    a target's) history page back with another value. The page offers no Save button; the POST is a 403."""
+    client.force_login(yosef)
+    walked = 0
+    for name, row, version in history_versions(katingan_side):
+        url = reverse(f"{name}_simple_history", args=[row.pk, version.history_id])
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert 'name="_save"' not in page.content.decode(), url
+        form = page.context["adminform"].form
+        data = posted_back(form)
+        change = a_change(form, row, "Diubah koordinator")
+        if change:
+            data[change[0]] = change[1]
+        before = model_to_dict(type(row).objects.get(pk=row.pk))
+        assert client.post(url, data).status_code == 403, url
+        assert model_to_dict(type(row).objects.get(pk=row.pk)) == before, url
+        walked += 1
+    assert walked >= 5
+
+
+def test_staff_who_may_change_a_row_still_revert_it_from_its_history(dewi_client, kotim_side, katingan_side):
+    """The same post by the row's own staff reverts it: the data the test above posts is valid."""
+    walked = 0
+    for name, row, version in history_versions(kotim_side):
+        url = reverse(f"{name}_simple_history", args=[row.pk, version.history_id])
+        page = dewi_client.get(url)
+        if page.status_code != 200 or 'name="_save"' not in page.content.decode():
+            continue  # e.g. a report, which staff decide on rather than edit
+        form = page.context["adminform"].form
+        change = a_change(form, row, "Dipulihkan staf")
+        if change is None:
+            continue
+        field, value = change
+        data = {**posted_back(form), field: value}
+        assert dewi_client.post(url, data).status_code == 302, url
+        assert model_to_dict(type(row).objects.get(pk=row.pk))[field] == value, url
+        walked += 1
+    assert walked >= 4
