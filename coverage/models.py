@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,6 +18,11 @@ from registry.models import Desa, Kecamatan, Kim, history_reason
 
 # An event planned or reported without an hour starts at this time.
 DEFAULT_TIME = time(9, 0)
+
+
+def planning_horizon(today: date | None = None) -> date:
+    """The last day an outreach event may be planned for (settings.PLANNING_HORIZON_DAYS ahead)."""
+    return (today or timezone.localdate()) + timedelta(days=settings.PLANNING_HORIZON_DAYS)
 
 
 class OutreachEventQuerySet(models.QuerySet):
@@ -66,10 +72,13 @@ class OutreachEventQuerySet(models.QuerySet):
         reported whose report staff have not reviewed yet, or refused (FieldReport.mark_reviewed
         publishes it; FieldReport.refuse keeps it out).
 
-        Events staff plan or record themselves have no FieldReport and stay public. Every public
+        Events staff plan or record themselves have no FieldReport and stay public. A plan beyond
+        the planning horizon (stored before the rule, or straight into the database) is not
+        published either: "Kegiatan berikutnya: 31 Desember 9999" helps nobody. Every public
         reader starts from here (tests/field/test_review.py checks that none forgets).
         """
-        return self.exclude(pk__in=FieldReport.objects.unpublished().values("event_id"))
+        implausible = models.Q(status=OutreachEvent.Status.PLANNED, starts_at__gte=start_of_day(planning_horizon()))
+        return self.exclude(implausible).exclude(pk__in=FieldReport.objects.unpublished().values("event_id"))
 
 
 class OutreachEvent(models.Model):
@@ -199,6 +208,10 @@ class OutreachEvent(models.Model):
                 "desa": self.desa,
                 "kecamatan": self.kecamatan,
             }
+        if self.status == self.Status.PLANNED and self.starts_at and self.day > planning_horizon():
+            errors["starts_at"] = _(
+                "Rencana kegiatan paling jauh %(days)s hari ke depan, sampai %(last)s. Periksa tahunnya."
+            ) % {"days": settings.PLANNING_HORIZON_DAYS, "last": date_format(planning_horizon(), "j F Y")}
         if self.status == self.Status.HELD and self.starts_at and self.starts_at > timezone.now():
             errors["starts_at"] = _("Kegiatan yang sudah dilaksanakan tidak boleh bertanggal di masa depan.")
         counted = [n for n in (self.participants, self.participants_women, self.participants_men) if n is not None]

@@ -17,6 +17,7 @@ from coverage.models import (
     FieldReport,
     OfficerAssignment,
     OutreachEvent,
+    planning_horizon,
 )
 from registry.forms import PengurusFormSet
 from registry.models import Desa, Kim, KimActivity, Pengurus
@@ -138,6 +139,7 @@ class PlanEventForm(ScopedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["day"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["day"].widget.attrs["max"] = planning_horizon().isoformat()
 
     def clean_day(self):
         day = self.cleaned_data["day"]

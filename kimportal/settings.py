@@ -237,6 +237,9 @@ LOGGING = {
 # event for this many months is quiet (vakum); whether quiet and SK-ended KIM still count
 # for coverage. Contact details of Diskominfo shown on "Membentuk KIM di desa Anda".
 KIM_QUIET_MONTHS = env.int("KIM_QUIET_MONTHS", default=6)
+# How far ahead an outreach event may be planned (coverage.models.planning_horizon): a plan for
+# 31 December 9999 was published as the next event. Two years cover any real work plan.
+PLANNING_HORIZON_DAYS = env.int("PLANNING_HORIZON_DAYS", default=730)
 KIM_QUIET_COUNTS = env.bool("KIM_QUIET_COUNTS", default=True)
 KIM_SK_ENDED_COUNTS = env.bool("KIM_SK_ENDED_COUNTS", default=True)
 DISKOMINFO_CONTACT = {
