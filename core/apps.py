@@ -11,3 +11,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Inti")
+
+    def ready(self):
+        from .uploads import ensure_upload_temp_dir
+
+        ensure_upload_temp_dir()

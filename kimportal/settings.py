@@ -34,6 +34,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kimportal")}
 PORTAL_REGION = env.str("PORTAL_REGION", default=env.str("KABUPATEN_CODE", default="62.02")).strip()
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Large uploads are spooled here, not in the system's temp folder: `sweep_photos` finds what a
+# killed worker left (core/uploads.py). Never served, never under MEDIA_ROOT.
+FILE_UPLOAD_TEMP_DIR = env.str("UPLOAD_TEMP_DIR", default=str(BASE_DIR / "uploads-tmp"))
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,7 +1,9 @@
 """Photo files left behind by a worker killed while storing a report are swept, never a stored photo."""
 
 import os
+import tempfile
 import time
+from pathlib import Path
 
 from django.core.management import call_command
 from django.urls import reverse
@@ -38,3 +40,23 @@ def test_sweeping_an_empty_media_folder_removes_nothing(db, media_root):
     from field.photos import sweep_orphan_photos
 
     assert sweep_orphan_photos() == []
+
+
+def test_large_uploads_are_spooled_in_the_portals_own_folder_not_the_systems(settings):
+    """Where a sweep can find what a killed worker left, and never where the web server serves files."""
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR).resolve()
+    assert folder.is_dir()
+    assert not folder.is_relative_to(Path(tempfile.gettempdir()).resolve())
+    assert not folder.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+
+
+def test_a_raw_photo_left_by_a_killed_worker_is_swept_and_one_still_uploading_kept(db, settings, tmp_path, capsys):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    left = tmp_path / "tmpab12cd.upload.jpg"
+    left.write_bytes(b"\xff\xd8 a raw photo, EXIF and GPS included")
+    aged(left, hours=2)
+    uploading = tmp_path / "tmpef34gh.upload.jpg"
+    uploading.write_bytes(b"\xff\xd8 still arriving")
+    call_command("sweep_photos")
+    assert (left.exists(), uploading.exists()) == (False, True)
+    assert "removed 1 abandoned upload file(s)" in capsys.readouterr().out
