@@ -1,9 +1,12 @@
 """Settings come from the environment; production refuses an unsafe secret key."""
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,3 +41,10 @@ def test_with_a_real_secret_key_the_app_starts():
 def test_the_portal_speaks_indonesian_in_jakarta_time(settings):
     assert settings.LANGUAGE_CODE == "id"
     assert settings.TIME_ZONE == "Asia/Jakarta"
+
+
+def test_migrate_on_sqlite_prints_no_warning_to_alarm_a_newcomer(db):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("check", databases=["default"], stdout=out, stderr=err)  # as migrate does
+    assert "W040" not in out.getvalue() + err.getvalue()
+    assert "System check identified no issues" in out.getvalue()
