@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import DayForm
-from core.region import portal_region
+from core.region import RegionKind, portal_region
 from registry.decorators import portal_required
 from registry.models import Kabupaten
 
@@ -92,8 +92,9 @@ def download(request, kabupaten, slug, fmt):
         summary, rows = dataset.build(kabupaten, on)
     rows = dataset.rows(rows)  # tuples in column order
     stamp = on.isoformat()
+    # One key for the area a download covers, on every portal: `region`, with its kind.
     if kabupaten:
-        header = {"kabupaten": {"code": kabupaten.code, "name": kabupaten.name}}
+        header = {"region": {"code": kabupaten.code, "name": kabupaten.name, "kind": RegionKind.KABUPATEN}}
     else:
         region = portal_region()
         header = {"region": {"code": region.code, "name": Kabupaten.objects.portal_name(), "kind": region.kind}}

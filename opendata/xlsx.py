@@ -177,10 +177,10 @@ def _about_rows(dataset: Dataset, header: dict, source: str) -> Iterator[str]:
         yield f'<row r="{number}">{_text(column.name, f"A{number}")}{_text(str(column.description), f"B{number}")}</row>'
         number += 1
     number += 1  # an empty row
-    kabupaten = header.get("kabupaten", {})
+    region = header.get("region", {})
     facts = [
         (_("Dataset"), str(dataset.title)),
-        (_("Wilayah"), f"{kabupaten.get('name', '')} ({kabupaten.get('code', '')})"),
+        (_("Wilayah"), f"{region.get('name', '')} ({region.get('code', '')})"),
         (
             _("Keadaan per") if "as_of" in header else _("Dibuat pada"),
             header.get("as_of") or header.get("generated_on"),

@@ -71,7 +71,7 @@ def download_json(client, url, **params):
 
 def test_open_data_json_names_the_same_seven_uncovered_kecamatan(client, demo):
     data = download_json(client, "/data/coverage.json")
-    assert data["kabupaten"] == {"code": "62.02", "name": "Kabupaten Kotawaringin Timur"}
+    assert data["region"] == {"code": "62.02", "name": "Kabupaten Kotawaringin Timur", "kind": "kabupaten"}
     assert {k["name"] for k in data["kecamatan"] if not k["covered"]} == UNCOVERED_IN_SOURCE_REPORT
     assert len(data["kecamatan"]) == 17
 

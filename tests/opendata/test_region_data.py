@@ -110,3 +110,21 @@ def test_a_province_download_answers_not_modified_to_a_harvester_that_holds_it(c
     etag = client.get("/data/kim.csv")["ETag"]
     assert client.get("/data/kim.csv", headers={"if-none-match": etag}).status_code == 304
     assert client.get("/data/kim.csv", {"kabupaten": "62.06"}, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_every_download_names_its_area_under_one_key_region_on_every_portal(client, province_demo):
+    """It was `kabupaten` on a kabupaten's download and `region` on the province's; and a kabupaten's
+    download of the `kabupaten` dataset had its area and its rows under the same key."""
+    province = json.loads(body(client.get("/data/kabupaten.json")))
+    one = json.loads(body(client.get("/data/coverage.json", {"kabupaten": "62.06"})))
+    assert province["region"]["kind"] == "province"
+    assert one["region"] == {"code": "62.06", "name": "Kabupaten Katingan", "kind": "kabupaten"}
+    assert "kabupaten" not in one
+
+
+def test_a_province_workbook_names_the_province_in_its_about_sheet(client, province_demo):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(b"".join(client.get("/data/coverage.xlsx").streaming_content)))
+    facts = {row[0]: row[1] for row in book.worksheets[1].iter_rows(values_only=True) if row and row[0]}
+    assert facts["Wilayah"] == "Kalimantan Tengah (62)"
