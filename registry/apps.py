@@ -9,6 +9,8 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from core.cache import invalidate_on_change
 
-        from .models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, Tier
+        from .models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, Tier, activity_signs
+        from .vitality import add_life_signs
 
         invalidate_on_change(Kabupaten, Kecamatan, Desa, Tier, Kim, Pengurus, KimActivity)
+        add_life_signs(activity_signs)  # a reviewed activity entry keeps a KIM from being quiet

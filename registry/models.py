@@ -257,12 +257,6 @@ class KimQuerySet(models.QuerySet):
     def in_kabupaten(self, kabupaten):
         return self.filter(desa__kecamatan__kabupaten=kabupaten)
 
-    def for_staff(self, user):
-        """The KIM of the kabupaten `user` works for (registry.scope)."""
-        from .scope import for_staff
-
-        return for_staff(self, user)
-
 
 class Kim(models.Model):
     """A Kelompok (Komunitas) Informasi Masyarakat serving one desa/kelurahan."""
@@ -412,8 +406,6 @@ class Kim(models.Model):
     @property
     def vitality(self):
         """Vitality as of the day given to `with_vitality` (None without that annotation)."""
-        from .vitality import Vitality
-
         code = getattr(self, "vitality_code", None)
         return Vitality(code) if code else None
 
@@ -563,21 +555,6 @@ class StaffKabupaten(models.Model):
         return f"{self.user} – {self.kabupaten}"
 
 
-def _register_staff_scope():
-    from . import scope
-
-    scope.register(Kabupaten, "pk")
-    scope.register(Kecamatan, "kabupaten")
-    scope.register(Desa, "kecamatan__kabupaten")
-    scope.register(Kim, "desa__kecamatan__kabupaten")
-    scope.register(Pengurus, "kim__desa__kecamatan__kabupaten")
-    scope.register(StaffKabupaten, "kabupaten")
-    scope.register("registry.KimActivity", "kim__desa__kecamatan__kabupaten")
-
-
-_register_staff_scope()
-
-
 class KimActivityQuerySet(models.QuerySet):
     def between(self, first: date, last: date):
         """Entries dated from `first` to `last`, both included."""
@@ -592,6 +569,17 @@ class KimActivityQuerySet(models.QuerySet):
 
     def waiting(self):
         return self.filter(review_status=KimActivity.Review.WAITING)
+
+
+def activity_signs(first: date, last: date) -> models.QuerySet:
+    """The activity log as a source of signs of life (registry.vitality.LifeSigns): reviewed entries
+    of the outer query's KIM dated from `first` to `last`. Added first, by RegistryConfig.ready."""
+    return (
+        KimActivity.objects.reviewed()  # an officer's entry counts once staff reviewed it
+        .filter(kim=models.OuterRef("pk"), date__gte=first, date__lte=last)
+        .annotate(day=models.F("date"))
+        .order_by()
+    )
 
 
 class KimActivity(models.Model):

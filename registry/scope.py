@@ -1,8 +1,8 @@
 """Which rows a Diskominfo staff member may see and change: those of the kabupaten they work for.
 
 One rule for every model staff handle. Each model names the lookup from itself
-to its kabupaten (`register(Kim, "desa__kecamatan__kabupaten")`, next to the
-model); `for_staff(queryset, user)` keeps the rows of the kabupaten in the
+to its kabupaten (`register(Kim, "desa__kecamatan__kabupaten")`: registry's
+at the end of this module, coverage's next to its models); `for_staff(queryset, user)` keeps the rows of the kabupaten in the
 user's scope. The admin applies it everywhere through
 `core.admin.StaffScopeMixin` (lists, forms and their choices, autocomplete,
 history, import, export), so no admin can forget it.
@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from .models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, StaffKabupaten
 
 _PATHS: dict[str, str] = {}  # model label ("registry.kim") -> lookup to its kabupaten
 _RULES: dict[str, Callable[[object], Q]] = {}  # model label -> rule giving a Q for a user
@@ -78,8 +80,6 @@ def staff_scope(user) -> StaffScope:
 
 
 def _compute_scope(user) -> StaffScope:
-    from .models import Kabupaten, StaffKabupaten
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return StaffScope(False, frozenset(), NO_ASSIGNMENT)
     if user.is_superuser:
@@ -143,3 +143,13 @@ def history_for_staff(records: QuerySet, model: type[Model], user) -> QuerySet:
         ids = for_staff(model._default_manager.all(), user).values("pk")
         return records.filter(**{f"{model._meta.pk.attname}__in": ids})
     return records.filter(**{f"{_PATHS[_label(model)]}__in": sorted(scope.kabupaten_ids)})
+
+
+# registry's own models and their way to their kabupaten; coverage registers its own beside them.
+register(Kabupaten, "pk")
+register(Kecamatan, "kabupaten")
+register(Desa, "kecamatan__kabupaten")
+register(Kim, "desa__kecamatan__kabupaten")
+register(Pengurus, "kim__desa__kecamatan__kabupaten")
+register(StaffKabupaten, "kabupaten")
+register(KimActivity, "kim__desa__kecamatan__kabupaten")

@@ -11,8 +11,9 @@ coverage decides which KIM count:
 - *quiet* (vakum): active, formed at least KIM_QUIET_MONTHS months before that
   day, and no sign of life in those months: no reviewed activity entry (an
   officer's entry from the phone counts once staff reviewed it), and no held
-  outreach event with it (events live in `coverage`, which adds them with
-  `add_life_signs`: registry never imports coverage);
+  outreach event with it (each room adds its own kind with `add_life_signs`
+  from its AppConfig.ready: registry the activity log, coverage held events;
+  this module imports neither);
 - *active*: everything else.
 
 KIM_QUIET_COUNTS and KIM_SK_ENDED_COUNTS (both true by default) decide
@@ -27,7 +28,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, CharField, DateField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, DateField, Exists, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +47,7 @@ class Vitality(models.TextChoices):
 # annotated with its `day`. Registry's own source is the activity log; coverage adds held
 # outreach events.
 LifeSigns = Callable[[date, date], models.QuerySet]
-_sources: list[LifeSigns] = []
+_sources: list[LifeSigns] = []  # registry's activity log first (INSTALLED_APPS order), then coverage's events
 
 
 def add_life_signs(source: LifeSigns) -> None:
@@ -55,19 +56,8 @@ def add_life_signs(source: LifeSigns) -> None:
         _sources.append(source)
 
 
-def activity_signs(first: date, last: date) -> models.QuerySet:
-    from .models import KimActivity
-
-    return (
-        KimActivity.objects.reviewed()  # an officer's entry counts once staff reviewed it
-        .filter(kim=OuterRef("pk"), date__gte=first, date__lte=last)
-        .annotate(day=models.F("date"))
-        .order_by()
-    )
-
-
 def _all_sources() -> list[LifeSigns]:
-    return [activity_signs, *_sources]
+    return list(_sources)
 
 
 def months_before(day: date, months: int) -> date:

@@ -66,3 +66,64 @@ def test_no_room_holds_more_than_a_third_of_the_code():
     sizes = {app: code_lines(app) for app in LEVEL}
     total = sum(sizes.values())
     assert {app: n for app, n in sizes.items() if n > total / 3} == {}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The project's modules `path` imports, at any depth (an import inside a function counts too)."""
+    package = module_name(path).rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(
+                    [*package.split(".")[: len(package.split(".")) - node.level + 1], *filter(None, [base])]
+                )
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def import_circles() -> list[list[str]]:
+    """Modules of the project that import each other, directly or round a loop."""
+    files = {module_name(p): p for app in LEVEL for p in python_files(app)}
+    graph = {name: sorted(imported_modules(path) & files.keys() - {name}) for name, path in files.items()}
+    circles, done = [], set()
+
+    def visit(name, trail):
+        if name in trail:
+            circles.append(trail[trail.index(name) :])
+            return
+        if name in done:
+            return
+        for target in graph[name]:
+            visit(target, [*trail, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+    return circles
+
+
+def test_no_two_modules_import_each_other_even_from_inside_a_function():
+    """registry/models.py, scope.py and vitality.py once did, each hiding the loop in a function's import."""
+    assert import_circles() == []
+
+
+def test_the_circle_check_sees_a_loop_hidden_in_a_function(tmp_path):
+    planted = ROOT / "registry" / "_planted_circle.py"
+    planted.write_text("def f():\n    from registry import _planted_circle_b\n", encoding="utf-8")
+    other = ROOT / "registry" / "_planted_circle_b.py"
+    other.write_text("from . import _planted_circle\n", encoding="utf-8")
+    try:
+        assert import_circles() == [["registry._planted_circle", "registry._planted_circle_b"]]
+    finally:
+        planted.unlink()
+        other.unlink()

@@ -8,7 +8,7 @@ import pytest
 from coverage.queries import monthly_progress
 from coverage.signs import held_event_signs
 from registry import vitality
-from registry.models import Kim, KimActivity
+from registry.models import Kim, KimActivity, activity_signs
 
 from ..factories import make_desa, make_event, make_kabupaten, make_kecamatan, make_kim
 
@@ -80,4 +80,4 @@ def test_quiet_kim_leave_the_chart_when_they_do_not_count(kabupaten, settings):
 def test_the_chart_knows_every_kind_of_sign_of_life(db):
     """The chart reads signs of life itself (coverage.queries._life_sign_days); a new kind added to
     registry/vitality.py must be added there too."""
-    assert vitality._all_sources() == [vitality.activity_signs, held_event_signs]
+    assert vitality._all_sources() == [activity_signs, held_event_signs]
