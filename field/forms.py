@@ -96,7 +96,19 @@ def client_id_field():
     return forms.UUIDField(label=_("Kode kiriman"), widget=forms.HiddenInput, required=False)
 
 
-class ScopedForm(forms.Form):
+class ModelErrorsMixin:
+    def add_model_errors(self, error: ValidationError, mapping: dict | None = None):
+        """Show a model's or service's ValidationError on the form's own fields."""
+        mapping = {"starts_at": "day", **(mapping or {})}
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for field, messages in error.message_dict.items():
+            target = mapping.get(field, field)
+            self.add_error(target if target in self.fields else None, messages)
+
+
+class ScopedForm(ModelErrorsMixin, forms.Form):
     """Limits kecamatan, desa, KIM and event choices to where `user` is assigned."""
 
     def __init__(self, *args, user, **kwargs):
@@ -109,16 +121,6 @@ class ScopedForm(forms.Form):
             self.fields["desa"].widget = DesaSelect()
             self.fields["desa"].queryset = Desa.objects.filter(kecamatan__in=self.kecamatan).select_related("kecamatan")
             self.fields["desa"].label_from_instance = lambda d: f"{d} ({d.kecamatan})"
-
-    def add_model_errors(self, error: ValidationError, mapping: dict | None = None):
-        """Show a model's or service's ValidationError on the form's own fields."""
-        mapping = {"starts_at": "day", **(mapping or {})}
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for field, messages in error.message_dict.items():
-            target = mapping.get(field, field)
-            self.add_error(target if target in self.fields else None, messages)
 
 
 class PlanEventForm(ScopedForm):
@@ -320,7 +322,7 @@ class ReportForm(ScopedForm):
         )
 
 
-class ProposeKimForm(forms.ModelForm):
+class ProposeKimForm(ModelErrorsMixin, forms.ModelForm):
     client_id = client_id_field()
 
     class Meta:

@@ -4,19 +4,23 @@ Services take plain typed values (never a form), raise ValidationError keyed
 by model field, and return what their annotation says.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
 from registry.models import Desa, Kim, KimActivity, Pengurus
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,29 @@ class Location:
         }
 
 
+def stored_once(*, find: Callable[[], T | None], store: Callable[[], T], conflict: str | dict = "") -> tuple[T, bool]:
+    """The one way everything an officer sends from the phone is stored: at most once per client id.
+
+    `find()` returns what an earlier delivery of the same client id stored (or None); `store()`
+    writes it, inside one transaction. Returns (the stored object, created). A retry gets the
+    first delivery's object back and changes nothing; two deliveries at once meet the database's
+    unique client id, and the loser gets the winner's object. Any other conflict on a unique key
+    raises ValidationError(`conflict`) (by default: the id is taken by another item).
+    """
+    if (found := find()) is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            return store(), True
+    except IntegrityError as error:
+        if (found := find()) is not None:  # the same send, twice at once: the other request stored it
+            return found, False
+        raise ValidationError(conflict or ID_TAKEN) from error
+
+
+ID_TAKEN = gettext_lazy("Kode kiriman ini sudah dipakai. Muat ulang formulir dan kirim lagi.")
+
+
 def existing_report(*, client_id: UUID, user) -> FieldReport | None:
     """The report already delivered under `client_id` by `user`, if any (the idempotency key)."""
     return FieldReport.objects.filter(client_id=client_id, submitted_by=user).first()
@@ -74,42 +101,40 @@ def submit_report(
     (report, created): a retry with a client id already stored returns the
     stored report and changes nothing.
     """
-    if found := existing_report(client_id=client_id, user=user):
-        return found, False
-    outside = [kim for kim in kims if kim.desa.kecamatan_id != event.kecamatan_id]
-    if outside:
-        raise ValidationError(
-            {
-                "kims": _("KIM berikut tidak berada di kecamatan kegiatan: %(names)s.")
-                % {"names": ", ".join(k.name for k in outside)}
-            }
-        )
-    event.mark_held(**vars(held))
-    stored_files = []
-    try:
-        with transaction.atomic():
+
+    def store():
+        outside = [kim for kim in kims if kim.desa.kecamatan_id != event.kecamatan_id]
+        if outside:
+            names = ", ".join(k.name for k in outside)
+            raise ValidationError(
+                {"kims": _("KIM berikut tidak berada di kecamatan kegiatan: %(names)s.") % {"names": names}}
+            )
+        event.mark_held(**vars(held))
+        stored_files = []
+        try:
             event.save()
             event.kims.set(kims)
             report = FieldReport(
                 client_id=client_id, event=event, submitted_by=user, **(location.as_report_fields() if location else {})
             )
-            report.full_clean(validate_unique=False)  # a second delivery of the id: IntegrityError below
+            report.full_clean(validate_unique=False)  # a second delivery of the id: IntegrityError
             report.save()
             for photo in photos:
                 stored_files.append(ReportPhoto.objects.create(report=report, image=photo).image)
             report.receipt = report.make_receipt()
             report.save(update_fields=["receipt"])
-    except Exception as error:
-        for image in stored_files:  # the rows are gone with the transaction; the files go too
-            image.storage.delete(image.name)
-        if isinstance(error, IntegrityError):
-            # The same report arrived twice at once: the other request stored it.
-            if found := existing_report(client_id=client_id, user=user):
-                return found, False
-            # Another officer's report for the same planned event was stored in the meantime.
-            raise ValidationError({"event": _("Kegiatan ini baru saja dilaporkan oleh petugas lain.")}) from error
-        raise
-    return report, True
+        except Exception:
+            for image in stored_files:  # the rows go with the transaction; the files go too
+                image.storage.delete(image.name)
+            raise
+        return report
+
+    return stored_once(
+        find=lambda: existing_report(client_id=client_id, user=user),
+        store=store,
+        # not the same report twice: another officer's report of the same planned event came first
+        conflict={"event": _("Kegiatan ini baru saja dilaporkan oleh petugas lain.")},
+    )
 
 
 def existing_submission(*, client_id: UUID, user) -> FieldSubmission | None:
@@ -117,28 +142,24 @@ def existing_submission(*, client_id: UUID, user) -> FieldSubmission | None:
     return FieldSubmission.objects.filter(client_id=client_id, submitted_by=user).first()
 
 
-def _stored_once(*, user, client_id: UUID | None, kind: str, store) -> tuple[FieldSubmission | None, bool]:
-    """Run `store()` (which returns the created event or KIM) at most once per client id."""
+def _submitted_once(*, user, client_id: UUID | None, kind: str, store) -> tuple[FieldSubmission | None, bool]:
+    """Store a plan or proposal (`store()` returns the event or KIM) once per client id, with its
+    FieldSubmission and receipt."""
     if client_id is None:  # a page posted without JavaScript from an old form: no key to keep
         with transaction.atomic():
             store()
         return None, True
-    if found := existing_submission(client_id=client_id, user=user):
-        return found, False
-    try:
-        with transaction.atomic():
-            created = store()
-            field = "event" if kind == FieldSubmission.Kind.PLAN else "kim"
-            submission = FieldSubmission.objects.create(
-                client_id=client_id, kind=kind, submitted_by=user, **{field: created}
-            )
-            submission.receipt = submission.make_receipt()
-            submission.save(update_fields=["receipt"])
-    except IntegrityError as error:
-        if found := existing_submission(client_id=client_id, user=user):  # the same send, twice at once
-            return found, False
-        raise ValidationError(_("Kode kiriman ini sudah dipakai. Muat ulang formulir dan kirim lagi.")) from error
-    return submission, True
+
+    def store_with_receipt():
+        field = "event" if kind == FieldSubmission.Kind.PLAN else "kim"
+        submission = FieldSubmission.objects.create(
+            client_id=client_id, kind=kind, submitted_by=user, **{field: store()}
+        )
+        submission.receipt = submission.make_receipt()
+        submission.save(update_fields=["receipt"])
+        return submission
+
+    return stored_once(find=lambda: existing_submission(client_id=client_id, user=user), store=store_with_receipt)
 
 
 def plan_event(*, user, client_id: UUID | None, event: OutreachEvent) -> tuple[FieldSubmission | None, bool]:
@@ -149,7 +170,7 @@ def plan_event(*, user, client_id: UUID | None, event: OutreachEvent) -> tuple[F
         event.save()
         return event
 
-    return _stored_once(user=user, client_id=client_id, kind=FieldSubmission.Kind.PLAN, store=store)
+    return _submitted_once(user=user, client_id=client_id, kind=FieldSubmission.Kind.PLAN, store=store)
 
 
 def propose_kim(
@@ -171,7 +192,7 @@ def propose_kim(
             member.save()
         return kim
 
-    return _stored_once(user=user, client_id=client_id, kind=FieldSubmission.Kind.PROPOSAL, store=store)
+    return _submitted_once(user=user, client_id=client_id, kind=FieldSubmission.Kind.PROPOSAL, store=store)
 
 
 def existing_activity(*, client_id: UUID, user) -> KimActivity | None:
@@ -188,26 +209,22 @@ def log_activity(
     once reviewed. `kim` must lie in a kecamatan `user` is assigned to. Returns (activity, created):
     a retry with a client id already stored returns the stored entry and changes nothing.
     """
-    if found := existing_activity(client_id=client_id, user=user):
-        return found, False
-    if not OfficerAssignment.objects.kecamatan_of(user).filter(pk=kim.desa.kecamatan_id).exists():
-        raise ValidationError({"kim": _("KIM %(name)s tidak berada di kecamatan tugas Anda.") % {"name": kim.name}})
-    activity = KimActivity(
-        client_id=client_id,
-        kim=kim,
-        date=on,
-        kind=kind,
-        link=link,
-        note=note,
-        entered_by=user,
-        review_status=KimActivity.Review.WAITING,
-    )
-    activity.full_clean(validate_unique=False)  # a second delivery of the id: IntegrityError below
-    try:
-        with transaction.atomic():
-            activity.save()
-    except IntegrityError as error:
-        if found := existing_activity(client_id=client_id, user=user):  # the same send, twice at once
-            return found, False
-        raise ValidationError(_("Kode kiriman ini sudah dipakai. Muat ulang formulir dan kirim lagi.")) from error
-    return activity, True
+
+    def store():
+        if not OfficerAssignment.objects.kecamatan_of(user).filter(pk=kim.desa.kecamatan_id).exists():
+            raise ValidationError({"kim": _("KIM %(name)s tidak berada di kecamatan tugas Anda.") % {"name": kim.name}})
+        activity = KimActivity(
+            client_id=client_id,
+            kim=kim,
+            date=on,
+            kind=kind,
+            link=link,
+            note=note,
+            entered_by=user,
+            review_status=KimActivity.Review.WAITING,
+        )
+        activity.full_clean(validate_unique=False)  # a second delivery of the id: IntegrityError
+        activity.save()
+        return activity
+
+    return stored_once(find=lambda: existing_activity(client_id=client_id, user=user), store=store)

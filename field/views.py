@@ -131,20 +131,17 @@ def activity_new(request):
     if request.method != "POST":
         form = ActivityForm(user=request.user, initial={"client_id": uuid.uuid4()})
         return render(request, "field/activity_form.html", {"form": form})
-    client_id = _parse_uuid(request.POST.get("client_id"))
-    if client_id and (found := services.existing_activity(client_id=client_id, user=request.user)):
-        return _activity_stored(request, found, created=False)
     form = ActivityForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            activity, created = services.log_activity(
-                user=request.user, **(form.submission() | {"client_id": client_id or uuid.uuid4()})
-            )
-        except ValidationError as error:
-            form.add_model_errors(error)
-        else:
-            return _activity_stored(request, activity, created=created)
-    return _refused(request, [form], "field/activity_form.html", {"form": form})
+    return receive_once(
+        request,
+        forms=[form],
+        find=services.existing_activity,
+        store=lambda client_id: services.log_activity(
+            user=request.user, **(form.submission() | {"client_id": client_id or uuid.uuid4()})
+        ),
+        answer=lambda activity, created: _activity_stored(request, activity, created=created),
+        refused=lambda: _refused(request, [form], "field/activity_form.html", {"form": form}),
+    )
 
 
 def _activity_stored(request, activity, *, created):
@@ -170,18 +167,17 @@ def plan_event(request):
     if request.method != "POST":
         form = PlanEventForm(user=request.user, initial={"client_id": uuid.uuid4()})
         return render(request, "field/event_plan.html", {"form": form})
-    client_id = _parse_uuid(request.POST.get("client_id"))
-    if client_id and (found := services.existing_submission(client_id=client_id, user=request.user)):
-        return _stored(request, found, created=False)
     form = PlanEventForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            submission, created = services.plan_event(user=request.user, client_id=client_id, event=form.instance)
-        except ValidationError as error:
-            form.add_model_errors(error)
-        else:
-            return _stored(request, submission, created=created, title=form.instance.title)
-    return _refused(request, [form], "field/event_plan.html", {"form": form})
+    return receive_once(
+        request,
+        forms=[form],
+        find=services.existing_submission,
+        store=lambda client_id: services.plan_event(user=request.user, client_id=client_id, event=form.instance),
+        answer=lambda submission, created: _stored(
+            request, submission, created=created, title=form.instance.title if created else ""
+        ),
+        refused=lambda: _refused(request, [form], "field/event_plan.html", {"form": form}),
+    )
 
 
 def _stored(request, submission, *, created, title=""):
@@ -204,6 +200,29 @@ def report_new(request):
     """The report form. It is cached by the service worker and submitted by field.js, also offline."""
     form = ReportForm(user=request.user, initial={"client_id": uuid.uuid4(), "event": request.GET.get("kegiatan")})
     return render(request, "field/report_form.html", {"form": form})
+
+
+def receive_once(request, *, forms, find, store, answer, refused):
+    """The one path of everything an officer sends from the phone's outbox (report, plan, proposal,
+    activity), stored once per client id.
+
+    A retry of an item already stored (`find(client_id=, user=)`) gets its first answer back
+    (`answer(obj, created=False)`) before any validation: the phone may be resending after a lost
+    reply. Otherwise every form must be valid, then `store(client_id)` (a service returning
+    (obj, created)) writes it; a ValidationError from the service goes onto the first form.
+    Anything refused answers `refused()` (400), and the phone keeps the item to be fixed.
+    """
+    client_id = _parse_uuid(request.POST.get("client_id"))
+    if client_id and (found := find(client_id=client_id, user=request.user)):
+        return answer(found, created=False)
+    if all([form.is_valid() for form in forms]):  # a list: every form shows its errors at once
+        try:
+            stored, created = store(client_id)
+        except ValidationError as error:
+            forms[0].add_model_errors(error)
+        else:
+            return answer(stored, created=created)
+    return refused()
 
 
 def _parse_uuid(value):
@@ -232,18 +251,15 @@ def _delivered(request, report, *, created):
 @require_POST
 def report_submit(request):
     """Store a report once per client id: a retry gets the first receipt back, never a duplicate."""
-    client_id = _parse_uuid(request.POST.get("client_id"))
-    if client_id and (found := services.existing_report(client_id=client_id, user=request.user)):
-        return _delivered(request, found, created=False)
     form = ReportForm(request.POST, request.FILES, user=request.user)
-    if form.is_valid():
-        try:
-            report, created = services.submit_report(user=request.user, **form.submission())
-        except ValidationError as error:
-            form.add_model_errors(error)
-        else:
-            return _delivered(request, report, created=created)
-    return _refused(request, [form], "field/report_form.html", {"form": form})
+    return receive_once(
+        request,
+        forms=[form],
+        find=services.existing_report,
+        store=lambda client_id: services.submit_report(user=request.user, **form.submission()),
+        answer=lambda report, created: _delivered(request, report, created=created),
+        refused=lambda: _refused(request, [form], "field/report_form.html", {"form": form}),
+    )
 
 
 def _error_rows(form, label_prefix=""):
@@ -324,23 +340,24 @@ def propose_kim(request):
     context = {"form": form, "pengurus": pengurus}
     if data is None:
         return render(request, "field/kim_propose.html", context)
-    client_id = _parse_uuid(request.POST.get("client_id"))
-    if client_id and (found := services.existing_submission(client_id=client_id, user=request.user)):
-        return _stored(request, found, created=False)
-    if all([form.is_valid(), pengurus.is_valid()]):
-        kim = form.save(commit=False)
-        try:
-            submission, created = services.propose_kim(
-                user=request.user, kim=kim, pengurus=pengurus.save(commit=False), client_id=client_id
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            return _stored(request, submission, created=created, title=kim.name)
-    for n, row in enumerate(pengurus.forms, start=1):
-        row.row_label = _("Pengurus %(n)d: ") % {"n": n}
-    return _refused(
-        request, [form, *pengurus.forms], "field/kim_propose.html", context, non_form_errors=pengurus.non_form_errors()
+
+    def refused():
+        for n, row in enumerate(pengurus.forms, start=1):
+            row.row_label = _("Pengurus %(n)d: ") % {"n": n}
+        rows = [form, *pengurus.forms]
+        return _refused(request, rows, "field/kim_propose.html", context, non_form_errors=pengurus.non_form_errors())
+
+    return receive_once(
+        request,
+        forms=[form, pengurus],
+        find=services.existing_submission,
+        store=lambda client_id: services.propose_kim(
+            user=request.user, kim=form.save(commit=False), pengurus=pengurus.save(commit=False), client_id=client_id
+        ),
+        answer=lambda submission, created: _stored(
+            request, submission, created=created, title=form.instance.name if created else ""
+        ),
+        refused=refused,
     )
 
 
