@@ -28,7 +28,7 @@ from coverage.models import FieldReport, OfficerAssignment, OutreachEvent, Repor
 from coverage.queries import kecamatan_coverage
 from registry.models import Kabupaten, Kim, KimActivity
 
-from . import services
+from . import assets, services
 from .forms import ActivityForm, PlanEventForm, ProposedPengurusFormSet, ProposeKimForm, ReportForm
 from .middleware import wants_json
 
@@ -369,9 +369,6 @@ def session(request):
     return JsonResponse({"username": request.user.get_username(), "csrf_token": get_token(request)})
 
 
-SW_ASSETS = ["css/portal.css", "css/field.css", "js/field.js", "js/field-sw.js"]
-
-
 def _assets_version(names) -> str:
     """Changes whenever one of the cached files changes, so phones drop their old copies."""
     digest = hashlib.sha256()
@@ -395,9 +392,9 @@ def service_worker(request):
     a new worker (`?lang=` in data-sw), which keeps the pages anew in that language.
     """
     config = {
-        "version": f"{_assets_version(SW_ASSETS)}-{translation.get_language()}",
+        "version": f"{_assets_version([*assets.KEPT, assets.WORKER])}-{translation.get_language()}",
         "scope": reverse("field:home"),
-        "assets": [static(name) for name in SW_ASSETS if name != "js/field-sw.js"],
+        "assets": [static(name) for name in assets.KEPT],
         "pages": [
             reverse("field:home"),
             reverse("field:report-new"),
@@ -410,7 +407,7 @@ def service_worker(request):
         "fallback": reverse("field:home"),
         "offline_text": str(gettext_lazy("Tidak ada sinyal dan halaman ini belum tersimpan di HP.")),
     }
-    body = SW_CONFIG.format(config=json.dumps(config), script=json.dumps(static("js/field-sw.js")))
+    body = SW_CONFIG.format(config=json.dumps(config), script=json.dumps(static(assets.WORKER)))
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = reverse("field:home")
     return response

@@ -157,7 +157,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "core.storage.StaticStorage"  # whitenoise's, with ES module imports hashed
         )
     },
 }

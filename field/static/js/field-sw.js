@@ -5,9 +5,11 @@
  * page of the area is fetched at install (the first visit after logging in), so each form
  * opens offline even if the officer never opened it before. A page never kept falls back
  * to the home page (which then says so); the browser's own offline page is never shown
- * inside the area. The receipt page of each item field.js delivers is kept as it arrives.
+ * inside the area. The receipt page of each item the outbox (js/field/) delivers is kept as it arrives.
  * Static assets: from the cache (their names change when their content does).
- * POSTs and the JSON session are never cached: field.js queues reports itself.
+ * POSTs and the JSON session are never cached: the outbox (js/field/outbox.js) queues them itself.
+ * The area's script is a set of ES modules, static assets like the others: SW.assets lists each one
+ * (field/assets.py), so every form works offline.
  */
 "use strict";
 
@@ -64,7 +66,7 @@ function offlineAnswer() {
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
-// field.js asks to keep the receipt page of an item it delivered, so it opens without signal.
+// The outbox asks to keep the receipt page of an item it delivered, so it opens without signal.
 self.addEventListener("message", function (event) {
   var url = event.data && event.data.keep;
   if (typeof url !== "string" || url.indexOf(SW.scope) !== 0) { return; }

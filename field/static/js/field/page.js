@@ -1,0 +1,8 @@
+/* The page the field scripts run on: its settings and texts, handed over by the templates as
+ * data attributes (no inline script). On the login page there is no #field-app: all is empty. */
+export const app = document.getElementById("field-app");
+export const cfg = app ? app.dataset : {};
+const strings = app ? document.getElementById("field-strings") : null;
+export const T = strings ? strings.dataset : {};
+export const form = app ? document.querySelector("form[data-offline-form]") : null;
+export const kind = form ? form.dataset.offlineForm : null;
