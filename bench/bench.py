@@ -148,7 +148,7 @@ def load(args):
                     "",
                     now,
                     now,
-                    "pending" if i % 50 == 0 else "verified",  # 2 % are field officers' proposals
+                    "waiting" if i % 50 == 0 else "accepted",  # 2 % are field officers' proposals
                     "",
                     "",
                     "",
@@ -158,7 +158,7 @@ def load(args):
         kim_columns = (
             "name desa_id tier_id sk_number sk_date formed_on inactive_since inactive_reason address website facebook "
             "instagram youtube contact_email contact_phone notes created_at updated_at review_status kimid_number kimid_url "
-            "sk_issued_by review_note"
+            "sk_issued_by review_reason"
         ).split()
         n_kim = _copy(cur, "registry_kim", kim_columns, kims())
         _copy(

@@ -44,9 +44,9 @@ def staff_inbox(*, user, on: date) -> list[InboxItem]:
     counts = [
         (
             "kim_pending",
-            _("Usulan KIM menunggu verifikasi"),
-            for_staff(Kim.objects.pending(), user),
-            _url("admin:registry_kim_changelist", review_status__exact=Kim.Review.PENDING),
+            _("Usulan KIM menunggu pemeriksaan"),
+            for_staff(Kim.objects.waiting(), user),
+            _url("admin:registry_kim_changelist", review_status__exact=Kim.Review.WAITING),
         ),
         (
             "reports_waiting",

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import start_of_day, validate_in_range
+from core.review import Review, Reviewed, ReviewQuerySet
 from registry import scope as staff_scope
-from registry.models import Desa, Kecamatan, Kim, history_reason
+from registry.models import Desa, Kecamatan, Kim
 
 # An event planned or reported without an hour starts at this time.
 DEFAULT_TIME = time(9, 0)
@@ -32,10 +33,10 @@ class OutreachEventQuerySet(models.QuerySet):
     def planned(self):
         return self.filter(status=OutreachEvent.Status.PLANNED)
 
-    def overdue(self, today: date | None = None):
+    def overdue(self, on: date | None = None):
         """Planned events whose day has passed without a report."""
-        today = today or timezone.localdate()
-        return self.planned().filter(starts_at__lt=start_of_day(today))
+        on = on or timezone.localdate()
+        return self.planned().filter(starts_at__lt=start_of_day(on))
 
     def in_kabupaten(self, kabupaten):
         return self.filter(kecamatan__kabupaten=kabupaten)
@@ -261,17 +262,14 @@ class OfficerAssignment(models.Model):
         return f"{self.user} – {self.kecamatan}"
 
 
-class FieldReportQuerySet(models.QuerySet):
+class FieldReportQuerySet(ReviewQuerySet):
     def visible_to(self, user):
         """Reports of events in the kecamatan `user` is assigned to."""
         return self.filter(event__kecamatan__in=OfficerAssignment.objects.kecamatan_of(user))
 
-    def waiting(self):
-        return self.filter(review_status=FieldReport.Review.WAITING)
-
     def unpublished(self):
         """Reports whose event the public may not count yet (waiting) or at all (refused)."""
-        return self.exclude(review_status=FieldReport.Review.REVIEWED)
+        return self.exclude(review_status=Review.ACCEPTED)
 
     def for_staff(self, user):
         """The reports of the kabupaten `user` works for (registry.scope)."""
@@ -285,15 +283,9 @@ LOCATION_ACCURACY_MAX = 1_000_000
 LOCATION_FIELDS = ("latitude", "longitude", "location_accuracy", "located_at")
 
 
-class FieldReport(models.Model):
-    """A field officer's report of a held event, delivered once per client-made id."""
-
-    class Review(models.TextChoices):
-        WAITING = "waiting", _("Menunggu pemeriksaan")
-        REVIEWED = "reviewed", _("Sudah diperiksa")
-        REFUSED = "refused", _("Ditolak")
-
-    REASON_MAX = 1000
+class FieldReport(Reviewed):
+    """A field officer's report of a held event, delivered once per client-made id. It waits for
+    staff's review (core.review): its event is public once the report is accepted."""
 
     client_id = models.UUIDField(
         _("kode laporan dari HP"),
@@ -308,23 +300,6 @@ class FieldReport(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="field_reports", verbose_name=_("dikirim oleh")
     )
     submitted_at = models.DateTimeField(_("diterima server"), auto_now_add=True)
-    review_status = models.CharField(_("pemeriksaan"), max_length=10, choices=Review.choices, default=Review.WAITING)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reviewed_reports",
-        verbose_name=_("diperiksa oleh"),
-    )
-    reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
-    review_note = models.TextField(
-        _("alasan penolakan"),
-        blank=True,
-        max_length=REASON_MAX,
-        validators=[MaxLengthValidator(REASON_MAX)],
-        help_text=_("Diisi staf saat menolak laporan; petugas yang mengirim melihatnya."),
-    )
     # Proof of presence, for staff only (never on public pages nor in open data): where the
     # phone was when the officer tapped "Catat lokasi saya", how sure it was, and when.
     latitude = models.DecimalField(
@@ -384,29 +359,6 @@ class FieldReport(models.Model):
             raise ValidationError(_("Lokasi tidak lengkap: lintang, bujur, akurasi dan waktunya dikirim bersama."))
         if self.located_at and self.located_at > timezone.now() + timedelta(days=1):
             raise ValidationError({"located_at": _("Waktu lokasi berada di masa depan. Periksa jam HP.")})
-
-    def mark_reviewed(self, *, by, when=None):
-        self.review_status = self.Review.REVIEWED
-        self.reviewed_by = by
-        self.reviewed_at = when or timezone.now()
-        self.save()
-
-    def verify(self, *, by):
-        """The admin's "Verifikasi" decision on a report: it is reviewed and fine."""
-        self.mark_reviewed(by=by)
-
-    def refuse(self, *, by, reason: str, when=None):
-        """Staff refuse a report, saying why; the officer reads the reason in the field area."""
-        self.review_status = self.Review.REFUSED
-        self.reviewed_by = by
-        self.reviewed_at = when or timezone.now()
-        self.review_note = self._meta.get_field("review_note").clean(reason, self)  # at most REASON_MAX characters
-        self._change_reason = history_reason(_("ditolak"), reason)
-        self.save()
-
-    @property
-    def awaits_decision(self) -> bool:
-        return self.review_status == self.Review.WAITING
 
 
 def report_photo_path(photo, filename):

@@ -359,7 +359,7 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
     the number of KIM and their signs of life.
     """
     first_shown = max(EARLIEST_DAY.replace(day=1), _months_before(on.replace(day=1), PROGRESS_MONTHS - 1))
-    kims = Kim.objects.in_kabupaten(kabupaten).verified().formed_by(on).order_by()
+    kims = Kim.objects.in_kabupaten(kabupaten).accepted().formed_by(on).order_by()
     held = _held_per_month(kabupaten=kabupaten, first=first_shown, on=on)
     signs = None if settings.KIM_QUIET_COUNTS else _life_sign_days(kims, on)
     # Net change per month and kecamatan: a month is judged on its last day, so every start or
@@ -382,7 +382,7 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
         kecamatan_of = dict(desa.values_list("pk", "kecamatan_id"))
         rows = (
             Kim.objects.filter(desa__in_array=desa.values("pk"))
-            .verified()
+            .accepted()
             .formed_by(on)
             .order_by()
             .values_list("formed_on", "inactive_since", "desa_id")
@@ -459,7 +459,7 @@ def _life_sign_days(kims, on: date) -> dict[int, list[date]]:
     reviewed activity entry, a held outreach event naming it (tests/coverage/test_chart_rule.py
     checks that these are still all the kinds of signs vitality knows)."""
     days: dict[int, set[date]] = {}
-    activities = KimActivity.objects.reviewed().filter(kim__in=kims, date__lte=on).values_list("kim_id", "date")
+    activities = KimActivity.objects.counted().filter(kim__in=kims, date__lte=on).values_list("kim_id", "date")
     for pk, day in activities.order_by().distinct():
         days.setdefault(pk, set()).add(day)
     for pk, starts_at in held_event_days(kims, on):

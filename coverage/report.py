@@ -168,7 +168,7 @@ def yearly_report(*, kabupaten: Kabupaten, year: int, today: date) -> YearlyRepo
         sk_ended=[_kim_line(k, k.sk_term_end) for k in attention if k.vitality == Vitality.SK_ENDED],
         outreach=_outreach(kabupaten, start, end),
         activity=_activity(kabupaten, start, end),
-        kim_with_activity=KimActivity.objects.reviewed()
+        kim_with_activity=KimActivity.objects.counted()
         .in_kabupaten(kabupaten)
         .between(start, end)
         .aggregate(n=Count("kim", distinct=True))["n"],
@@ -203,7 +203,7 @@ def _outreach(kabupaten: Kabupaten, start: date, end: date) -> list[KecamatanOut
 
 def _activity(kabupaten: Kabupaten, start: date, end: date) -> list[ActivityKind]:
     counts = dict(
-        KimActivity.objects.reviewed()
+        KimActivity.objects.counted()
         .in_kabupaten(kabupaten)
         .between(start, end)
         .order_by()
@@ -371,7 +371,7 @@ def region_yearly_report(*, region: PortalRegion, year: int, today: date) -> Reg
         men=Coalesce(Sum("participants_men"), 0),
     )
     activity = _per_kabupaten(
-        KimActivity.objects.reviewed().filter(kim__desa__kecamatan__kabupaten__in=kabupaten).between(start, end),
+        KimActivity.objects.counted().filter(kim__desa__kecamatan__kabupaten__in=kabupaten).between(start, end),
         "kim__desa__kecamatan__kabupaten__code",
         n=Count("pk"),
     )

@@ -176,7 +176,7 @@ def kim_detail(request, kabupaten, pk):
             "kim": kim,
             "pengurus": pengurus,
             "events": events[:50],
-            "activities": kim.activities.reviewed().only("date", "kind", "link", "kim_id")[:20],
+            "activities": kim.activities.counted().only("date", "kind", "link", "kim_id")[:20],
             "quiet_months": settings.KIM_QUIET_MONTHS,
             "today": timezone.localdate(),
             "in_region": not portal_region().is_kabupaten,

@@ -3,7 +3,7 @@
 The models live in `coverage` (with their migrations); their admin belongs to the field work.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
 from coverage.models import (
@@ -99,12 +98,11 @@ class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
         "review_status",
         "reviewed_by",
         "reviewed_at",
-        "review_note",
+        "review_reason",
         "location",
     ]
     fields = readonly_fields
     inlines = [ReportPhotoInline]
-    actions = ["mark_reviewed"]
 
     class Media:
         css = {"all": ["css/admin_staff.css"]}  # the list's long event titles wrap (1366 px)
@@ -185,18 +183,6 @@ class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
             report.location_accuracy,
             date_format(timezone.localtime(report.located_at), "j F Y H:i"),
             flag,
-        )
-
-    @admin.action(description=_("Tandai laporan terpilih sudah diperiksa"), permissions=["change"])
-    def mark_reviewed(self, request, queryset):
-        waiting = list(queryset.waiting())
-        for report in waiting:
-            report.mark_reviewed(by=request.user)
-        self.message_user(
-            request,
-            ngettext("%(n)d laporan ditandai sudah diperiksa.", "%(n)d laporan ditandai sudah diperiksa.", len(waiting))
-            % {"n": len(waiting)},
-            messages.SUCCESS,
         )
 
 

@@ -388,7 +388,7 @@ class ActivityForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        kims = Kim.objects.filter(desa__kecamatan__in=self.kecamatan, review_status=Kim.Review.VERIFIED)
+        kims = Kim.objects.filter(desa__kecamatan__in=self.kecamatan, review_status=Kim.Review.ACCEPTED)
         self.fields["kim"].queryset = kims.select_related("desa").order_by("name", "pk")
         self.fields["kim"].label_from_instance = lambda k: f"{k.name} ({k.desa.name})"
         self.fields["date"].widget.attrs.update(

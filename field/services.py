@@ -182,7 +182,7 @@ def propose_kim(
     """
 
     def store():
-        kim.review_status = Kim.Review.PENDING
+        kim.review_status = Kim.Review.WAITING
         kim.proposed_by = user
         kim.full_clean()
         kim.save()

@@ -113,7 +113,7 @@ def home(request):
         "overdue": [e for e in planned if e.is_overdue],
         "due_today": [e for e in planned if e.day == today],
         "upcoming": [e for e in planned if e.day > today],
-        "pending_kims": Kim.objects.pending().filter(desa__kecamatan__in=kecamatan).select_related("desa"),
+        "pending_kims": Kim.objects.waiting().filter(desa__kecamatan__in=kecamatan).select_related("desa"),
         "activities": KimActivity.objects.filter(entered_by=request.user).select_related("kim")[:RECENT_ACTIVITIES],
         "refused_kims": Kim.objects.refused().filter(proposed_by=request.user).select_related("desa")[:20],
         "today": today,

@@ -78,7 +78,7 @@ class Dataset:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
-    def file_name(self, kabupaten: Kabupaten, day: date, fmt: str, filters: dict[str, str] | None = None) -> str:
+    def file_name(self, kabupaten: Kabupaten, on: date, fmt: str, filters: dict[str, str] | None = None) -> str:
         """kim-direktori-62.02-2026-01-31.csv; filtered, the desa's or kecamatan's code instead of the
         kabupaten's and -tersaring when other filters apply: kim-direktori-62.02.04-tersaring-2026-01-31.csv."""
         filters = dict(filters or {})
@@ -87,7 +87,7 @@ class Dataset:
         filters.pop("kabupaten", None)  # named by the code below
         stem = self.file_stem or f"kim-{self.slug}"
         code = kabupaten.code if isinstance(kabupaten, Kabupaten) else kabupaten.file_code  # or a PortalRegion
-        return f"{stem}-{desa or kecamatan or code}{narrowed}-{day.isoformat()}.{fmt}"
+        return f"{stem}-{desa or kecamatan or code}{narrowed}-{on.isoformat()}.{fmt}"
 
 
 def directory_filter(params, *, kabupaten: Kabupaten | None) -> KimFilter:

@@ -10,7 +10,6 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
@@ -220,13 +219,13 @@ class PengurusInline(StaffScopeMixin, admin.TabularInline):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("verify", _("Verifikasi")), ("refuse", _("Tolak"))])
+    decision = forms.ChoiceField(choices=[("verify", _("Terima")), ("refuse", _("Tolak"))])
     reason = forms.CharField(
         label=_("Alasan penolakan"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Wajib bila menolak. Petugas yang mengirim membacanya di area petugas."),
+        help_text=_("Wajib bila menolak. Yang mengirim membacanya untuk memperbaiki kirimannya."),
     )
 
     def clean(self):
@@ -237,14 +236,26 @@ class DecisionForm(forms.Form):
 
 
 class DecisionMixin:
-    """Verify / Refuse (with a reason) on the change page of a row awaiting a decision.
+    """The admin of everything staff review (core.review): *Terima* / *Tolak* (with a reason) on
+    the change page of a row waiting for a decision, and *Terima yang terpilih* on the list.
 
-    The model gives `awaits_decision`, `verify(by=...)` and `refuse(by=..., reason=...)`.
     One POST-only URL, <id>/keputusan/, for the user's rows (get_object: the scope
     applies) and only with the right to change them.
     """
 
     decision_template = "admin/decision_change_form.html"
+    actions = ["verify"]
+
+    @admin.action(description=_("Terima yang terpilih (yang menunggu pemeriksaan)"), permissions=["change"])
+    def verify(self, request, queryset):
+        waiting = list(queryset.waiting())
+        for obj in waiting:
+            obj.verify(by=request.user)
+        self.message_user(
+            request,
+            _("%(n)d %(what)s diterima.") % {"n": len(waiting), "what": self.opts.verbose_name},
+            messages.SUCCESS,
+        )
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_decision"
@@ -282,8 +293,8 @@ class DecisionMixin:
                     self.message_user(request, error, messages.ERROR)
         elif form.cleaned_data["decision"] == "verify":
             obj.verify(by=request.user)
-            self.log_change(request, obj, _("Diverifikasi"))
-            self.message_user(request, _("%(obj)s diverifikasi.") % {"obj": obj}, messages.SUCCESS)
+            self.log_change(request, obj, _("Diterima"))
+            self.message_user(request, _("%(obj)s diterima.") % {"obj": obj}, messages.SUCCESS)
         else:
             reason = form.cleaned_data["reason"].strip()
             obj.refuse(by=request.user, reason=reason)
@@ -411,8 +422,8 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
     formats = [CSV, XLSX]  # import and export: the README documents the columns
     import_formats = [SpreadsheetCSV, XLSX]  # `,` or `;`, with or without BOM
     export_formats = [CSV, XLSX]
-    # Decisive first, so that status shows without scrolling at 1366 px; status says "Menunggu verifikasi"
-    # or "Ditolak" for a proposal, so no separate verification column.
+    # Decisive first, so that status shows without scrolling at 1366 px; status says "Menunggu pemeriksaan"
+    # or "Ditolak" for a proposal, so no separate review column.
     list_display = ["name", "status", "desa_kecamatan", "tier", "formed_on", "proposed_by"]
     list_filter = ["review_status", KimKecamatanFilter, ActiveFilter, "tier", "formed_on"]
     list_select_related = ["desa__kecamatan", "tier", "proposed_by"]
@@ -420,10 +431,10 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
     autocomplete_fields = ["desa", "tier"]
     readonly_fields = [
         "review_status",
-        "review_note",
+        "review_reason",
         "proposed_by",
-        "verified_by",
-        "verified_at",
+        "reviewed_by",
+        "reviewed_at",
         "created_at",
         "updated_at",
     ]
@@ -434,7 +445,7 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
     show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     fieldsets = [
         (None, {"fields": ["name", "desa", "tier", "formed_on"]}),
-        (_("Verifikasi"), {"fields": ["review_status", "review_note", "proposed_by", "verified_by", "verified_at"]}),
+        (_("Pemeriksaan"), {"fields": ["review_status", "review_reason", "proposed_by", "reviewed_by", "reviewed_at"]}),
         (_("Surat keputusan"), {"fields": ["sk_number", "sk_date"]}),
         (_("Status"), {"fields": ["inactive_since", "inactive_reason"]}),
         (_("Kanal publik"), {"fields": ["address", "website", "facebook", "instagram", "youtube"]}),
@@ -460,8 +471,8 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
         return records.select_related("desa__kecamatan")  # history_labels names each desa's kecamatan
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.is_verified:
-            obj.verified_by, obj.verified_at = request.user, timezone.now()  # staff entering a KIM vouch for it
+        if not change and obj.is_accepted:
+            obj.reviewed_by, obj.reviewed_at = request.user, timezone.now()  # staff entering a KIM vouch for it
         obj._change_reason = form.cleaned_data.get("history_reason") or None  # read by django-simple-history
         super().save_model(request, obj, form, change)
 
@@ -470,20 +481,9 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
             inline_form.instance._change_reason = form.cleaned_data.get("history_reason") or None
         super().save_formset(request, form, formset, change)
 
-    @admin.action(description=_("Verifikasi KIM terpilih (dihitung dalam cakupan)"), permissions=["change"])
-    def verify(self, request, queryset):
-        pending = list(queryset.pending())
-        for kim in pending:
-            kim.verify(by=request.user)
-        self.message_user(
-            request,
-            ngettext("%(n)d KIM diverifikasi.", "%(n)d KIM diverifikasi.", len(pending)) % {"n": len(pending)},
-            messages.SUCCESS,
-        )
-
     @admin.display(description=_("status"), boolean=False)
     def status(self, kim):
-        if not kim.is_verified:
+        if not kim.is_accepted:
             return kim.get_review_status_display()
         if kim.is_active:
             return _("Aktif")
@@ -586,23 +586,17 @@ class KimActivityInline(StaffScopeMixin, admin.TabularInline):
 
 
 @admin.register(KimActivity)
-class KimActivityAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+class KimActivityAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+    """An officer's entry from the phone waits for review (DecisionMixin); only accepted entries
+    count for vitality. Staff's own entries are accepted at once."""
+
     list_display = ["date", "kim", "kind", "entered_by", "review_status"]
     list_filter = ["review_status", "kind", "date"]
     list_select_related = ["kim", "entered_by"]
     search_fields = ["kim__name", "note"]
     autocomplete_fields = ["kim"]
-    readonly_fields = ["entered_by", "created_at", "review_status", "reviewed_by", "reviewed_at"]
+    readonly_fields = ["entered_by", "created_at", "review_status", "reviewed_by", "reviewed_at", "review_reason"]
     date_hierarchy = "date"
-    actions = ["mark_reviewed"]
-
-    # An officer's entry from the phone waits for review; only reviewed entries count for vitality.
-    @admin.action(description=_("Tandai aktivitas terpilih sudah diperiksa"), permissions=["change"])
-    def mark_reviewed(self, request, queryset):
-        waiting = list(queryset.waiting())
-        for activity in waiting:
-            activity.mark_reviewed(by=request.user)
-        self.message_user(request, _("%(n)d aktivitas ditandai sudah diperiksa.") % {"n": len(waiting)})
 
     def save_model(self, request, obj, form, change):
         if not change:

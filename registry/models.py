@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import validate_in_range
 from core.region import RegionKind, portal_region
+from core.review import Review, Reviewed, ReviewQuerySet
 
 from .vitality import Vitality, as_day, counts_for_coverage, last_sign_expression, vitality_expression
 
@@ -183,88 +184,71 @@ class Tier(models.Model):
         return self.name
 
 
-def _active_on(day: date) -> Q:
+def _active_on(on: date) -> Q:
     """The one rule of an active KIM (see KimQuerySet.active_on)."""
     return (
-        Q(review_status=Kim.Review.VERIFIED)
-        & Q(formed_on__lte=day)
-        & (Q(inactive_since__isnull=True) | Q(inactive_since__gt=day))
-        & counts_for_coverage(day)  # quiet / SK-ended KIM, by the settings (see vitality.py)
+        Q(review_status=Review.ACCEPTED)
+        & Q(formed_on__lte=on)
+        & (Q(inactive_since__isnull=True) | Q(inactive_since__gt=on))
+        & counts_for_coverage(on)  # quiet / SK-ended KIM, by the settings (see vitality.py)
     )
 
 
-def history_reason(what, reason: str) -> str:
-    """A history entry's reason (at most 100 characters): "ditolak: <the reason>"."""
-    text = f"{what}: {reason}" if reason else str(what)
-    return text if len(text) <= 100 else text[:99] + "…"
-
-
-class KimQuerySet(models.QuerySet):
-    def verified(self):
-        return self.filter(review_status=Kim.Review.VERIFIED)
+class KimQuerySet(ReviewQuerySet):
+    """waiting(): proposed by a field officer, not yet decided; refused(): with their reason."""
 
     def public(self):
-        """What the public pages and open data show: verified KIM only, never open proposals."""
-        return self.verified()
+        """What the public pages and open data show: accepted KIM only, never open proposals."""
+        return self.accepted()
 
-    def pending(self):
-        """Proposed by a field officer and not yet verified by staff."""
-        return self.filter(review_status=Kim.Review.PENDING)
-
-    def refused(self):
-        """Proposals staff refused, with their reason (review_note)."""
-        return self.filter(review_status=Kim.Review.REFUSED)
-
-    def active_on(self, day: date):
-        """Verified KIM formed on or before `day` and not yet inactive on that day.
+    def active_on(self, on: date):
+        """Accepted KIM formed on or before `on` and not yet inactive on that day.
 
         Every coverage number goes through here, so a KIM proposed by a field
-        officer counts only once staff have verified it.
+        officer counts only once staff have accepted it.
         """
-        return self.filter(_active_on(day))
+        return self.filter(_active_on(on))
 
-    def with_vitality(self, day: date):
+    def with_vitality(self, on: date):
         """Annotate `vitality_code` (a registry.vitality.Vitality value) and `last_sign_of_life`
-        as of `day`; read them as `kim.vitality` and `kim.last_activity`."""
-        return self.annotate(vitality_code=vitality_expression(day), last_sign_of_life=last_sign_expression(day))
+        as of `on`; read them as `kim.vitality` and `kim.last_activity`."""
+        return self.annotate(vitality_code=vitality_expression(on), last_sign_of_life=last_sign_expression(on))
 
-    def sk_term_ending_soon(self, day: date):
-        """KIM that count on `day` (active or quiet) whose board's SK term ends within
+    def sk_term_ending_soon(self, on: date):
+        """KIM that count on `on` (active or quiet) whose board's SK term ends within
         SK_TERM_WARNING_DAYS days: time to prepare a new SK (the staff inbox, the KIM list's filter)."""
-        return self.with_vitality(day).filter(
+        return self.with_vitality(on).filter(
             vitality_code__in=[Vitality.ACTIVE, Vitality.QUIET],
-            sk_term_end__gte=day,
-            sk_term_end__lte=day + timedelta(days=SK_TERM_WARNING_DAYS),
+            sk_term_end__gte=on,
+            sk_term_end__lte=on + timedelta(days=SK_TERM_WARNING_DAYS),
         )
 
     def without_kimid(self):
         """KIM not (yet) registered on KIM.id: staff's reconciliation list."""
         return self.filter(kimid_number="")
 
-    def with_active_on(self, day: date):
-        """Annotate each KIM with `active_then`: whether `active_on(day)` counts it, read from the
+    def with_active_on(self, on: date):
+        """Annotate each KIM with `active_then`: whether `active_on(on)` counts it, read from the
         row itself (a subquery over the national table cost the directory 20-60 ms)."""
-        return self.annotate(active_then=models.ExpressionWrapper(_active_on(day), output_field=models.BooleanField()))
+        return self.annotate(active_then=models.ExpressionWrapper(_active_on(on), output_field=models.BooleanField()))
 
-    def formed_by(self, day: date):
-        """KIM formed on or before `day`, active or not, verified or still a proposal.
+    def formed_by(self, on: date):
+        """KIM formed on or before `on`, active or not, accepted or still a proposal.
 
         A field officer's proposal is a KIM formed and waiting for verification:
         the "KIM terbentuk" stage of its kecamatan. A refused proposal is no KIM.
         """
-        return self.filter(formed_on__lte=day).exclude(review_status=Kim.Review.REFUSED)
+        return self.filter(formed_on__lte=on).exclude(review_status=Review.REFUSED)
 
     def in_kabupaten(self, kabupaten):
         return self.filter(desa__kecamatan__kabupaten=kabupaten)
 
 
-class Kim(models.Model):
-    """A Kelompok (Komunitas) Informasi Masyarakat serving one desa/kelurahan."""
+class Kim(Reviewed):
+    """A Kelompok (Komunitas) Informasi Masyarakat serving one desa/kelurahan.
 
-    class Review(models.TextChoices):
-        PENDING = "pending", _("Menunggu verifikasi")
-        VERIFIED = "verified", _("Terverifikasi")
-        REFUSED = "refused", _("Ditolak")
+    Staff's own KIM are accepted at once; a field officer's proposal waits for staff's review
+    (core.review) and counts for coverage only once accepted."""
 
     class SkIssuer(models.TextChoices):
         KEPALA_DESA = "kepala_desa", _("Kepala desa")
@@ -334,11 +318,11 @@ class Kim(models.Model):
         _("catatan internal (privat)"), blank=True, max_length=NOTES_MAX, validators=[MaxLengthValidator(NOTES_MAX)]
     )
     review_status = models.CharField(
-        _("verifikasi"),
+        _("pemeriksaan"),
         max_length=10,
         choices=Review.choices,
-        default=Review.VERIFIED,
-        help_text=_("KIM yang diusulkan petugas lapangan baru dihitung dalam cakupan setelah diverifikasi staf."),
+        default=Review.ACCEPTED,
+        help_text=_("KIM yang diusulkan petugas lapangan baru dihitung dalam cakupan setelah diterima staf."),
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -347,22 +331,6 @@ class Kim(models.Model):
         blank=True,
         related_name="proposed_kims",
         verbose_name=_("diusulkan oleh"),
-    )
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="verified_kims",
-        verbose_name=_("diverifikasi oleh"),
-    )
-    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
-    review_note = models.TextField(
-        _("alasan penolakan"),
-        blank=True,
-        max_length=REASON_MAX,
-        validators=[MaxLengthValidator(REASON_MAX)],
-        help_text=_("Diisi staf saat menolak usulan; petugas yang mengusulkan melihatnya."),
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
@@ -398,10 +366,10 @@ class Kim(models.Model):
     def get_absolute_url(self):
         return reverse("coverage:kim-detail", args=[self.pk])
 
-    def is_active_on(self, day: date) -> bool:
-        if not self.is_verified or self.formed_on is None or self.formed_on > day:
+    def is_active_on(self, on: date) -> bool:
+        if not self.is_accepted or self.formed_on is None or self.formed_on > on:
             return False
-        return self.inactive_since is None or self.inactive_since > day
+        return self.inactive_since is None or self.inactive_since > on
 
     @property
     def vitality(self):
@@ -422,30 +390,6 @@ class Kim(models.Model):
         except ValidationError:
             return ""
         return self.kimid_url
-
-    @property
-    def is_verified(self) -> bool:
-        return self.review_status == self.Review.VERIFIED
-
-    def verify(self, *, by, when=None):
-        """Staff confirm a proposed KIM: from now on it counts as coverage."""
-        self.review_status = self.Review.VERIFIED
-        self.verified_by = by
-        self.verified_at = when or timezone.now()
-        self._change_reason = "verifikasi"
-        self.save()
-
-    def refuse(self, *, by, reason: str):
-        """Staff refuse a proposed KIM, saying why: it never counts, and its officer reads the reason."""
-        self.review_status = self.Review.REFUSED
-        self.review_note = self._meta.get_field("review_note").clean(reason, self)  # at most REASON_MAX characters
-        self._change_reason = history_reason(_("ditolak"), reason)
-        self.save()
-
-    @property
-    def awaits_decision(self) -> bool:
-        """A proposal staff have neither verified nor refused."""
-        return self.review_status == self.Review.PENDING
 
     @property
     def is_active(self) -> bool:
@@ -555,7 +499,7 @@ class StaffKabupaten(models.Model):
         return f"{self.user} – {self.kabupaten}"
 
 
-class KimActivityQuerySet(models.QuerySet):
+class KimActivityQuerySet(ReviewQuerySet):
     def between(self, first: date, last: date):
         """Entries dated from `first` to `last`, both included."""
         return self.filter(date__gte=first, date__lte=last)
@@ -563,26 +507,23 @@ class KimActivityQuerySet(models.QuerySet):
     def in_kabupaten(self, kabupaten):
         return self.filter(kim__desa__kecamatan__kabupaten=kabupaten)
 
-    def reviewed(self):
-        """Entries that count for vitality: staff's own, and officers' once staff reviewed them."""
-        return self.filter(review_status=KimActivity.Review.REVIEWED)
-
-    def waiting(self):
-        return self.filter(review_status=KimActivity.Review.WAITING)
+    def counted(self):
+        """Entries that count for vitality: staff's own, and officers' once staff accepted them."""
+        return self.accepted()
 
 
 def activity_signs(first: date, last: date) -> models.QuerySet:
     """The activity log as a source of signs of life (registry.vitality.LifeSigns): reviewed entries
     of the outer query's KIM dated from `first` to `last`. Added first, by RegistryConfig.ready."""
     return (
-        KimActivity.objects.reviewed()  # an officer's entry counts once staff reviewed it
+        KimActivity.objects.counted()  # an officer's entry counts once staff accepted it
         .filter(kim=models.OuterRef("pk"), date__gte=first, date__lte=last)
         .annotate(day=models.F("date"))
         .order_by()
     )
 
 
-class KimActivity(models.Model):
+class KimActivity(Reviewed):
     """A dated entry of what a KIM did: the sign of life its vitality is derived from."""
 
     class Kind(models.TextChoices):
@@ -591,10 +532,6 @@ class KimActivity(models.Model):
         MEETING = "meeting", _("Pertemuan")
         TRAINING = "training", _("Pelatihan")
         LOCAL_INFO = "local_info", _("Informasi lokal disampaikan ke Diskominfo")
-
-    class Review(models.TextChoices):
-        WAITING = "waiting", _("Menunggu pemeriksaan")
-        REVIEWED = "reviewed", _("Sudah diperiksa")
 
     RECEIPT_PREFIX = "AKT"
     NOTE_MAX = 1000
@@ -620,17 +557,8 @@ class KimActivity(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     # Entered by a field officer from the phone (issue 13 via issue 11's outbox): it counts
-    # for vitality only once staff reviewed it. Staff's own entries are reviewed at once.
-    review_status = models.CharField(_("pemeriksaan"), max_length=10, choices=Review.choices, default=Review.REVIEWED)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reviewed_kim_activities",
-        verbose_name=_("diperiksa oleh"),
-    )
-    reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
+    # for vitality only once staff accepted it. Staff's own entries are accepted at once.
+    review_status = models.CharField(_("pemeriksaan"), max_length=10, choices=Review.choices, default=Review.ACCEPTED)
     client_id = models.UUIDField(
         _("kode kiriman dari HP"),
         unique=True,
@@ -677,10 +605,3 @@ class KimActivity(models.Model):
         if not (self.client_id and self.pk and self.created_at):
             return ""
         return f"{self.RECEIPT_PREFIX}-{timezone.localtime(self.created_at):%Y}-{self.pk:05d}"
-
-    def mark_reviewed(self, *, by) -> None:
-        """Staff reviewed an officer's entry: from now on it counts for the KIM's vitality."""
-        self.review_status = self.Review.REVIEWED
-        self.reviewed_by = by
-        self.reviewed_at = timezone.now()
-        self.save(update_fields=["review_status", "reviewed_by", "reviewed_at"])

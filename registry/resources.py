@@ -349,13 +349,13 @@ class KimResource(resources.ModelResource):
         name = kwargs.get("file_name") or "-"
         instance._change_reason = (_("Diimpor dari %(name)s") % {"name": name})[:100]  # its history's reason
         # Staff vouch for the list they import: a matching proposal becomes verified.
-        if instance.review_status != Kim.Review.VERIFIED:
-            instance.review_status = Kim.Review.VERIFIED
-            instance.verified_by = kwargs.get("user")
-            instance.verified_at = timezone.now()
+        if instance.review_status != Kim.Review.ACCEPTED:
+            instance.review_status = Kim.Review.ACCEPTED
+            instance.reviewed_by = kwargs.get("user")
+            instance.reviewed_at = timezone.now()
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if original is not None and original.pk and original.review_status != Kim.Review.VERIFIED:
+        if original is not None and original.pk and original.review_status != Kim.Review.ACCEPTED:
             return False  # unchanged columns, but importing it verifies the proposal
         return super().skip_row(instance, original, row, import_validation_errors)
 

@@ -5,12 +5,12 @@ by the directory, the profile, the yearly report and open data, and as a
 filter (`counts_for_coverage`) inside `KimQuerySet.active_on`, the one place
 coverage decides which KIM count:
 
-- *inactive*: not active in the register on that day (not verified, not yet
+- *inactive*: not active in the register on that day (not accepted, not yet
   formed, or inactive since);
 - *sk_ended*: active, but its board's term (`sk_term_end`) ended before that day;
 - *quiet* (vakum): active, formed at least KIM_QUIET_MONTHS months before that
-  day, and no sign of life in those months: no reviewed activity entry (an
-  officer's entry from the phone counts once staff reviewed it), and no held
+  day, and no sign of life in those months: no accepted activity entry (an
+  officer's entry from the phone counts once staff accepted it), and no held
   outreach event with it (each room adds its own kind with `add_life_signs`
   from its AppConfig.ready: registry the activity log, coverage held events;
   this module imports neither);
@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import EARLIEST_DAY
+from core.review import Review
 
 
 class Vitality(models.TextChoices):
@@ -76,8 +77,10 @@ def quiet_window(on: date) -> tuple[date, date]:
 
 
 def register_active_q(on: date) -> Q:
-    """Active in the register on `on`: verified, formed by then, not inactive since."""
-    return Q(review_status="verified", formed_on__lte=on) & (Q(inactive_since__isnull=True) | Q(inactive_since__gt=on))
+    """Active in the register on `on`: accepted, formed by then, not inactive since."""
+    return Q(review_status=Review.ACCEPTED, formed_on__lte=on) & (
+        Q(inactive_since__isnull=True) | Q(inactive_since__gt=on)
+    )
 
 
 def sk_ended_q(on: date) -> Q:

@@ -83,7 +83,7 @@ def test_changelists_run_a_fixed_number_of_queries_however_many_rows(staff_clien
     before = {name: changelist_queries(staff_client, name) for name in CHANGELISTS}
     desa = list(Desa.objects.filter(kind=Desa.Kind.DESA)[:30])
     for d in desa:
-        kim = make_kim(desa=d, formed_on=date(2021, 2, 1), review_status=Kim.Review.PENDING, proposed_by=staff)
+        kim = make_kim(desa=d, formed_on=date(2021, 2, 1), review_status=Kim.Review.WAITING, proposed_by=staff)
         make_pengurus(kim=kim, role=Pengurus.Role.KETUA)
         event = make_event(desa=d, kims=[kim])
         FieldReport.objects.create(client_id=uuid.uuid4(), event=event, submitted_by=staff, receipt=f"R-{d.pk}")
@@ -211,29 +211,29 @@ def test_a_kim_formed_in_the_future_is_refused_in_indonesian(staff_client, kotim
 
 
 def test_staff_filter_the_kim_waiting_for_verification(staff_client, demo):
-    make_kim(desa=Desa.objects.get(code="62.02.15.2001"), name="KIM Usulan Santuai", review_status=Kim.Review.PENDING)
-    html = staff_client.get(reverse("admin:registry_kim_changelist"), {"review_status__exact": "pending"}).content
+    make_kim(desa=Desa.objects.get(code="62.02.15.2001"), name="KIM Usulan Santuai", review_status=Kim.Review.WAITING)
+    html = staff_client.get(reverse("admin:registry_kim_changelist"), {"review_status__exact": "waiting"}).content
     assert "KIM Usulan Santuai" in html.decode()
     assert "KIM Kecamatan Parenggean" not in html.decode()
 
 
 def test_one_click_verify_records_who_verified_and_the_kim_counts(staff_client, staff, demo):
-    kim = make_kim(desa=Desa.objects.get(code="62.02.15.2001"), review_status=Kim.Review.PENDING)
+    kim = make_kim(desa=Desa.objects.get(code="62.02.15.2001"), review_status=Kim.Review.WAITING)
     data = {"action": "verify", "_selected_action": [kim.pk]}
     staff_client.post(reverse("admin:registry_kim_changelist"), data)
     kim.refresh_from_db()
-    assert (kim.review_status, kim.verified_by) == (Kim.Review.VERIFIED, staff)
+    assert (kim.review_status, kim.reviewed_by) == (Kim.Review.ACCEPTED, staff)
     assert kim.is_active
 
 
 def test_the_history_of_a_kim_keeps_who_verified_it_and_shows_in_the_admin(staff_client, staff, demo):
-    kim = make_kim(desa=Desa.objects.get(code="62.02.15.2001"), review_status=Kim.Review.PENDING)
+    kim = make_kim(desa=Desa.objects.get(code="62.02.15.2001"), review_status=Kim.Review.WAITING)
     staff_client.post(reverse("admin:registry_kim_changelist"), {"action": "verify", "_selected_action": [kim.pk]})
     latest = kim.history.latest()
     assert (latest.history_user, latest.review_status, latest.history_change_reason) == (
         staff,
-        "verified",
-        "verifikasi",
+        "accepted",
+        "diterima",
     )
     assert staff_client.get(reverse("admin:registry_kim_history", args=[kim.pk])).status_code == 200
 
@@ -244,10 +244,10 @@ def test_staff_mark_waiting_reports_as_reviewed(staff_client, staff, demo):
     waiting = staff_client.get(reverse("admin:coverage_fieldreport_changelist"), {"review_status__exact": "waiting"})
     assert "LAP-1" in waiting.content.decode()
     staff_client.post(
-        reverse("admin:coverage_fieldreport_changelist"), {"action": "mark_reviewed", "_selected_action": [report.pk]}
+        reverse("admin:coverage_fieldreport_changelist"), {"action": "verify", "_selected_action": [report.pk]}
     )
     report.refresh_from_db()
-    assert (report.review_status, report.reviewed_by) == (FieldReport.Review.REVIEWED, staff)
+    assert (report.review_status, report.reviewed_by) == (FieldReport.Review.ACCEPTED, staff)
 
 
 def test_staff_assign_a_field_officer_to_a_kecamatan(staff_client, kotim):

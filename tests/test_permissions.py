@@ -163,7 +163,7 @@ HAND_ROWS = {
         {**everyone(LOGIN), **staff(200, 403), "superuser": 200},
         method="post",
     ),
-    # Verify / refuse with a reason (registry.admin.DecisionMixin): POST only, rows in the user's scope,
+    # Accept / refuse with a reason (registry.admin.DecisionMixin): POST only, rows in the user's scope,
     # the right to change them. Without a decision (or already decided) it changes nothing and goes back.
     **{
         f"admin/{app}/{name}/<path:object_id>/keputusan/": Row(
@@ -171,7 +171,11 @@ HAND_ROWS = {
             {**everyone(LOGIN), **staff(302, 403), "staff_other": 404, "superuser": 302},
             method="post",
         )
-        for app, name, model in [("registry", "kim", Kim), ("coverage", "fieldreport", FieldReport)]
+        for app, name, model in [
+            ("registry", "kim", Kim),
+            ("registry", "kimactivity", KimActivity),
+            ("coverage", "fieldreport", FieldReport),
+        ]
     },
     "admin/^(?P<app_label>auth|axes|registry|coverage)/$": Row(
         lambda w: reverse("admin:app_list", args=["registry"]), {**everyone(LOGIN), **staff(200), "superuser": 200}

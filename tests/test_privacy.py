@@ -57,7 +57,7 @@ def test_a_proposed_kim_stays_off_the_public_pages_until_verified(client, demo):
     from .factories import make_kim
 
     proposal = make_kim(
-        desa=Desa.objects.get(code="62.02.15.2001"), name="KIM Usulan Bukit Santuai", review_status=Kim.Review.PENDING
+        desa=Desa.objects.get(code="62.02.15.2001"), name="KIM Usulan Bukit Santuai", review_status=Kim.Review.WAITING
     )
     assert client.get(proposal.get_absolute_url()).status_code == 404
     for url in ["/kim/", "/kecamatan/62.02.15/", "/data/kim.csv", "/data/desa-coverage.json"]:

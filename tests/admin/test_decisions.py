@@ -13,7 +13,7 @@ from ..factories import make_event, make_kim
 
 def propose(officer, kecamatan, name="KIM Tunas Harapan"):
     desa = kecamatan.desa.order_by("code").first()  # a real desa of Kotim's regions
-    return make_kim(desa=desa, name=name, review_status=Kim.Review.PENDING, proposed_by=officer)
+    return make_kim(desa=desa, name=name, review_status=Kim.Review.WAITING, proposed_by=officer)
 
 
 def decide(client, obj, **data):
@@ -40,7 +40,7 @@ def test_refusing_a_proposal_keeps_the_reason_which_the_officer_then_reads(
     page = decide(client, kim, decision="refuse", reason="SK belum ditandatangani camat.").content.decode()
     assert "KIM Tunas Harapan ditolak." in page
     kim.refresh_from_db()
-    assert (kim.review_status, kim.review_note) == (Kim.Review.REFUSED, "SK belum ditandatangani camat.")
+    assert (kim.review_status, kim.review_reason) == (Kim.Review.REFUSED, "SK belum ditandatangani camat.")
     assert kim.history.first().history_change_reason == "ditolak: SK belum ditandatangani camat."
     client.force_login(officer_parenggean)
     assert "SK belum ditandatangani camat." in client.get("/petugas/").content.decode()
@@ -54,7 +54,7 @@ def test_refusing_without_a_reason_is_refused_and_changes_nothing(
     page = decide(client, kim, decision="refuse", reason="  ").content.decode()
     assert "Tuliskan alasan penolakan." in page
     kim.refresh_from_db()
-    assert kim.review_status == Kim.Review.PENDING
+    assert kim.review_status == Kim.Review.WAITING
 
 
 def test_verifying_from_the_page_makes_the_kecamatan_covered(client, diskominfo_admin, officer_parenggean, parenggean):
@@ -62,7 +62,7 @@ def test_verifying_from_the_page_makes_the_kecamatan_covered(client, diskominfo_
     client.force_login(diskominfo_admin)
     decide(client, kim, decision="verify")
     kim.refresh_from_db()
-    assert kim.review_status == Kim.Review.VERIFIED and kim.verified_by == diskominfo_admin
+    assert kim.review_status == Kim.Review.ACCEPTED and kim.reviewed_by == diskominfo_admin
     row = next(
         k
         for k in kecamatan_coverage(kabupaten=parenggean.kabupaten, on=kim.formed_on).kecamatan
@@ -118,7 +118,7 @@ def test_verifying_a_field_report_marks_it_reviewed(client, diskominfo_admin, of
     client.force_login(diskominfo_admin)
     decide(client, report, decision="verify")
     report.refresh_from_db()
-    assert report.review_status == FieldReport.Review.REVIEWED
+    assert report.review_status == FieldReport.Review.ACCEPTED
 
 
 def test_a_reason_over_1000_characters_is_refused(client, diskominfo_admin, officer_parenggean, parenggean):
@@ -126,7 +126,7 @@ def test_a_reason_over_1000_characters_is_refused(client, diskominfo_admin, offi
     client.force_login(diskominfo_admin)
     decide(client, kim, decision="refuse", reason="x" * 1001)
     kim.refresh_from_db()
-    assert kim.review_status == Kim.Review.PENDING
+    assert kim.review_status == Kim.Review.WAITING
 
 
 def test_a_field_reports_page_shows_everything_the_officer_sent(

@@ -139,12 +139,12 @@ def test_an_imported_kim_and_its_pengurus_say_which_file_they_came_from(staff_cl
 
 def test_a_refusal_reads_with_who_and_the_reason(client, diskominfo_admin, officer_parenggean, parenggean):
     desa = parenggean.desa.order_by("code").first()
-    kim = make_kim(desa=desa, name="KIM Usulan", review_status=Kim.Review.PENDING, proposed_by=officer_parenggean)
+    kim = make_kim(desa=desa, name="KIM Usulan", review_status=Kim.Review.WAITING, proposed_by=officer_parenggean)
     client.force_login(diskominfo_admin)
     decision = reverse("admin:registry_kim_decision", args=[kim.pk])
     client.post(decision, {"decision": "refuse", "reason": "Nama sama dengan KIM lain."})
     history = history_text(client, kim)
-    assert "Verifikasi: Menunggu verifikasi → Ditolak" in history
+    assert "Pemeriksaan: Menunggu pemeriksaan → Ditolak" in history
     assert "Diubah dewi ditolak: Nama sama dengan KIM lain." in history
 
 

@@ -21,7 +21,7 @@ def make_work(kecamatan, n, *, prefix):
     officer = make_officer_user(username=f"petugas-{prefix}-{kecamatan.pk}-{n}", kecamatan=[kecamatan])
     for i in range(n):
         desa = make_desa(kecamatan=kecamatan)
-        make_kim(desa=desa, name=f"Usulan {prefix} {i}", review_status=Kim.Review.PENDING)
+        make_kim(desa=desa, name=f"Usulan {prefix} {i}", review_status=Kim.Review.WAITING)
         event = make_event(kecamatan=kecamatan, desa=desa)
         FieldReport.objects.create(client_id=uuid.uuid4(), event=event, submitted_by=officer)
         make_event(

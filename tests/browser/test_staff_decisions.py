@@ -16,7 +16,7 @@ def test_staff_refuse_a_proposal_with_a_reason_on_a_phone(live_demo, new_page, s
     viewport = PHONE
     desa = Desa.objects.filter(kecamatan__code="62.02.04").order_by("code").last()
     officer = make_officer_user(username="agus", kecamatan=[desa.kecamatan])
-    kim = make_kim(desa=desa, name="KIM Usulan Baru", review_status=Kim.Review.PENDING, proposed_by=officer)
+    kim = make_kim(desa=desa, name="KIM Usulan Baru", review_status=Kim.Review.WAITING, proposed_by=officer)
     dewi = make_user(username="dewi", is_staff=True)
     dewi.groups.add(Group.objects.get(name="Admin Diskominfo"))
     page = new_page(viewport, bypass_csp=True)

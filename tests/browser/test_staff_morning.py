@@ -57,14 +57,14 @@ def test_a_staff_members_morning(live_demo, new_page, screenshot, tmp_path):
         desa=santuai,
         name="KIM Santuai Bersatu",
         formed_on=formed,
-        review_status=Kim.Review.PENDING,
+        review_status=Kim.Review.WAITING,
         proposed_by=officer,
     )
     double = make_kim(
         desa=parenggean,
         name="KIM Parenggean Dua",
         formed_on=formed,
-        review_status=Kim.Review.PENDING,
+        review_status=Kim.Review.WAITING,
         proposed_by=officer,
     )
     event = OutreachEvent.objects.filter(status=OutreachEvent.Status.HELD).first()
@@ -82,13 +82,13 @@ def test_a_staff_members_morning(live_demo, new_page, screenshot, tmp_path):
     page = new_page(OFFICE_SCREEN, timezone_id="Asia/Jakarta")
     admin_log_in(page, base, "dewi")
     waiting = inbox(page)
-    assert waiting["Usulan KIM menunggu verifikasi"] == 2
+    assert waiting["Usulan KIM menunggu pemeriksaan"] == 2
     assert waiting["Laporan petugas belum diperiksa"] == 1
     assert waiting["Kecamatan tanpa KIM aktif"] == 7
     screenshot(page, "staf-pagi-1-kotak-masuk")
 
     # The proposals: refuse the double one with a reason...
-    page.get_by_role("link", name="Usulan KIM menunggu verifikasi").click()
+    page.get_by_role("link", name="Usulan KIM menunggu pemeriksaan").click()
     expect(page.locator("#result_list tbody tr")).to_have_count(2)
     screenshot(page, "staf-pagi-2-usulan")
     page.get_by_role("link", name="KIM Parenggean Dua").click()
@@ -112,8 +112,8 @@ def test_a_staff_members_morning(live_demo, new_page, screenshot, tmp_path):
     # Verify the one in Bukit Santuai: the public dashboard counts it.
     page.goto(f"{base}/admin/registry/kim/?review_status__exact=pending")
     page.get_by_role("link", name="KIM Santuai Bersatu").click()
-    page.get_by_role("button", name="Verifikasi").click()
-    expect(page.locator(".messagelist")).to_contain_text("KIM Santuai Bersatu diverifikasi.")
+    page.get_by_role("button", name="Terima").click()
+    expect(page.locator(".messagelist")).to_contain_text("KIM Santuai Bersatu diterima.")
     assert headline(public, base) == "11 dari 17 kecamatan sudah memiliki KIM"
     assert "Bukit Santuai" not in public.locator(".uncovered").inner_text()
 
@@ -123,8 +123,8 @@ def test_a_staff_members_morning(live_demo, new_page, screenshot, tmp_path):
     page.get_by_role("link", name="LAP-2026-00007").click()
     expect(page.locator("#content-main")).to_contain_text("Konsolidasi pengurus")
     screenshot(page, "staf-pagi-5-laporan")
-    page.get_by_role("button", name="Verifikasi").click()
-    expect(page.locator(".messagelist")).to_contain_text("LAP-2026-00007 diverifikasi.")
+    page.get_by_role("button", name="Terima").click()
+    expect(page.locator(".messagelist")).to_contain_text("LAP-2026-00007 diterima.")
 
     # The spreadsheet from Excel: three KIM with their pengurus, one date mistyped on row 3.
     desa = {
@@ -171,7 +171,7 @@ def test_a_staff_members_morning(live_demo, new_page, screenshot, tmp_path):
     # Each decision and the import read in the KIM's history: who, when, what and why.
     page.goto(f"{base}/admin/registry/kim/{double.pk}/history/")
     expect(page.locator("#change-history")).to_contain_text("ditolak: Kelurahan Parenggean sudah punya KIM")
-    assert "Menunggu verifikasi → Ditolak" in page.locator("#change-history").inner_text()
+    assert "Menunggu pemeriksaan → Ditolak" in page.locator("#change-history").inner_text()
     cempaga = Kim.objects.get(name="KIM Cempaga Cerdas")
     page.goto(f"{base}/admin/registry/kim/{cempaga.pk}/history/")
     rows = page.locator("#change-history tbody tr")
@@ -183,12 +183,12 @@ def test_a_staff_members_morning(live_demo, new_page, screenshot, tmp_path):
     # The dashboard changed: the inbox, and the public page.
     page.goto(f"{base}/admin/")
     after = inbox(page)
-    assert (after["Usulan KIM menunggu verifikasi"], after["Laporan petugas belum diperiksa"]) == (0, 0)
+    assert (after["Usulan KIM menunggu pemeriksaan"], after["Laporan petugas belum diperiksa"]) == (0, 0)
     assert after["Kecamatan tanpa KIM aktif"] == 3
     screenshot(page, "staf-pagi-8-kotak-masuk-sesudah")
     assert headline(public, base) == "14 dari 17 kecamatan sudah memiliki KIM"
     screenshot(public, "staf-pagi-9-dasbor-publik")
     double.refresh_from_db()
     report.refresh_from_db()
-    assert (double.review_status, report.review_status) == (Kim.Review.REFUSED, FieldReport.Review.REVIEWED)
+    assert (double.review_status, report.review_status) == (Kim.Review.REFUSED, FieldReport.Review.ACCEPTED)
     assert proposal in Kim.objects.active_on(timezone.localdate())

@@ -33,7 +33,7 @@ def test_the_demo_shows_a_quiet_kim_an_expired_sk_and_active_ones_today(demo):
 def test_the_demo_has_kim_with_and_without_kimid_activity_and_this_years_target(demo):
     kims = Kim.objects.public()
     assert (kims.exclude(kimid_number="").count(), kims.without_kimid().count()) == (3, 9)
-    assert KimActivity.objects.reviewed().filter(kind=KimActivity.Kind.KIMID_POST).exists()
+    assert KimActivity.objects.counted().filter(kind=KimActivity.Kind.KIMID_POST).exists()
     assert desa_target_progress(kabupaten=demo, on=timezone.localdate()).target_percent == 15
 
 

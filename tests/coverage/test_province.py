@@ -118,9 +118,9 @@ def test_every_roll_up_row_equals_its_kabupatens_dashboard_and_the_kabupaten_csv
 
 def test_the_roll_up_counts_only_active_verified_kim(province):
     desa = Desa.objects.filter(kecamatan__kabupaten__code="62.06").order_by("code")
-    make_kim(desa=desa[0], review_status=Kim.Review.VERIFIED)
-    make_kim(desa=desa[1], review_status=Kim.Review.PENDING)
-    make_kim(desa=desa[2], review_status=Kim.Review.VERIFIED, inactive_since=date(2022, 1, 1))
+    make_kim(desa=desa[0], review_status=Kim.Review.ACCEPTED)
+    make_kim(desa=desa[1], review_status=Kim.Review.WAITING)
+    make_kim(desa=desa[2], review_status=Kim.Review.ACCEPTED, inactive_since=date(2022, 1, 1))
     katingan = {a.code: a for a in region_coverage(region=KALTENG, on=date(2023, 1, 1)).areas}["62.06"]
     assert (katingan.active_kim, katingan.desa_covered, katingan.kecamatan_covered) == (1, 1, 1)
 
@@ -128,7 +128,7 @@ def test_the_roll_up_counts_only_active_verified_kim(province):
 def add_kims(count):
     desa = list(Desa.objects.order_by("?")[:count])
     for d in desa:
-        make_kim(desa=d, review_status=Kim.Review.VERIFIED)
+        make_kim(desa=d, review_status=Kim.Review.ACCEPTED)
 
 
 def test_the_roll_up_takes_four_queries_whatever_the_data_size(province, django_assert_num_queries):
@@ -154,7 +154,7 @@ def test_kecamatan_pages_and_profiles_work_across_the_province_and_404_outside(c
     katingan_kim = Kim.objects.get(name="KIM Kasongan Baru")
     load_regions(["63.01"])  # loaded, but outside the portal's province
     outside_kim = make_kim(
-        desa=Desa.objects.filter(kecamatan__kabupaten__code="63.01").first(), review_status="verified"
+        desa=Desa.objects.filter(kecamatan__kabupaten__code="63.01").first(), review_status="accepted"
     )
     assert client.get("/kecamatan/62.06.02/").status_code == 200
     assert client.get(f"/kim/{katingan_kim.pk}/").status_code == 200

@@ -186,7 +186,7 @@ def test_the_public_page_stays_small_whatever_dates_old_rows_hold(client, demo):
     from core.dates import start_of_day
     from registry.models import Kim
 
-    Kim.objects.filter(pk=Kim.objects.verified().first().pk).update(formed_on=date(1, 1, 1))
+    Kim.objects.filter(pk=Kim.objects.accepted().first().pk).update(formed_on=date(1, 1, 1))
     OutreachEvent.objects.filter(pk=OutreachEvent.objects.held().first().pk).update(
         starts_at=start_of_day(date(1, 1, 1)) + timedelta(hours=9)
     )
@@ -201,7 +201,7 @@ def test_public_pages_stay_small_for_long_texts_stored_before_the_limits(client,
 
     event = OutreachEvent.objects.held().select_related("kecamatan").first()
     OutreachEvent.objects.filter(pk=event.pk).update(summary="Ringkasan panjang. " * 100_000)
-    kim = Kim.objects.verified().first()
+    kim = Kim.objects.accepted().first()
     Kim.objects.filter(pk=kim.pk).update(
         address="Jalan " * 100_000, inactive_since=date(2023, 1, 1), inactive_reason="Bubar " * 100_000
     )

@@ -94,7 +94,7 @@ def test_a_kim_proposed_by_a_field_officer_is_formed_but_not_active_until_verifi
     from registry.models import Kim
 
     desa = make_desa()
-    kim = make_kim(desa=desa, formed_on=date(2022, 5, 1), review_status=Kim.Review.PENDING)
+    kim = make_kim(desa=desa, formed_on=date(2022, 5, 1), review_status=Kim.Review.WAITING)
     assert stage(desa.kecamatan) == Stage.KIM_FORMED
     kim.verify(by=None)
     assert stage(desa.kecamatan) == Stage.KIM_ACTIVE
@@ -107,7 +107,7 @@ def test_monthly_progress_does_not_count_a_pending_kim(db):
     make_kim(
         desa=make_desa(kecamatan=make_kecamatan(kabupaten=kabupaten)),
         formed_on=date(2022, 1, 15),
-        review_status=Kim.Review.PENDING,
+        review_status=Kim.Review.WAITING,
     )
     points = monthly_progress(kabupaten=kabupaten, on=date(2022, 2, 1))
     assert [(p.covered_kecamatan, p.active_kim) for p in points] == [(0, 0)]

@@ -150,5 +150,5 @@ def test_an_event_a_field_officer_reported_counts_in_the_report_only_after_revie
         return next(o.held for o in rows if o.code == parenggean.code)
 
     assert held_in_parenggean() == 0
-    report.mark_reviewed(by=staff)
+    report.verify(by=staff)
     assert held_in_parenggean() == 1

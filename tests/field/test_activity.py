@@ -73,7 +73,7 @@ def test_a_link_that_is_not_http_is_refused(agus_client, parenggean):
 
 def test_the_form_offers_only_verified_kim_of_the_officers_kecamatan(agus_client, parenggean, baamang):
     mine = kim_in(parenggean, name="KIM Tehang Maju")
-    kim_in(parenggean, name="KIM Masih Diusulkan", review_status=Kim.Review.PENDING)
+    kim_in(parenggean, name="KIM Masih Diusulkan", review_status=Kim.Review.WAITING)
     kim_in(baamang, name="KIM Baamang Jaya")
     page = agus_client.get(ACTIVITY).content.decode()
     assert mine.name in page
@@ -85,7 +85,7 @@ def test_an_officers_activity_keeps_a_kim_active_only_once_staff_reviewed_it(agu
     agus_client.post(ACTIVITY, activity_data(kim), **JSON)
     today = timezone.localdate()
     assert Kim.objects.with_vitality(today).get(pk=kim.pk).vitality == Vitality.QUIET
-    KimActivity.objects.get().mark_reviewed(by=staff)
+    KimActivity.objects.get().verify(by=staff)
     assert Kim.objects.with_vitality(today).get(pk=kim.pk).vitality == Vitality.ACTIVE
 
 
@@ -102,8 +102,8 @@ def test_staff_mark_an_officers_activity_reviewed_from_the_admin(staff_client, o
         kim=kim, date=timezone.localdate(), kind="meeting", entered_by=officer_parenggean, review_status="waiting"
     )
     url = reverse("admin:registry_kimactivity_changelist")
-    staff_client.post(url, {"action": "mark_reviewed", "_selected_action": [KimActivity.objects.get().pk]})
-    assert KimActivity.objects.get().review_status == KimActivity.Review.REVIEWED
+    staff_client.post(url, {"action": "verify", "_selected_action": [KimActivity.objects.get().pk]})
+    assert KimActivity.objects.get().review_status == KimActivity.Review.ACCEPTED
     assert staff_client.get(url, {"review_status__exact": "waiting"}).context["cl"].result_count == 0
 
 

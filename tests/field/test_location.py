@@ -115,7 +115,7 @@ def test_the_location_appears_on_no_public_page_download_or_officer_page(
     kim = make_kim(desa=parenggean.desa.first())
     agus_client.post(SUBMIT, located(parenggean, kims=[kim.pk]), **JSON)
     report = FieldReport.objects.get()
-    report.mark_reviewed(by=staff)  # its event is public now; its location must stay private
+    report.verify(by=staff)  # its event is public now; its location must stay private
     seen = public_text(client, parenggean, kim) + "".join(
         body(agus_client.get(address)) for address in (reverse("field:report-list"), report.get_absolute_url())
     )

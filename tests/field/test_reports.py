@@ -156,7 +156,7 @@ def test_a_proposed_kim_is_pending_with_its_pengurus_and_its_proposer(agus_clien
     response = agus_client.post(reverse("field:kim-propose"), kim_proposal(desa, [("Rina", 1), ("Tono", 3)]))
     kim = Kim.objects.get()
     assert response.status_code == 302
-    assert (kim.review_status, kim.proposed_by.username, kim.pengurus.count()) == ("pending", "agus", 2)
+    assert (kim.review_status, kim.proposed_by.username, kim.pengurus.count()) == ("waiting", "agus", 2)
 
 
 def test_a_proposal_with_two_ketua_saves_nothing(agus_client, parenggean):
@@ -187,7 +187,7 @@ def test_field_pages_cost_a_fixed_number_of_queries(agus_client, parenggean, dja
     for n in range(15):
         agus_client.post(SUBMIT, report_data(parenggean, photos=[image_file()]), **JSON)
         make_event(kecamatan=parenggean, status=OutreachEvent.Status.PLANNED, starts_at=timezone.now())
-        make_kim(desa=parenggean.desa.all()[n], review_status=Kim.Review.PENDING)
+        make_kim(desa=parenggean.desa.all()[n], review_status=Kim.Review.WAITING)
     for name in ("field:home", "field:report-list", "field:report-new"):
         with django_assert_max_num_queries(12):
             assert agus_client.get(reverse(name)).status_code == 200

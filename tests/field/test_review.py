@@ -71,7 +71,7 @@ def test_a_reviewed_report_shows_on_the_kecamatan_page_the_kim_profile_and_the_e
     kim = make_kim(desa=parenggean.desa.first())
     report = officer_report(officer_parenggean, parenggean, kims=[kim])
     client.get(f"/kecamatan/{parenggean.code}/")  # cached while the report waits
-    report.mark_reviewed(by=staff)
+    report.verify(by=staff)
     for address in (f"/kecamatan/{parenggean.code}/", f"/kim/{kim.pk}/", "/data/events.csv", "/data/events.json"):
         assert TITLE in body(client.get(address)), address
 
@@ -81,7 +81,7 @@ def test_an_unreviewed_report_does_not_move_the_kecamatan_stage_until_staff_revi
 ):
     report = officer_report(officer_parenggean, parenggean)
     waiting = parenggean_row(client)
-    report.mark_reviewed(by=staff)
+    report.verify(by=staff)
     reviewed = parenggean_row(client)
     assert (waiting["stage"], waiting["last_event"], waiting["held_this_year"]) == ("no_activity", None, 0)
     assert (reviewed["stage"], reviewed["held_this_year"]) == ("held", 1)
@@ -90,7 +90,7 @@ def test_an_unreviewed_report_does_not_move_the_kecamatan_stage_until_staff_revi
 def test_an_unreviewed_report_is_not_counted_in_the_progress_chart(kotim, parenggean, officer_parenggean, staff):
     report = officer_report(officer_parenggean, parenggean)
     before = sum(p.held_events for p in monthly_progress(kabupaten=kotim, on=timezone.localdate()))
-    report.mark_reviewed(by=staff)
+    report.verify(by=staff)
     after = sum(p.held_events for p in monthly_progress(kabupaten=kotim, on=timezone.localdate()))
     assert (before, after) == (0, 1)
 
@@ -106,7 +106,7 @@ def test_a_reported_plan_leaves_the_public_pages_until_its_report_is_reviewed(
     )
     report = officer_report(officer_parenggean, parenggean, event=plan)
     waiting = kecamatan_coverage(kabupaten=parenggean.kabupaten, on=timezone.localdate())
-    report.mark_reviewed(by=staff)
+    report.verify(by=staff)
     reviewed = kecamatan_coverage(kabupaten=parenggean.kabupaten, on=timezone.localdate())
     row = {k.code: k for k in waiting.kecamatan}[parenggean.code]
     assert (row.stage, row.overdue_events) == (Stage.NO_ACTIVITY, 0)
@@ -122,17 +122,17 @@ def test_events_staff_record_themselves_stay_public(client, parenggean):
 def test_the_officer_sees_their_report_waiting_then_reviewed(agus_client, parenggean, officer_parenggean, staff):
     report = officer_report(officer_parenggean, parenggean)
     waiting = body(agus_client.get(reverse("field:report-list")))
-    report.mark_reviewed(by=staff)
+    report.verify(by=staff)
     reviewed = body(agus_client.get(report.get_absolute_url()))
     assert "Menunggu pemeriksaan" in waiting
-    assert "Sudah diperiksa" in reviewed and "Menunggu pemeriksaan" not in reviewed
+    assert "Diterima" in reviewed and "Menunggu pemeriksaan" not in reviewed
 
 
 def test_staff_publish_reports_with_the_admin_action(staff_client, parenggean, officer_parenggean):
     report = officer_report(officer_parenggean, parenggean)
     staff_client.post(
         reverse("admin:coverage_fieldreport_changelist"),
-        {"action": "mark_reviewed", "_selected_action": [report.pk]},
+        {"action": "verify", "_selected_action": [report.pk]},
     )
     assert OutreachEvent.objects.public().filter(pk=report.event_id).exists()
 
@@ -148,7 +148,7 @@ def queries_of(client, addresses) -> dict[str, int]:
 
 def test_public_pages_cost_the_same_queries_with_many_waiting_reports(client, parenggean, officer_parenggean, staff):
     kim = make_kim(desa=parenggean.desa.first())
-    officer_report(officer_parenggean, parenggean, kims=[kim], title="Kegiatan 0").mark_reviewed(by=staff)
+    officer_report(officer_parenggean, parenggean, kims=[kim], title="Kegiatan 0").verify(by=staff)
     addresses = public_addresses(parenggean, kim)
     few = queries_of(client, addresses)
     for n in range(1, 21):

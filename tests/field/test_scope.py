@@ -51,7 +51,7 @@ def test_another_kecamatans_report_is_not_found_nor_listed(client, officer_paren
 
 def test_another_kecamatans_events_and_proposals_stay_off_my_home_page(agus_client, baamang):
     make_event(kecamatan=baamang, title="Rapat rahasia Baamang", status=OutreachEvent.Status.PLANNED)
-    make_kim(desa=baamang.desa.first(), name="KIM Usulan Baamang", review_status=Kim.Review.PENDING)
+    make_kim(desa=baamang.desa.first(), name="KIM Usulan Baamang", review_status=Kim.Review.WAITING)
     html = agus_client.get(reverse("field:home")).content.decode()
     assert "Rapat rahasia Baamang" not in html
     assert "KIM Usulan Baamang" not in html

@@ -40,7 +40,7 @@ def test_the_sitemap_lists_every_public_page_in_both_languages(client, demo):
 def test_the_sitemap_leaves_out_kim_proposals_that_are_not_verified(client, demo):
     from tests.factories import make_kim
 
-    proposal = make_kim(desa=Kim.objects.first().desa, review_status=Kim.Review.PENDING)
+    proposal = make_kim(desa=Kim.objects.first().desa, review_status=Kim.Review.WAITING)
     assert f"/kim/{proposal.pk}/" not in sitemap_urls(client)
 
 

@@ -179,12 +179,12 @@ def test_a_citizen_cannot_reach_the_import(client, citizen):
 def test_importing_a_pending_proposal_verifies_it(kotim):
     from registry.models import Desa
 
-    make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Usulan", review_status=Kim.Review.PENDING)
+    make_kim(desa=Desa.objects.get(code="62.02.04.1004"), name="KIM Usulan", review_status=Kim.Review.WAITING)
     dataset = tablib.Dataset().load(HEADER + "62.02.04.1004,,,KIM Usulan,,2021-01-01,\n", format="csv")
     KimResource().import_data(dataset, dry_run=False)
     kim = Kim.objects.get(name="KIM Usulan")
-    assert kim.review_status == Kim.Review.VERIFIED
-    assert kim.verified_at is not None
+    assert kim.review_status == Kim.Review.ACCEPTED
+    assert kim.reviewed_at is not None
 
 
 def test_an_imported_address_over_500_characters_is_refused(kotim):

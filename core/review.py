@@ -1,0 +1,106 @@
+"""One review workflow for everything staff decide on: a KIM an officer proposed, an officer's
+report of a held event, an officer's activity entry (and whatever staff review next).
+
+Each such model inherits `Reviewed`: one status with one vocabulary (*menunggu pemeriksaan*,
+*diterima*, *ditolak*), who decided and when, and the reason of a refusal, with
+`verify(by=...)` and `refuse(by=..., reason=...)`. Its queryset inherits `ReviewQuerySet`
+(`waiting()`, `accepted()`, `refused()`). The admin, the field area, the inbox and the history
+speak these words only.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+class Review(models.TextChoices):
+    WAITING = "waiting", pgettext_lazy("pemeriksaan", "Menunggu pemeriksaan")
+    ACCEPTED = "accepted", pgettext_lazy("pemeriksaan", "Diterima")
+    REFUSED = "refused", pgettext_lazy("pemeriksaan", "Ditolak")
+
+
+REASON_MAX = 1000
+REASON_REQUIRED = _("Tuliskan alasan penolakan: yang mengirim membacanya untuk memperbaiki kirimannya.")
+
+
+def history_reason(what, reason: str) -> str:
+    """A history entry's reason (at most 100 characters): "ditolak: <the reason>"."""
+    text = f"{what}: {reason}" if reason else str(what)
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(review_status=Review.WAITING)
+
+    def accepted(self):
+        return self.filter(review_status=Review.ACCEPTED)
+
+    def refused(self):
+        return self.filter(review_status=Review.REFUSED)
+
+
+class Reviewed(models.Model):
+    """What staff review: its status, who decided, when, and why they refused."""
+
+    Review = Review
+    REASON_MAX = REASON_MAX
+
+    review_status = models.CharField(_("pemeriksaan"), max_length=10, choices=Review.choices, default=Review.WAITING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="%(app_label)s_%(class)s_reviewed",
+        verbose_name=_("diperiksa oleh"),
+    )
+    reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
+    review_reason = models.TextField(
+        _("alasan penolakan"),
+        blank=True,
+        max_length=REASON_MAX,
+        validators=[MaxLengthValidator(REASON_MAX)],
+        help_text=_("Diisi staf saat menolak; yang mengirim membacanya."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.review_status == Review.WAITING
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.review_status == Review.ACCEPTED
+
+    @property
+    def is_refused(self) -> bool:
+        return self.review_status == Review.REFUSED
+
+    def verify(self, *, by, when=None):
+        """Staff accept it: from now on it counts (coverage, vitality, public pages)."""
+        self._decide(Review.ACCEPTED, by=by, when=when, reason="")
+        self._change_reason = gettext("diterima")
+        self.save()
+
+    def refuse(self, *, by, reason: str, when=None):
+        """Staff refuse it, saying why: it never counts, and the one who sent it reads the reason."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"review_reason": REASON_REQUIRED})
+        reason = self._meta.get_field("review_reason").clean(reason, self)  # at most REASON_MAX characters
+        self._decide(Review.REFUSED, by=by, when=when, reason=reason)
+        self._change_reason = history_reason(gettext("ditolak"), reason)
+        self.save()
+
+    def _decide(self, status, *, by, when, reason):
+        self.review_status = status
+        self.reviewed_by = by
+        self.reviewed_at = when or timezone.now()
+        self.review_reason = reason
