@@ -100,11 +100,14 @@ def _revise():
 def invalidate_pages():
     """Make every cached page stale: now, and again when the transaction commits
     (so a page rendered from the old data in between is not kept); and count up
-    the stored revision when it commits (once per transaction)."""
+    the stored revision when it commits (once per transaction or savepoint)."""
     _bump()
     transaction.on_commit(_bump)
-    # Django's callbacks waiting for this transaction's commit: (savepoints, function, robust).
-    if not any(waiting[1] is _revise for waiting in transaction.get_connection().run_on_commit):
+    # Django's callbacks waiting for the commit, as (savepoints open then, function, robust): one
+    # revision per savepoint, so a rolled-back savepoint takes only its own changes' revision along.
+    connection = transaction.get_connection()
+    here = set(connection.savepoint_ids)
+    if not any(f is _revise and sids == here for sids, f, _ in connection.run_on_commit):
         transaction.on_commit(_revise, robust=True)
 
 

@@ -210,20 +210,25 @@ def test_a_compressed_page_answers_304_to_its_weak_etag_and_names_it(client, dem
 
 def test_a_renamed_kecamatan_changes_the_etag_of_every_download(client, demo, django_capture_on_commit_callbacks):
     etag = client.get("/data/events.csv")["ETag"]
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():  # as the admin saves
         kecamatan = Kecamatan.objects.get(code="62.02.04")
         kecamatan.name = "Parenggean Raya"
         kecamatan.save()
     assert client.get("/data/events.csv", headers={"If-None-Match": etag}).status_code == 200
 
 
-def test_the_stored_revision_counts_a_transaction_once_when_it_commits(demo, django_capture_on_commit_callbacks):
+def test_the_stored_revision_counts_a_transaction_once_when_it_commits_and_not_when_it_fails(
+    demo, django_capture_on_commit_callbacks
+):
     before = DataRevision.current()
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             for name in ("KIM Satu", "KIM Dua", "KIM Tiga"):
                 make_kim(desa=Desa.objects.get(code="62.02.04.2001"), name=name)
             assert DataRevision.current() == before
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValueError), transaction.atomic():
+        make_kim(desa=Desa.objects.get(code="62.02.04.2001"), name="KIM Empat")
+        raise ValueError("the save fails")
     assert DataRevision.current() == before + 1
 
 
