@@ -1,4 +1,4 @@
-"""The public pages' cache: one version number for everything they show.
+"""The public pages' cache (one version number for everything they show), and their validators.
 
 `cached_page` stores a page under a key made of the data version, the
 portal's current day, the language and the full path (with its query
@@ -7,6 +7,12 @@ tiers, KIM, pengurus, outreach events: `invalidate_on_change`) bumps the
 version, so no stale page is ever served; pages of the old version simply
 expire. Works with any Django cache backend: locmem for one process, Redis
 (CACHE_URL=redis://...) when several gunicorn workers must share it.
+
+Validators come from the data, never from a process: a page's ETag is a hash of
+its bytes (kept with the cached page, so a hit costs no hashing), and every change
+also counts up the stored `DataRevision` once its transaction commits, which the
+open data's ETags hold. So every worker and every server answers the same ETag
+for the same page and 304 to whoever holds it.
 """
 
 import hashlib
@@ -25,10 +31,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
+
+from core.models import DataRevision
 
 log = logging.getLogger(__name__)
 VERSION_KEY = "kimportal:pages:version"
-CACHED_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
+CACHED_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Access-Control-Allow-Origin", "ETag")
 
 
 # Pages this process served lately, by their full (versioned) key: a hit then
@@ -83,11 +93,22 @@ def _bump():
         cache.add(VERSION_KEY, _fresh_version(), timeout=None)
 
 
+def _revise():
+    DataRevision.count_up()
+
+
 def invalidate_pages():
     """Make every cached page stale: now, and again when the transaction commits
-    (so a page rendered from the old data in between is not kept)."""
+    (so a page rendered from the old data in between is not kept); and count up
+    the stored revision when it commits (once per transaction or savepoint)."""
     _bump()
     transaction.on_commit(_bump)
+    # Django's callbacks waiting for the commit, as (savepoints open then, function, robust): one
+    # revision per savepoint, so a rolled-back savepoint takes only its own changes' revision along.
+    connection = transaction.get_connection()
+    here = set(connection.savepoint_ids)
+    if not any(f is _revise and sids == here for sids, f, _ in connection.run_on_commit):
+        transaction.on_commit(_revise, robust=True)
 
 
 def page_key(request) -> str:
@@ -117,8 +138,36 @@ def _cacheable_response(response) -> bool:
     )
 
 
+def content_etag(content: bytes) -> str:
+    """A strong ETag made of a page's bytes: the same from every worker and server for the same page."""
+    return quote_etag(hashlib.sha256(content).hexdigest()[:32])
+
+
+def answer_conditionally(request, response):
+    """`response` with its ETag, or 304 Not Modified to a visitor who holds that page already.
+    Only anonymous GETs of a whole page: a signed-in visitor's pages carry no validator."""
+    if not (_cacheable_request(request) and _cacheable_response(response)):
+        return response
+    if not response.has_header("ETag"):
+        response["ETag"] = content_etag(response.content)
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+def conditional_page(view):
+    """ETag and 304 for a page that is not cached (the sitemap): the page is made, then hashed."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if _cacheable_request(request) and hasattr(response, "render"):
+            response.render()  # a TemplateResponse's bytes
+        return answer_conditionally(request, response)
+
+    return wrapper
+
+
 def cached_page(view):
-    """Serve `view` from the cache for anonymous GET requests (see module doc)."""
+    """Serve `view` from the cache for anonymous GET requests, with an ETag (see module doc)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -137,9 +186,10 @@ def cached_page(view):
                 response[name] = value
             _remember(key, hit)
             response["X-Cache"] = "hit"
-            return response
+            return answer_conditionally(request, response)
         response = view(request, *args, **kwargs)
         if _cacheable_response(response):
+            response["ETag"] = content_etag(response.content)
             headers = [(h, response[h]) for h in CACHED_HEADERS if h in response]
             entry = (response.status_code, headers, response.content)
             try:
@@ -148,7 +198,7 @@ def cached_page(view):
                 log.exception("Page cache unavailable")
             _remember(key, entry)
             response["X-Cache"] = "miss"
-        return response
+        return answer_conditionally(request, response)
 
     return wrapper
 

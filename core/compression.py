@@ -9,10 +9,15 @@ Django's GZipMiddleware adds its own random padding on top (Heal-The-Breach).
 
 Compressed: HTML, CSS, JavaScript, JSON, CSV, SVG, the DCAT catalogue; never
 what is compressed already (XLSX is a zip, photos, whitenoise's .gz files).
+
+Django weakens the ETag of what it compresses (W/"..."), and compares ETags
+weakly, so the compressed file's ETag gets a 304 too; that 304 names the
+compressed file as the client holds it (its weak ETag, `Vary: Accept-Encoding`).
 """
 
 from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_vary_headers
 
 COMPRESSIBLE = (
     "text/",
@@ -24,8 +29,19 @@ COMPRESSIBLE = (
 )
 
 
+def _as_held(request, response):
+    """A 304 to a holder of the compressed file, with the weak ETag it holds."""
+    etag = response.get("ETag", "")
+    if etag.startswith('"') and f"W/{etag}" in request.headers.get("If-None-Match", ""):
+        response["ETag"] = f"W/{etag}"
+        patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
 class PublicGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
+        if response.status_code == 304:
+            return _as_held(request, response)
         if settings.SESSION_COOKIE_NAME in request.COOKIES or settings.CSRF_COOKIE_NAME in request.COOKIES:
             return response
         if response.cookies or not response.get("Content-Type", "").startswith(COMPRESSIBLE):

@@ -10,10 +10,12 @@ Every section is paginated (sitemap-kim.xml?p=2), so no response grows with the 
 from django.contrib.sitemaps import Sitemap
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
 from core.region import portal_region
+from coverage.report import report_years
 from registry.models import Kabupaten, Kecamatan, Kim
 
 
@@ -31,10 +33,21 @@ class PageSitemap(_Bilingual):
     """The pages every visitor starts from."""
 
     def items(self):
-        return ["coverage:dashboard", "registry:kim-list", "opendata:index"]
+        return ["coverage:dashboard", "registry:kim-list", "opendata:index", "coverage:forming-kim"]
 
     def location(self, item):
         return reverse(item)
+
+
+class ReportSitemap(_Bilingual):
+    """The yearly report of every year the portal's data covers (coverage.report.report_years)."""
+
+    def items(self):
+        first, last = report_years(kabupaten=Kabupaten.objects.in_portal(), today=timezone.localdate())
+        return list(range(first, last + 1))
+
+    def location(self, item):
+        return reverse("coverage:yearly-report", args=[item])
 
 
 class KabupatenSitemap(_Bilingual):
@@ -77,6 +90,7 @@ class KimSitemap(_Bilingual):
 
 SITEMAPS = {
     "halaman": PageSitemap,
+    "laporan": ReportSitemap,
     "kabupaten": KabupatenSitemap,
     "kecamatan": KecamatanSitemap,
     "kim": KimSitemap,

@@ -6,6 +6,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import conditional_page
 from core.views import healthz
 from kimportal.sitemaps import SITEMAPS, robots_txt
 from opendata.urls import download_urlpatterns
@@ -28,11 +29,11 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        sitemaps_views.index,
+        conditional_page(sitemaps_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
         name="django.contrib.sitemaps.views.index",
     ),
-    path("sitemap-<section>.xml", sitemaps_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-<section>.xml", conditional_page(sitemaps_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("data/", include((download_urlpatterns, "data"))),
     # The field officers' area; its service worker's scope is /petugas/.

@@ -121,7 +121,7 @@ def _agent(graph: Graph, node, kabupaten: Kabupaten, home: str):
 
 
 def _place(graph: Graph, kabupaten: Kabupaten):
-    place = BNode()
+    place = BNode("wilayah")  # named, not random: the same catalogue is the same bytes (its ETag)
     graph.add((place, RDF.type, DCTERMS.Location))
     graph.add((place, SKOS.prefLabel, Literal(f"{kabupaten.name}, {kabupaten.province_name}, Indonesia")))
     graph.add((place, DCTERMS.identifier, Literal(kabupaten.code)))  # Kemendagri code
@@ -171,7 +171,7 @@ def catalogue_graph(*, kabupaten: Kabupaten, base: str) -> Graph:
         if updated.get(dataset.slug):
             graph.add((node, DCTERMS.modified, _when(updated[dataset.slug])))
         first, last = periods.get(dataset.slug, (EARLIEST_DAY, timezone.localdate()))
-        period = BNode()
+        period = BNode(f"periode-{dataset.slug}")
         graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
         graph.add((period, DCAT.startDate, Literal(first.isoformat(), datatype=XSD.date)))
         graph.add((period, DCAT.endDate, Literal(last.isoformat(), datatype=XSD.date)))
@@ -232,8 +232,22 @@ JSONLD_CONTEXT = {
 }
 
 
+def _in_order(value):
+    """JSON-LD's nodes and values in one order: rdflib writes them in the order of a Python set,
+    which changes with each process's hash seed, and the same catalogue must be the same bytes
+    (its ETag) from every worker. Arrays of JSON-LD values are unordered, so sorting keeps the meaning."""
+    if isinstance(value, dict):
+        return {key: _in_order(v) for key, v in sorted(value.items())}
+    if isinstance(value, list):
+        return sorted((_in_order(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    return value
+
+
 def catalogue_jsonld(*, kabupaten: Kabupaten, base: str) -> str:
-    return catalogue_graph(kabupaten=kabupaten, base=base).serialize(format="json-ld", context=JSONLD_CONTEXT, indent=1)
+    graph = catalogue_graph(kabupaten=kabupaten, base=base)
+    document = json.loads(graph.serialize(format="json-ld", context=JSONLD_CONTEXT))
+    context = document.pop("@context")
+    return json.dumps({"@context": context, **_in_order(document)}, indent=1, ensure_ascii=False)
 
 
 def catalogue_turtle(*, kabupaten: Kabupaten, base: str) -> str:

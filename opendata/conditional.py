@@ -3,10 +3,11 @@
 
 The validators come from what the datasets read: the newest change of the
 kabupaten's KIM and outreach events (their `updated_at` and their history,
-which also records deletions), the number of rows, the public pages' data
-version (`core.cache`, bumped by every change to regions, tiers, KIM and events
-made through the ORM), the day the file describes, the query string and the
-columns. A change to any of them gives another ETag.
+which also records deletions), the number of rows, the stored data revision
+(`core.models.DataRevision`, counted up after every committed change to regions,
+tiers, KIM and events made through the ORM), the day the file describes, the
+query string and the columns. A change to any of them gives another ETag, and
+all of them live in the database: every worker and every server gives the same.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-from core.cache import data_version
 from core.forms import DayForm
+from core.models import DataRevision
 from core.region import portal_region
 from coverage.models import OutreachEvent
 from registry.models import Kabupaten, Kim
@@ -87,7 +88,7 @@ def download_validators(request, kabupaten: Kabupaten, dataset: Dataset, fmt: st
         kabupaten.code if kabupaten else f"region:{portal_region().code}",
         sorted(request.GET.lists()),
         changes,
-        data_version(),
+        DataRevision.current(),
     ]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return Validators(etag=quote_etag(digest), last_modified=last_modified)

@@ -555,8 +555,8 @@ def last_updated(kabupaten: Kabupaten | None):
         "events": event,
         "coverage": max(filter(None, [kim, event]), default=None),
         "desa-coverage": max(filter(None, [kim, event]), default=None),
-        # A target's actual share moves with KIM and events; a changed target itself changes the
-        # page-cache data version, which is part of every download's ETag.
+        # A target's actual share moves with KIM and events; a changed target itself counts up the
+        # stored data revision (core.models.DataRevision), which is part of every download's ETag.
         "targets": max(filter(None, [kim, event]), default=None),
     }
 

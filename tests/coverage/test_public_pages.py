@@ -142,7 +142,7 @@ def test_the_public_pages_run_a_fixed_number_of_queries_however_many_rows(client
     add_kim_and_events(Desa.objects.get(code="62.02.04.2001"))
     after = [count_queries(client, url) for url in PUBLIC_URLS]
     assert before == after
-    assert max(after) <= 8
+    assert max(after) <= 9  # a download: its validators (five, with the stored data revision) and its rows
 
 
 PUBLIC_URLS = [

@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import timezone
 
 from registry.models import Kim
 
@@ -35,6 +36,15 @@ def test_the_sitemap_lists_every_public_page_in_both_languages(client, demo):
         assert path in urls
         assert "/en" + path in urls
     assert len([u for u in urls if u.startswith("/kecamatan/")]) == 17
+
+
+def test_the_sitemap_lists_how_to_form_a_kim_and_the_yearly_report_of_every_year_with_data(client, demo):
+    urls = sitemap_urls(client)
+    this_year = timezone.localdate().year
+    reports = {u for u in urls if u.startswith("/laporan/")}
+    assert {"/membentuk-kim/", "/en/membentuk-kim/"} <= urls
+    assert reports == {f"/laporan/{year}/" for year in range(2019, this_year + 1)}  # the first KIM: 2019
+    assert {u.removeprefix("/en") for u in urls if u.startswith("/en/laporan/")} == reports
 
 
 def test_the_sitemap_leaves_out_kim_proposals_that_are_not_verified(client, demo):
