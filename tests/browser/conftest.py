@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
+from ..tools import missing_tool
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -113,10 +115,7 @@ def browser(monkeypatch):
     """Debian's Chromium, shared by the browser tests that run in a row (see Chromium); the
     contexts a test opens are closed after it."""
     if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium (.ci/run installs it)"
-        if os.environ.get("CI") or os.environ.get("KIM_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run installs it)")
     from django.db import connections
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM is still safe to call
