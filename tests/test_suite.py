@@ -57,3 +57,22 @@ def test_a_missing_tool_skips_on_a_developers_machine_and_fails_under_ci(monkeyp
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="poppler"):
         missing_tool("poppler missing")
+
+
+# Kotim's regions are written once for every test that asks for them (tests/conftest.py SharedRows):
+# what one such test writes is rolled back before the next, which still finds all 185 desa.
+def test_a_test_on_the_shared_regions_writes_to_them(kotim):
+    from registry.models import Desa, Kecamatan
+
+    from .factories import make_kim
+
+    Kecamatan.objects.filter(code="62.02.04").update(name="Diganti oleh tes")
+    make_kim(desa=Desa.objects.filter(kecamatan__code="62.02.04").first())
+
+
+def test_the_next_test_on_the_shared_regions_finds_them_as_loaded(kotim):
+    from registry.models import Desa, Kecamatan, Kim
+
+    assert Kecamatan.objects.get(code="62.02.04").name == "Parenggean"
+    assert (Kecamatan.objects.filter(kabupaten=kotim).count(), Desa.objects.count()) == (17, 185)
+    assert not Kim.objects.exists()
