@@ -70,7 +70,7 @@ class OutreachEventQuerySet(models.QuerySet):
 
     def public(self):
         """What public pages, charts and open data may count: every event but one a field officer
-        reported whose report staff have not reviewed yet, or refused (FieldReport.mark_reviewed
+        reported whose report staff have not accepted yet, or refused (FieldReport.verify
         publishes it; FieldReport.refuse keeps it out).
 
         Events staff plan or record themselves have no FieldReport and stay public. A plan beyond
