@@ -129,8 +129,7 @@ RECENT_ACTIVITIES = 10  # the home page stays short however many entries an offi
 def activity_new(request):
     """Log what a KIM did; queued by field.js like every field form, stored once per client id."""
     if request.method != "POST":
-        form = ActivityForm(user=request.user, initial={"client_id": uuid.uuid4()})
-        return render(request, "field/activity_form.html", {"form": form})
+        return _blank(request, ActivityForm, "field/activity_form.html")
     form = ActivityForm(request.POST, user=request.user)
     return receive_once(
         request,
@@ -165,8 +164,7 @@ def _activity_stored(request, activity, *, created):
 def plan_event(request):
     """Plan an event; queued by field.js like every field form, stored once per client id."""
     if request.method != "POST":
-        form = PlanEventForm(user=request.user, initial={"client_id": uuid.uuid4()})
-        return render(request, "field/event_plan.html", {"form": form})
+        return _blank(request, PlanEventForm, "field/event_plan.html")
     form = PlanEventForm(request.POST, user=request.user)
     return receive_once(
         request,
@@ -200,6 +198,11 @@ def report_new(request):
     """The report form. It is cached by the service worker and submitted by field.js, also offline."""
     form = ReportForm(user=request.user, initial={"client_id": uuid.uuid4(), "event": request.GET.get("kegiatan")})
     return render(request, "field/report_form.html", {"form": form})
+
+
+def _blank(request, form_class, template):
+    """A field form to fill, with the client id the phone keeps for it from draft to receipt."""
+    return render(request, template, {"form": form_class(user=request.user, initial={"client_id": uuid.uuid4()})})
 
 
 def receive_once(request, *, forms, find, store, answer, refused):
