@@ -5,9 +5,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import LimitedTextForm, SafeAutocompleteMixin, SafeHistoryAdmin
+from core.admin import LimitedTextForm
 from core.paginator import EstimatedCountPaginator
-from registry.admin import KecamatanAdmin, KecamatanFilter, StaffScopeMixin
+from registry.admin import KecamatanAdmin, KecamatanFilter, StaffHistoryAdmin
 from registry.models import Kecamatan
 
 from .models import OutreachEvent
@@ -28,7 +28,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+class OutreachEventAdmin(StaffHistoryAdmin):
     list_display = ["title", "kind", "status_label", "starts_at", "kecamatan", "desa", "responsible", "kim_count"]
     list_filter = ["status", OverdueFilter, "kind", KecamatanFilter, "starts_at"]
     list_select_related = ["kecamatan", "desa", "responsible"]
@@ -126,7 +126,7 @@ class DesaTargetAdminForm(LimitedTextForm):
 
 
 @admin.register(DesaTarget)
-class DesaTargetAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+class DesaTargetAdmin(StaffHistoryAdmin):
     """Yearly desa targets; every change is kept with who, when and why ("Riwayat" on each target)."""
 
     form = DesaTargetAdminForm

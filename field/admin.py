@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
+from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeInitialMixin
 from coverage.models import (
     LOCATION_IMPRECISE_METERS,
     FieldReport,
@@ -23,7 +23,7 @@ from coverage.models import (
     OutreachEvent,
     ReportPhoto,
 )
-from registry.admin import DecisionMixin, KecamatanFilter, StaffKabupatenInline, StaffScopeMixin
+from registry.admin import DecisionMixin, KecamatanFilter, StaffHistoryAdmin, StaffKabupatenInline, StaffScopeMixin
 
 
 class ReportKecamatanFilter(KecamatanFilter):
@@ -69,7 +69,7 @@ class LocationFilter(admin.SimpleListFilter):
 
 
 @admin.register(FieldReport)
-class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
+class FieldReportAdmin(DecisionMixin, StaffHistoryAdmin):
     list_display = [
         "receipt",
         "review_status",

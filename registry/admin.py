@@ -75,6 +75,13 @@ class StaffScopeMixin:
         return super().changelist_view(request, extra_context)
 
 
+class StaffHistoryAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+    """The base of every admin of data staff keep: rows, choices, autocomplete, history, import and
+    export of the user's kabupaten only (StaffScopeMixin); choices that survive a hostile value
+    (SafeAutocompleteMixin); lists paged, inputs named, add forms prefilled safely, stored text
+    bounded and a history that reads, which a view-only user cannot post back (SafeHistoryAdmin)."""
+
+
 class RegionAwareAutocompleteView(AutocompleteJsonView):
     """The admin's autocomplete, answering with a ModelAdmin's `autocomplete_label(obj)` where it has
     one: a desa is shown with its kecamatan ("Patai — Cempaga"), as two kecamatan may have desa of one name."""
@@ -416,7 +423,11 @@ class KimAdminForm(LimitedTextForm):
 
 
 @admin.register(Kim)
-class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
+class KimAdmin(DecisionMixin, SpreadsheetImportMixin, StaffHistoryAdmin):
+    """KIM: staff's data (StaffHistoryAdmin), proposals to accept or refuse (DecisionMixin), lists to
+    import and export (SpreadsheetImportMixin). Saving the form saves the KIM and its pengurus, each
+    with the optional *Alasan perubahan* in its history (save_model, save_formset)."""
+
     form = KimAdminForm
     resource_classes = [KimResource]
     formats = [CSV, XLSX]  # import and export: the README documents the columns
@@ -493,7 +504,7 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
 
 
 @admin.register(Pengurus)
-class PengurusAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+class PengurusAdmin(StaffHistoryAdmin):
     list_display = ["name", "role", "kim"]
     list_filter = ["role"]
     list_select_related = ["kim"]
@@ -586,7 +597,7 @@ class KimActivityInline(StaffScopeMixin, admin.TabularInline):
 
 
 @admin.register(KimActivity)
-class KimActivityAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+class KimActivityAdmin(DecisionMixin, StaffHistoryAdmin):
     """An officer's entry from the phone waits for review (DecisionMixin); only accepted entries
     count for vitality. Staff's own entries are accepted at once."""
 
