@@ -23,13 +23,14 @@ import openpyxl
 import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import EmailField, URLField
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.results import Result
+from import_export.results import Error, Result
 from import_export.tmp_storages import CacheStorage
 
 from core.region import portal_region
@@ -151,7 +152,7 @@ class DesaWidget(widgets.ForeignKeyWidget):
             desa = in_portal.filter(code=code).first()
             if desa is None:
                 raise ValueError(
-                    _("Kode desa %(code)s tidak dikenal di kabupaten ini (%(portal)s).")
+                    _("Kode desa %(code)s tidak ditemukan di kabupaten ini (%(portal)s).")
                     % {"code": code[:20], "portal": portal}
                 )
             if kecamatan_name and kecamatan_name.casefold() != desa.kecamatan.name.casefold():
@@ -197,10 +198,28 @@ class SpreadsheetResult(Result):
         super().append_invalid_row(number + self.HEADER_ROWS, row, validation_error)
 
     def append_error_row(self, number, row, errors):
-        super().append_error_row(number + self.HEADER_ROWS, row, errors)
+        super().append_error_row(number + self.HEADER_ROWS, row, [self._plain(error) for error in errors])
 
     def row_errors(self):
         return [(row.number, row.errors) for row in self.error_rows]
+
+    def append_base_error(self, error):
+        super().append_base_error(self._plain(error))
+
+    @staticmethod
+    def _plain(error):
+        """Our own messages as they are; anything else (a bug, the database) logged, and said in Indonesian."""
+        if isinstance(error.error, UnreadableSpreadsheet):
+            return error
+        logger.error("Import failed: %r", error.error, exc_info=error.error)
+        return Error(
+            UnreadableSpreadsheet(
+                _("Kesalahan di server (%(kind)s); tidak ada yang disimpan. Laporkan ke pengelola portal.")
+                % {"kind": type(error.error).__name__}
+            ),
+            row=error.row,
+            number=error.number,
+        )
 
 
 def _text_field(attribute, column):
@@ -300,8 +319,39 @@ class KimResource(resources.ModelResource):
         error = result.validation_error
         if error is not None and hasattr(error, "error_dict"):  # name the file's columns, not the model's fields
             columns = {field.attribute: field.column_name for field in self.get_import_fields()}
-            result.validation_error = ValidationError({columns.get(k, k): v for k, v in error.error_dict.items()})
+            result.validation_error = ValidationError(
+                {
+                    columns.get(name, name): [self._plain(name, e, row.get(columns.get(name, name))) for e in errors]
+                    for name, errors in error.error_dict.items()
+                }
+            )
         return result
+
+    @staticmethod
+    def _plain(name, error, value):
+        """Django's generic field messages ("Field ini tidak boleh kosong", "Masukkan URL yang valid") said plainly."""
+        try:
+            field = Kim._meta.get_field(name)
+        except LookupError:
+            field = None
+        text = "" if value is None else str(value).strip()[:60]
+        if error.code in ("blank", "null", "required"):
+            return ValidationError(_("wajib diisi."), code=error.code)
+        if error.code == "invalid" and isinstance(field, EmailField):
+            return ValidationError(
+                _("“%(value)s” bukan alamat e-mail yang valid; tulis seperti kim.maju@gmail.com.") % {"value": text},
+                code="invalid",
+            )
+        if error.code == "invalid" and isinstance(field, URLField):
+            return ValidationError(
+                _(
+                    "“%(value)s” bukan alamat situs yang lengkap: tulis alamat yang diawali https://, "
+                    "mis. https://kim-maju.desa.id."
+                )
+                % {"value": text},
+                code="invalid",
+            )
+        return error
 
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))
@@ -346,10 +396,19 @@ class KimResource(resources.ModelResource):
             pengurus.save()
         getattr(instance, "_prefetched_objects_cache", {}).pop("pengurus", None)
 
-    def before_import_row(self, row, **kwargs):
-        missing = [c for c in ("nama", "tanggal_terbentuk") if c not in row]
+    def before_import(self, dataset, **kwargs):
+        """The file's header: kode_desa may be left out when kecamatan and desa name each desa."""
+        headers = dataset.headers or []
+        if "kode_desa" not in headers and {"kecamatan", "desa"} <= set(headers):
+            dataset.append_col([""] * len(dataset), header="kode_desa")
+        missing = [c for c in ("kode_desa", "nama", "tanggal_terbentuk") if c not in dataset.headers]
         if missing:
-            raise ValueError(_("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)})
+            del dataset[:]  # one message for the file, not one per row
+            names = [_("kode_desa (atau kecamatan dan desa)") if c == "kode_desa" else c for c in missing]
+            raise UnreadableSpreadsheet(
+                _("Kolom wajib tidak ada di baris judul (baris 1): %(columns)s. Tidak ada yang disimpan.")
+                % {"columns": ", ".join(names)}
+            )
 
     def before_save_instance(self, instance, row, **kwargs):
         name = kwargs.get("file_name") or "-"
