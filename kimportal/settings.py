@@ -231,6 +231,15 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"  # import needs the right to add KI
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # The uploaded file waits for confirmation in the cache for an hour, never in /tmp.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "registry.resources.ImportPreviewStorage"
+# What one import may hold, checked before the file is parsed (README, "Importing KIM"). Rows: a valid
+# row costs ~16-19 ms to preview and again to confirm (measured, 500 and 2,000 rows), so 1,000 rows
+# (~19 s) stay under gunicorn's 30 s timeout; the largest kabupaten has ~450 desa, and staff import
+# their own kabupaten. Raise it with the timeout, or once rows are cheaper. A full 1,000-row list
+# with all 21 columns is ~0.3 MB as CSV; 5 MB leaves room for long notes. Columns: the 21 the
+# import reads and 9 of the office's own (no., keterangan...).
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_MAX_ROWS = 1000  # under the header
+IMPORT_MAX_COLUMNS = 30
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 from import_export.results import RowResult
 
 from core.admin import LimitedTextForm, LongListMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
@@ -25,7 +26,9 @@ from .resources import (
     ImportPreviewStorage,
     KimResource,
     SpreadsheetCSV,
+    SpreadsheetXLSX,
     UnreadableSpreadsheet,
+    check_file_size,
     template_dataset,
     template_xlsx,
 )
@@ -310,8 +313,28 @@ class DecisionMixin:
         return redirect(change_url)
 
 
+class SpreadsheetImportForm(ImportForm):
+    """The import's upload form: a file over IMPORT_MAX_BYTES is refused before it is read or stored."""
+
+    def clean_import_file(self):
+        import_file = self.cleaned_data["import_file"]
+        try:
+            check_file_size(import_file.size)
+        except UnreadableSpreadsheet as error:
+            raise forms.ValidationError(str(error)) from error
+        return import_file
+
+
 class SpreadsheetImportMixin(ImportExportMixin):
-    """django-import-export's import and export, answering in Indonesian where it would not."""
+    """django-import-export's import and export, answering in Indonesian where it would not.
+
+    Limits (IMPORT_MAX_BYTES, _ROWS, _COLUMNS) hold at both steps: the upload form
+    checks the size, the formats (SpreadsheetCSV, SpreadsheetXLSX) count rows and
+    columns as they read, at the preview and again at the confirmation; a preview
+    that cannot be confirmed leaves nothing in the cache.
+    """
+
+    import_form_class = SpreadsheetImportForm
 
     def add_success_message(self, result, request):
         totals = result.totals
@@ -348,6 +371,9 @@ class SpreadsheetImportMixin(ImportExportMixin):
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None)
+        stored = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        if stored and (context is None or "confirm_form" not in context):  # refused: nothing waits in the cache
+            self.get_tmp_storage_class()(name=stored, **self.get_tmp_storage_class_kwargs()).remove()
         if context is not None and not any(columns for _name, columns in context.get("fields_list", [])):
             # django-import-export forgets the expected columns when the file could not be read
             resources = [
@@ -397,6 +423,9 @@ class SpreadsheetImportMixin(ImportExportMixin):
     def process_import(self, request, **kwargs):
         try:
             return super().process_import(request, **kwargs)
+        except UnreadableSpreadsheet as error:  # e.g. over a limit lowered since the preview
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
         except ImportPreviewStorage.Missing:
             self.message_user(
                 request,
@@ -431,7 +460,7 @@ class KimAdmin(DecisionMixin, SpreadsheetImportMixin, StaffHistoryAdmin):
     form = KimAdminForm
     resource_classes = [KimResource]
     formats = [CSV, XLSX]  # import and export: the README documents the columns
-    import_formats = [SpreadsheetCSV, XLSX]  # `,` or `;`, with or without BOM
+    import_formats = [SpreadsheetCSV, SpreadsheetXLSX]  # CSV: `,` or `;`, with or without BOM
     export_formats = [CSV, XLSX]
     # Decisive first, so that status shows without scrolling at 1366 px; status says "Menunggu pemeriksaan"
     # or "Ditolak" for a proposal, so no separate review column.

@@ -14,17 +14,23 @@ reading it back drops that ' again.
 
 import csv
 import io
+import logging
 import re
+import zipfile
 from datetime import date, datetime
 
+import openpyxl
 import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import EmailField, URLField
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from import_export import fields, resources, widgets
-from import_export.formats.base_formats import CSV
-from import_export.results import Result
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import Error, Result
 from import_export.tmp_storages import CacheStorage
 
 from core.region import portal_region
@@ -40,6 +46,7 @@ PENGURUS_ROLES = {
 DAY_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 DESA_PREFIX = re.compile(r"^(desa|kelurahan|kel\.|ds\.)\s+", re.I)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+logger = logging.getLogger(__name__)
 
 
 def escape_formula(value):
@@ -145,7 +152,7 @@ class DesaWidget(widgets.ForeignKeyWidget):
             desa = in_portal.filter(code=code).first()
             if desa is None:
                 raise ValueError(
-                    _("Kode desa %(code)s tidak dikenal di kabupaten ini (%(portal)s).")
+                    _("Kode desa %(code)s tidak ditemukan di kabupaten ini (%(portal)s).")
                     % {"code": code[:20], "portal": portal}
                 )
             if kecamatan_name and kecamatan_name.casefold() != desa.kecamatan.name.casefold():
@@ -191,10 +198,28 @@ class SpreadsheetResult(Result):
         super().append_invalid_row(number + self.HEADER_ROWS, row, validation_error)
 
     def append_error_row(self, number, row, errors):
-        super().append_error_row(number + self.HEADER_ROWS, row, errors)
+        super().append_error_row(number + self.HEADER_ROWS, row, [self._plain(error) for error in errors])
 
     def row_errors(self):
         return [(row.number, row.errors) for row in self.error_rows]
+
+    def append_base_error(self, error):
+        super().append_base_error(self._plain(error))
+
+    @staticmethod
+    def _plain(error):
+        """Our own messages as they are; anything else (a bug, the database) logged, and said in Indonesian."""
+        if isinstance(error.error, UnreadableSpreadsheet):
+            return error
+        logger.error("Import failed: %r", error.error, exc_info=error.error)
+        return Error(
+            UnreadableSpreadsheet(
+                _("Kesalahan di server (%(kind)s); tidak ada yang disimpan. Laporkan ke pengelola portal.")
+                % {"kind": type(error.error).__name__}
+            ),
+            row=error.row,
+            number=error.number,
+        )
 
 
 def _text_field(attribute, column):
@@ -294,8 +319,39 @@ class KimResource(resources.ModelResource):
         error = result.validation_error
         if error is not None and hasattr(error, "error_dict"):  # name the file's columns, not the model's fields
             columns = {field.attribute: field.column_name for field in self.get_import_fields()}
-            result.validation_error = ValidationError({columns.get(k, k): v for k, v in error.error_dict.items()})
+            result.validation_error = ValidationError(
+                {
+                    columns.get(name, name): [self._plain(name, e, row.get(columns.get(name, name))) for e in errors]
+                    for name, errors in error.error_dict.items()
+                }
+            )
         return result
+
+    @staticmethod
+    def _plain(name, error, value):
+        """Django's generic field messages ("Field ini tidak boleh kosong", "Masukkan URL yang valid") said plainly."""
+        try:
+            field = Kim._meta.get_field(name)
+        except LookupError:
+            field = None
+        text = "" if value is None else str(value).strip()[:60]
+        if error.code in ("blank", "null", "required"):
+            return ValidationError(_("wajib diisi."), code=error.code)
+        if error.code == "invalid" and isinstance(field, EmailField):
+            return ValidationError(
+                _("“%(value)s” bukan alamat e-mail yang valid; tulis seperti kim.maju@gmail.com.") % {"value": text},
+                code="invalid",
+            )
+        if error.code == "invalid" and isinstance(field, URLField):
+            return ValidationError(
+                _(
+                    "“%(value)s” bukan alamat situs yang lengkap: tulis alamat yang diawali https://, "
+                    "mis. https://kim-maju.desa.id."
+                )
+                % {"value": text},
+                code="invalid",
+            )
+        return error
 
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))
@@ -340,10 +396,19 @@ class KimResource(resources.ModelResource):
             pengurus.save()
         getattr(instance, "_prefetched_objects_cache", {}).pop("pengurus", None)
 
-    def before_import_row(self, row, **kwargs):
-        missing = [c for c in ("nama", "tanggal_terbentuk") if c not in row]
+    def before_import(self, dataset, **kwargs):
+        """The file's header: kode_desa may be left out when kecamatan and desa name each desa."""
+        headers = dataset.headers or []
+        if "kode_desa" not in headers and {"kecamatan", "desa"} <= set(headers):
+            dataset.append_col([""] * len(dataset), header="kode_desa")
+        missing = [c for c in ("kode_desa", "nama", "tanggal_terbentuk") if c not in dataset.headers]
         if missing:
-            raise ValueError(_("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)})
+            del dataset[:]  # one message for the file, not one per row
+            names = [_("kode_desa (atau kecamatan dan desa)") if c == "kode_desa" else c for c in missing]
+            raise UnreadableSpreadsheet(
+                _("Kolom wajib tidak ada di baris judul (baris 1): %(columns)s. Tidak ada yang disimpan.")
+                % {"columns": ", ".join(names)}
+            )
 
     def before_save_instance(self, instance, row, **kwargs):
         name = kwargs.get("file_name") or "-"
@@ -426,6 +491,95 @@ class UnreadableSpreadsheet(ValueError):
     """A file the import cannot read, with a message in Indonesian for the import page."""
 
 
+class SpreadsheetTooLarge(UnreadableSpreadsheet):
+    """A file over IMPORT_MAX_BYTES, IMPORT_MAX_ROWS or IMPORT_MAX_COLUMNS, refused before it is parsed."""
+
+
+def _count(number: int) -> str:
+    return number_format(number, force_grouping=True)  # 100.000 in Indonesian
+
+
+def check_file_size(size: int) -> None:
+    """Refuse a file over IMPORT_MAX_BYTES (the first check: it needs no reading)."""
+    limit = settings.IMPORT_MAX_BYTES
+    if size > limit:
+        raise SpreadsheetTooLarge(
+            _(
+                "Berkas terlalu besar: paling banyak %(limit)s MB; berkas ini %(size)s MB. "
+                "Bagi daftarnya menjadi beberapa berkas."
+            )
+            % {"limit": _megabytes(limit), "size": _megabytes(size)}
+        )
+
+
+def _megabytes(size: int) -> str:
+    return number_format(size / 1024 / 1024, decimal_pos=1).removesuffix(",0").removesuffix(".0")
+
+
+def _too_many_rows(count: int, *, at_least=False) -> SpreadsheetTooLarge:
+    values = {"limit": _count(settings.IMPORT_MAX_ROWS), "count": _count(count)}
+    if at_least:
+        message = _(
+            "Berkas terlalu besar: paling banyak %(limit)s baris di bawah baris judul; berkas ini lebih dari "
+            "%(count)s baris. Hapus baris kosong di bawah data, atau bagi daftarnya menjadi beberapa berkas."
+        )
+    else:
+        message = _(
+            "Berkas terlalu besar: paling banyak %(limit)s baris di bawah baris judul; berkas ini %(count)s baris. "
+            "Hapus baris kosong di bawah data, atau bagi daftarnya menjadi beberapa berkas."
+        )
+    return SpreadsheetTooLarge(message % values)
+
+
+def _too_many_columns(count: int) -> SpreadsheetTooLarge:
+    return SpreadsheetTooLarge(
+        _(
+            "Berkas terlalu besar: paling banyak %(limit)s kolom; berkas ini %(count)s kolom. "
+            "Hapus kolom yang tidak diimpor (lihat “Isi tiap kolom”)."
+        )
+        % {"limit": _count(settings.IMPORT_MAX_COLUMNS), "count": _count(count)}
+    )
+
+
+def _no_rows() -> UnreadableSpreadsheet:
+    return UnreadableSpreadsheet(
+        _("Berkas tidak berisi baris KIM: di bawah baris judul (nama kolom) tidak ada data. Tidak ada yang disimpan.")
+    )
+
+
+def _dataset(headers: list, rows) -> tablib.Dataset:
+    """The rows under `headers`, with the empty columns and rows after the last filled ones dropped.
+
+    A row with a filled cell right of the last named column is refused (it would be lost).
+    """
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers:
+        raise UnreadableSpreadsheet(_("Berkas kosong: baris pertama harus berisi nama kolom."))
+    if len(headers) > settings.IMPORT_MAX_COLUMNS:
+        raise _too_many_columns(len(headers))
+    rows = list(rows)
+    while rows and not any(_filled(cell) for cell in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise _no_rows()
+    dataset = tablib.Dataset(headers=headers)
+    for number, row in enumerate(rows, start=2):
+        extra = [cell for cell in row[len(headers) :] if _filled(cell)]
+        if extra:
+            raise UnreadableSpreadsheet(
+                _("Baris %(row)d berisi lebih banyak kolom daripada baris judul: “%(value)s”.")
+                % {"row": number, "value": str(extra[0])[:40]}
+            )
+        row = list(row)
+        dataset.append((row + [""] * len(headers))[: len(headers)])
+    return dataset
+
+
+def _filled(cell) -> bool:
+    return cell is not None and str(cell).strip() != ""
+
+
 class SpreadsheetCSV(CSV):
     """A CSV file as spreadsheets save it, for import.
 
@@ -434,6 +588,8 @@ class SpreadsheetCSV(CSV):
     "CSV" on Windows). Empty columns after the last named one (`;;;` at the end
     of rows) and empty rows after the last row are dropped; rows keep their
     numbers. Read as bytes: the admin's fixed text encoding would refuse Windows-1252.
+    At most IMPORT_MAX_BYTES, IMPORT_MAX_ROWS rows under the header and
+    IMPORT_MAX_COLUMNS named columns: rows past the limit are counted, not kept.
     """
 
     def is_binary(self):
@@ -443,6 +599,7 @@ class SpreadsheetCSV(CSV):
         return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
+        check_file_size(len(in_stream))
         if isinstance(in_stream, bytes):
             try:
                 text = in_stream.decode("utf-8-sig")
@@ -452,24 +609,120 @@ class SpreadsheetCSV(CSV):
             text = in_stream.removeprefix("\ufeff")
         header_line = text.split("\n", 1)[0]
         delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        while rows and not any(cell.strip() for cell in rows[-1]):
-            rows.pop()
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        headers = [cell.strip() for cell in next(reader, [])]
+        limit, rows, filled = settings.IMPORT_MAX_ROWS, [], 0
+        for number, row in enumerate(reader, start=1):  # the whole file, within IMPORT_MAX_BYTES
+            if any(cell.strip() for cell in row):
+                filled = number
+            if number <= limit:
+                rows.append(row)
+        if filled > limit:
+            raise _too_many_rows(filled)
+        return _dataset(headers, rows[:filled] if headers else [])
+
+
+class SpreadsheetXLSX(XLSX):
+    """An XLSX file for import: its first (active) sheet, header in row 1, read in openpyxl's streaming mode.
+
+    Bounded before openpyxl parses anything: the file's size, what its parts
+    unpack to (a zip can hold 1,000 times its size), and the number of cells and
+    rows each sheet's XML holds (counted on the raw bytes: openpyxl parses a sheet
+    without a `dimension` tag whole when it opens the book); then the first sheet's
+    declared size (`dimension`, Excel's used range), and again while streaming,
+    since that tag can lie or be missing. Cells that merely carry formatting count.
+    """
+
+    UNPACKED_PER_BYTE = 5  # a full-size XLSX unpacks to ~16x its size, but stays far under 5x IMPORT_MAX_BYTES
+    CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+    ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+    SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+    def create_dataset(self, in_stream, **kwargs):
+        check_file_size(len(in_stream))
+        rows_limit, columns_limit = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+        cells_limit = (rows_limit + 1) * columns_limit
+        with zipfile.ZipFile(io.BytesIO(in_stream)) as package:
+            unpacked = sum(member.file_size for member in package.infolist())
+            if unpacked > self.UNPACKED_PER_BYTE * settings.IMPORT_MAX_BYTES:
+                raise SpreadsheetTooLarge(
+                    _("Berkas terlalu besar: isinya %(size)s MB setelah dibuka; paling banyak %(limit)s MB.")
+                    % {
+                        "size": _megabytes(unpacked),
+                        "limit": _megabytes(self.UNPACKED_PER_BYTE * settings.IMPORT_MAX_BYTES),
+                    }
+                )
+            for name in package.namelist():  # openpyxl reads every sheet once when it opens the book
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    self._count(package, name, self.CELL, cells_limit, _too_many_cells)
+                    self._count(
+                        package,
+                        name,
+                        self.ROW,
+                        rows_limit + 1,
+                        lambda n, at_least: _too_many_rows(n - 1, at_least=at_least),
+                    )
+                elif name == "xl/sharedStrings.xml":
+                    self._count(package, name, self.SHARED_STRING, cells_limit, _too_many_cells)
+            book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        try:
+            return self._read(book.active, rows_limit, columns_limit)
+        finally:
+            book.close()
+
+    def _read(self, sheet, rows_limit, columns_limit):
+        if sheet is None or not hasattr(sheet, "reset_dimensions"):  # a chart sheet, or none
+            raise UnreadableSpreadsheet(
+                _("Lembar pertama berkas XLSX ini bukan tabel. Pindahkan tabel KIM ke lembar pertama.")
+            )
+        if sheet.max_row is not None and sheet.max_row - 1 > rows_limit:  # the declared used range
+            raise _too_many_rows(sheet.max_row - 1)
+        if sheet.max_column is not None and sheet.max_column > columns_limit:
+            raise _too_many_columns(sheet.max_column)
+        sheet.reset_dimensions()  # rows as they are in the file, not padded to a declared size
+        rows = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True)):
+            if number > rows_limit:
+                raise _too_many_rows(rows_limit, at_least=True)
+            if len(row) > columns_limit:
+                raise _too_many_columns(len(row))
+            rows.append(row)
         if not rows:
             raise UnreadableSpreadsheet(_("Berkas kosong: baris pertama harus berisi nama kolom."))
-        headers = [cell.strip() for cell in rows[0]]
-        while headers and not headers[-1]:
-            headers.pop()
-        dataset = tablib.Dataset(headers=headers)
-        for number, row in enumerate(rows[1:], start=2):
-            extra = [cell for cell in row[len(headers) :] if cell.strip()]
-            if extra:
-                raise UnreadableSpreadsheet(
-                    _("Baris %(row)d berisi lebih banyak kolom daripada baris judul: “%(value)s”.")
-                    % {"row": number, "value": extra[0][:40]}
-                )
-            dataset.append((row + [""] * len(headers))[: len(headers)])
-        return dataset
+        headers = ["" if cell is None else str(cell).strip() for cell in rows[0]]
+        return _dataset(headers, rows[1:])
+
+    @staticmethod
+    def _count(package, name, pattern, limit, error):
+        """Count `pattern` in a part of the package as it unpacks, 1 MB at a time; `error(count, at_least)` past `limit`."""
+        count, carry = 0, b""
+        with package.open(name) as part:
+            while chunk := part.read(1 << 20):
+                text = carry + chunk
+                cut = text.rfind(b"<")  # no element starts in one chunk and ends in the next
+                if cut < 0:
+                    cut = len(text)
+                count += len(pattern.findall(text, 0, cut))
+                carry = text[cut:]
+                if count > limit:
+                    raise error(count, at_least=True)
+        count += len(pattern.findall(carry))
+        if count > limit:
+            raise error(count, at_least=False)
+
+
+def _too_many_cells(count: int, at_least=True) -> SpreadsheetTooLarge:
+    return SpreadsheetTooLarge(
+        _(
+            "Berkas terlalu besar: paling banyak %(rows)s baris × %(columns)s kolom; sebuah lembarnya berisi lebih dari "
+            "%(count)s sel. Hapus baris dan kolom kosong yang berformat, atau bagi daftarnya menjadi beberapa berkas."
+        )
+        % {
+            "rows": _count(settings.IMPORT_MAX_ROWS),
+            "columns": _count(settings.IMPORT_MAX_COLUMNS),
+            "count": _count((settings.IMPORT_MAX_ROWS + 1) * settings.IMPORT_MAX_COLUMNS),
+        }
+    )
 
 
 class ImportPreviewStorage(CacheStorage):
