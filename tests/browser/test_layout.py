@@ -166,3 +166,25 @@ def test_every_field_page_fits_a_phone(live_demo, new_page, screenshot):
             screenshot(page, f"layout-field-{width}-{name}", full_page=True)
         screenshot(login, f"layout-field-{width}-login", full_page=True)
     assert problems == [], "\n".join(problems)
+
+
+# Every text of the dashboard's SVG pictures: which picture, its words, and its rendered height.
+SVG_TEXTS = """() => [...document.querySelectorAll('svg text')].map(t => ({
+  picture: t.closest('svg').classList.contains('chart-svg') ? 'chart' : 'map',
+  text: t.textContent.trim(),
+  height: t.getBoundingClientRect().height,
+}))"""
+
+
+def test_no_text_in_the_dashboards_chart_and_map_is_under_10_px_on_a_phone(live_demo, new_page, screenshot):
+    problems, measured = [], set()
+    for width in WIDTHS:
+        page = new_page({"width": width, "height": 740})
+        page.goto(live_demo.url + "/")
+        for text in page.evaluate(SVG_TEXTS):
+            measured.add(text["picture"])
+            if text["height"] < 10:
+                problems.append(f"{text['picture']} {text['text']!r} at {width} px: {text['height']:.1f} px tall")
+        screenshot(page, f"dashboard-chart-{width}", show=".chart-svg")
+    assert measured == {"chart", "map"}  # both pictures were there to measure
+    assert problems == [], "\n".join(problems)
