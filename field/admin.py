@@ -106,9 +106,6 @@ class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
     inlines = [ReportPhotoInline]
     actions = ["mark_reviewed"]
 
-    class Media:
-        css = {"all": ["css/admin_staff.css"]}  # the list's long event titles wrap (1366 px)
-
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_photos=Count("photos"))
 
