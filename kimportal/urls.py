@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.cache import conditional_page
-from core.views import healthz
+from core.views import favicon, healthz
 from kimportal.sitemaps import SITEMAPS, robots_txt
 from opendata.urls import download_urlpatterns
 from registry.context_processors import portal_display_name
@@ -27,6 +27,7 @@ admin.site.index_title = _("Administrasi Diskominfo")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "sitemap.xml",
         conditional_page(sitemaps_views.index),

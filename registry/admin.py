@@ -496,9 +496,6 @@ class KimAdmin(DecisionMixin, SpreadsheetImportMixin, StaffHistoryAdmin):
         (_("Riwayat"), {"fields": ["created_at", "updated_at", "history_reason"]}),
     ]
 
-    class Media:
-        css = {"all": ["css/admin_staff.css"]}  # the inlines fit the office screen (1366 px)
-
     @admin.display(description=_("desa/kelurahan — kecamatan"), ordering="desa__name")
     def desa_kecamatan(self, kim):
         return desa_label(kim.desa)

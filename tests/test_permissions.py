@@ -145,6 +145,7 @@ HAND_ROWS = {
         {**everyone(LOGIN), **staff(302), "superuser": 302},
     ),
     "healthz": Row(lambda w: "/healthz", everyone(200)),
+    "favicon.ico": Row(lambda w: "/favicon.ico", everyone(302)),  # to the static icon
     # Spreadsheet import and export of KIM (django-import-export): staff only.
     "admin/registry/kim/import/": Row(
         lambda w: reverse("admin:registry_kim_import"), {**everyone(LOGIN), **staff(200, 403), "superuser": 200}
