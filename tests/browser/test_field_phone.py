@@ -312,7 +312,8 @@ def test_a_report_waiting_for_review_looks_different_from_a_refused_one(live_ser
     page = context.new_page()
     log_in(page, live_server.url)
     page.goto(live_server.url + "/petugas/laporan/")
-    looks = {badge["text"]: badge["look"] for badge in page.evaluate(BADGE_LOOK, "[data-server-reports] .badge")}
+    badges = page.evaluate(BADGE_LOOK, "[data-server-reports] .badge")
+    looks = {badge["text"].lstrip("◷✕✓ "): badge["look"] for badge in badges}  # the words, without the icon
     screenshot(page, "field-report-badges", show="[data-server-reports]")
     context.close()
     assert set(looks) == {"Menunggu pemeriksaan", "Ditolak"}
