@@ -58,7 +58,7 @@ def test_axe_finds_no_violation_on_the_admin_home_and_the_lists_staff_work_from(
     for url in [
         "/admin/",
         "/admin/registry/kim/",
-        "/admin/registry/kim/?review_status__exact=pending",
+        "/admin/registry/kim/?review_status__exact=waiting",
         "/admin/coverage/outreachevent/",
         "/admin/coverage/fieldreport/",
         "/admin/registry/kecamatan/",
