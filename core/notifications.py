@@ -80,7 +80,7 @@ def record_decision(item, *, by) -> Notification | None:
     if recipient is None or not recipient.is_active or (by is not None and recipient.pk == by.pk):
         return None
     with translation.override(settings.LANGUAGE_CODE):  # in Indonesian, whatever language staff use
-        what = f"{item._meta.verbose_name} {item}"
+        what = f'{item._meta.verbose_name} "{item}"'
         day = formats.date_format(timezone.localtime(item.reviewed_at), "j F Y")
         if item.is_refused:
             kind = Notification.Kind.REFUSED
