@@ -23,6 +23,7 @@ once its claim lapses (`LEASE`): SMTP gives no way to make that step atomic.
 """
 
 import smtplib
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -289,8 +290,13 @@ def deliver_due(*, now=None, limit: int = BATCH) -> Delivery:
         done.retry += len(to_mail)
         done.errors.append(_describe(error))
         return done
+    deadline = time.monotonic() + LEASE.total_seconds() / 2  # stop well before another run may take the rows
     try:
         for index, notification in enumerate(to_mail):
+            if time.monotonic() > deadline:  # a slow server: leave the rest to the next run, unclaimed
+                rest = [waiting.pk for waiting in to_mail[index:]]
+                Notification.objects.filter(pk__in=rest, claimed_by=token).update(claimed_by="", claimed_until=None)
+                break
             try:
                 connection.send_messages([_message(notification)])
             except smtplib.SMTPRecipientsRefused as error:

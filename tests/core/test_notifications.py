@@ -245,3 +245,19 @@ def test_staff_read_attempts_and_the_last_error_in_the_admin_without_changing_th
     assert "Connection refused" in listing
     page = dewi_client.get(reverse("admin:core_notification_change", args=[notification.pk])).content.decode()
     assert 'name="_save"' not in page
+
+
+def test_a_run_on_a_slow_server_leaves_the_rest_to_the_next_run_before_its_claim_runs_out(
+    settings, monkeypatch, agus, parenggean, diskominfo_admin
+):
+    for number in range(3):
+        report_of(agus, parenggean, receipt=f"LAP-2026-0020{number}").refuse(by=diskominfo_admin, reason=REASON)
+    monkeypatch.setattr("core.notifications.LEASE", timedelta(seconds=0.4))  # stops after 0.2 s
+    box = Mailbox(PORT, delay=0.3).start()
+    settings.EMAIL_URL = box.url
+    try:
+        assert deliver_due().sent == 1
+        assert len(Notification.objects.due(timezone.now())) == 2  # unclaimed at once, not after the lease
+        assert deliver_due(now=later()).sent == 1
+    finally:
+        box.stop()
