@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import LimitedTextForm
+from core.models import Notification
 from core.paginator import EstimatedCountPaginator
-from registry.admin import KecamatanAdmin, KecamatanFilter, StaffHistoryAdmin
+from registry.admin import KecamatanAdmin, KecamatanFilter, StaffHistoryAdmin, StaffScopeMixin
 from registry.models import Kecamatan
 
 from .models import OutreachEvent
@@ -143,3 +144,41 @@ class DesaTargetAdmin(StaffHistoryAdmin):
     def delete_model(self, request, obj):
         obj._change_reason = _("dihapus lewat admin")
         super().delete_model(request, obj)
+
+
+@admin.register(Notification)
+class NotificationAdmin(StaffScopeMixin, admin.ModelAdmin):
+    """The outbox of record (core/notifications.py), read only: what each person was told, whether
+    the mail went out, and if not, how often it was tried and the mail server's last answer."""
+
+    list_display = ["created_at", "recipient", "kind", "subject", "state", "attempts", "sent_at", "short_error"]
+    list_filter = ["state", "kind", "created_at"]
+    list_select_related = ["recipient"]
+    search_fields = ["subject", "recipient__username", "recipient__first_name", "recipient__last_name"]
+    date_hierarchy = "created_at"
+    fields = [
+        "recipient",
+        "kind",
+        "subject",
+        "text",
+        "url",
+        "day",
+        "created_at",
+        "state",
+        "sent_at",
+        "attempts",
+        "refusals",
+        "next_attempt_at",
+        "last_error",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("kesalahan terakhir"))
+    def short_error(self, notification):
+        return notification.last_error[:120]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -323,6 +323,7 @@ class FieldReport(Reviewed):
     )
     located_at = models.DateTimeField(_("waktu lokasi"), null=True, blank=True, validators=[validate_in_range])
 
+    submitter_field = "submitted_by"  # told of staff's decision (core.review)
     objects = FieldReportQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat laporan"), verbose_name_plural=_("riwayat laporan"))
 
@@ -339,6 +340,10 @@ class FieldReport(Reviewed):
         from django.urls import reverse
 
         return reverse("field:report-detail", args=[self.pk])
+
+    def get_officer_url(self):
+        """The report's own page in the field area: its decision, its reason, fixing and resending."""
+        return self.get_absolute_url()
 
     def make_receipt(self) -> str:
         """The number the officer quotes: year of delivery and a running number."""
@@ -456,6 +461,18 @@ def _submissions_for_staff(user):
     )
 
 
+def _notifications_for_staff(user):
+    """What the portal told the officers and staff of the user's kabupaten, and the user: a
+    notification belongs to its recipient's work (an officer's kecamatan, a staff member's kabupaten)."""
+    from django.db.models import Q
+
+    from registry.models import StaffKabupaten
+
+    officers = OfficerAssignment.objects.filter(staff_scope.kabupaten_q("kecamatan__kabupaten", user))
+    staff = StaffKabupaten.objects.filter(staff_scope.kabupaten_q("kabupaten", user))
+    return Q(recipient=user.pk) | Q(recipient__in=officers.values("user")) | Q(recipient__in=staff.values("user"))
+
+
 staff_scope.register(OutreachEvent, "kecamatan__kabupaten")
 staff_scope.register(OfficerAssignment, "kecamatan__kabupaten")
 staff_scope.register(FieldReport, "event__kecamatan__kabupaten")
@@ -463,6 +480,7 @@ staff_scope.register(ReportPhoto, "report__event__kecamatan__kabupaten")
 staff_scope.register(FieldSubmission, rule=_submissions_for_staff)
 staff_scope.register(settings.AUTH_USER_MODEL, rule=_users_for_staff)
 staff_scope.register("coverage.DesaTarget", "kabupaten")
+staff_scope.register("core.Notification", rule=_notifications_for_staff)
 
 
 class DesaTarget(models.Model):

@@ -60,6 +60,20 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # Seconds a worker may trust the data version it read from the shared cache
 # (0: ask Redis on every request; its own changes always count at once).
 PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1)
+# Notifications (core/notifications.py): the mail server in django-environ's form
+# (smtp://127.0.0.1:25, smtp+tls://user:pass@host:587, smtps://...; empty: mail off, notifications
+# are only recorded), the sender, the portal's address for the links in mails, how many times a
+# recipient the server refuses (5xx) is tried, and how long to wait for the server.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KIM Portal <noreply@localhost>")
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+EMAIL_MAX_REFUSALS = env.int("EMAIL_MAX_REFUSALS", default=3)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_URL:  # Django's own mail (error reports) goes the same way
+    vars().update(env.email_url_config(EMAIL_URL))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 if PORTAL_REGION and not re.fullmatch(r"\d{2}(\.\d{2})?", PORTAL_REGION):
     raise ImproperlyConfigured(

@@ -335,6 +335,7 @@ class Kim(Reviewed):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    submitter_field = "proposed_by"  # told of staff's decision (core.review)
     objects = KimQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat KIM"), verbose_name_plural=_("riwayat KIM"))
 
@@ -365,6 +366,10 @@ class Kim(Reviewed):
 
     def get_absolute_url(self):
         return reverse("coverage:kim-detail", args=[self.pk])
+
+    def get_officer_url(self):
+        """The officer who proposed it reads staff's decision on the field area's home page."""
+        return reverse("field:home")
 
     def is_active_on(self, on: date) -> bool:
         if not self.is_accepted or self.formed_on is None or self.formed_on > on:
@@ -568,6 +573,7 @@ class KimActivity(Reviewed):
         help_text=_("Dibuat oleh HP petugas; kiriman ulang dengan kode yang sama tidak disimpan dua kali."),
     )
 
+    submitter_field = "entered_by"  # told of staff's decision (core.review)
     objects = KimActivityQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat aktivitas KIM"), verbose_name_plural=_("riwayat aktivitas KIM"))
 
@@ -579,6 +585,10 @@ class KimActivity(Reviewed):
 
     def __str__(self):
         return f"{self.kim} · {self.get_kind_display()} · {self.date:%d-%m-%Y}"
+
+    def get_officer_url(self):
+        """The officer who entered it reads staff's decision on the field area's home page."""
+        return reverse("field:home")
 
     def clean(self):
         errors = {}

@@ -23,6 +23,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.models import Notification
+from core.notifications import unsubscribe_token
 from coverage.models import DesaTarget, FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, StaffKabupaten, Tier
 from registry.scope import is_scoped
@@ -146,6 +148,8 @@ HAND_ROWS = {
     ),
     "healthz": Row(lambda w: "/healthz", everyone(200)),
     "favicon.ico": Row(lambda w: "/favicon.ico", everyone(302)),  # to the static icon
+    # The link in every mail to turn e-mail off: signed, no login needed.
+    "surel/<str:token>/": Row(lambda w: reverse("mail-preference", args=[unsubscribe_token(w["user"])]), everyone(200)),
     # Spreadsheet import and export of KIM (django-import-export): staff only.
     "admin/registry/kim/import/": Row(
         lambda w: reverse("admin:registry_kim_import"), {**everyone(LOGIN), **staff(200, 403), "superuser": 200}
@@ -178,7 +182,7 @@ HAND_ROWS = {
             ("coverage", "fieldreport", FieldReport),
         ]
     },
-    "admin/^(?P<app_label>auth|axes|registry|coverage)/$": Row(
+    "admin/^(?P<app_label>auth|axes|registry|coverage|core)/$": Row(
         lambda w: reverse("admin:app_list", args=["registry"]), {**everyone(LOGIN), **staff(200), "superuser": 200}
     ),
     "admin/(?P<url>.*)$": Row(lambda w: "/admin/tidak-ada/", {**everyone(LOGIN), **staff(404), "superuser": 404}),
@@ -194,6 +198,7 @@ STAFF_RIGHTS = {
     "auth.group": "none",
     "coverage.fieldsubmission": "view",  # what phones sent: a log to read
     "registry.staffkabupaten": "none",  # who works where: superusers assign it
+    "core.notification": "view",  # the outbox of record: read its attempts and errors, never write it
     **dict.fromkeys(AXES, "none"),
 }
 RIGHTS = {
@@ -203,7 +208,7 @@ RIGHTS = {
     "coordinator": ({"auth.group": "none", **dict.fromkeys(AXES, "none")}, "view"),
 }
 # Reports only come from the field area; lock-out records only from failed logins.
-NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", "coverage.fieldsubmission", *AXES}
+NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", "coverage.fieldsubmission", "core.notification", *AXES}
 
 
 def staff_expectation(actor, action, model):
@@ -352,6 +357,9 @@ def world(db):
         type(officer_a): officer_a,
         KimActivity: KimActivity.objects.create(kim=kim, date=kim.formed_on, kind="meeting"),
         DesaTarget: DesaTarget.objects.create(kabupaten=kabupaten, year=2024, target_percent=50),
+        Notification: Notification.objects.create(
+            recipient=officer_a, kind="refused", subject="Ditolak: uji", text="Alasan: uji", url="/petugas/"
+        ),
     }
 
 

@@ -20,6 +20,7 @@ from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import reverse
 
+from core.models import Notification
 from coverage.models import DesaTarget, FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, StaffKabupaten
 from registry.resources import KimResource
@@ -80,6 +81,9 @@ def make_side(code, name, *, prefix):
             User: officer,
             KimActivity: KimActivity.objects.create(kim=kim, date=kim.formed_on, kind="meeting"),
             DesaTarget: DesaTarget.objects.create(kabupaten=kabupaten, year=2024, target_percent=50),
+            Notification: Notification.objects.create(
+                recipient=officer, kind="refused", subject=f"Ditolak: {prefix}", text="Alasan: uji", url="/petugas/"
+            ),
             "staff": staff,
         },
     )
