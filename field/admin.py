@@ -99,6 +99,8 @@ class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
         "reviewed_by",
         "reviewed_at",
         "review_reason",
+        "corrected_item",
+        "correction_items",
         "location",
     ]
     fields = readonly_fields
