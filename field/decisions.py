@@ -147,9 +147,11 @@ def decisions_for(user, *, now: datetime | None = None) -> list[Decision]:
 
 def home_decisions(decisions: list[Decision]) -> dict:
     """The home page's top: refusals to correct (all of them), then recent acceptances."""
+    accepted = [d for d in decisions if d.status == Review.ACCEPTED]
     return {
         "to_fix": [d for d in decisions if d.is_refused and not d.corrected],
-        "accepted": [d for d in decisions if d.status == Review.ACCEPTED][:RECENT_ACCEPTED],
+        "accepted": accepted[:RECENT_ACCEPTED],
+        "accepted_count": len(accepted),
     }
 
 

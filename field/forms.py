@@ -481,7 +481,7 @@ def report_initial(report: FieldReport) -> dict:
         "kind": event.kind,
         "kecamatan": event.kecamatan_id,
         "desa": event.desa_id,
-        "day": event.day,
+        "day": event.day.isoformat(),  # as the date input reads it, whatever the language
         "venue": event.venue,
         "kims": list(event.kims.all()),
         "participants": event.participants,

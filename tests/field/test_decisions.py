@@ -99,6 +99,7 @@ def test_the_fix_form_is_prefilled_with_what_was_sent_and_names_the_refused_repo
     assert form.initial["corrects"] == report.client_id
     assert form.initial["client_id"] != report.client_id
     assert REASON in response.content.decode()
+    assert f'value="{report.event.day.isoformat()}"' in response.content.decode()  # the phone's date input reads it
 
 
 def test_a_correction_is_a_new_report_linked_to_the_refused_one_and_both_stay(agus_client, parenggean, staff):
