@@ -100,7 +100,7 @@ function askDecisions(records) {
   decisionsAsked = Date.now();
   return fetch(cfg.decisions, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
     .then((response) => (response.ok ? response.json() : null))
-    .then((body) => (body && body.decisions ? followDecisions(body.decisions) : null))
+    .then((body) => (body && body.decisions ? followDecisions(body.decisions).then(() => changed()) : null))
     .catch(() => {});
 }
 
@@ -118,7 +118,8 @@ export function syncAll() {
       ), () => {});
     })
     .catch(() => {})
+    .then(() => { syncing = false; showNetwork(); return changed(); })
+    // After sending, not while: a tap on "Kirim sekarang" meanwhile sends again at once.
     .then(() => allRecords().then(askDecisions))
-    .catch(() => {})
-    .then(() => { syncing = false; showNetwork(); return changed(); });
+    .catch(() => {});
 }
