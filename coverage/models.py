@@ -322,6 +322,18 @@ class FieldReport(Reviewed):
         _("akurasi lokasi (m)"), null=True, blank=True, validators=[MaxValueValidator(LOCATION_ACCURACY_MAX)]
     )
     located_at = models.DateTimeField(_("waktu lokasi"), null=True, blank=True, validators=[validate_in_range])
+    corrects = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("memperbaiki laporan"),
+        help_text=_("Laporan yang ditolak staf dan diperbaiki petugas dengan laporan ini."),
+    )
+    # The plan this report names while the plan still waits in the phone's outbox: when the plan
+    # arrives later, it is attached to this report's event (field.services.plan_event).
+    plan_client_id = models.UUIDField(_("kode rencana dari HP"), null=True, blank=True, db_index=True)
 
     submitter_field = "submitted_by"  # told of staff's decision (core.review)
     objects = FieldReportQuerySet.as_manager()

@@ -100,6 +100,8 @@ class FieldReportAdmin(DecisionMixin, StaffHistoryAdmin):
         "reviewed_by",
         "reviewed_at",
         "review_reason",
+        "corrected_item",
+        "correction_items",
         "location",
     ]
     fields = readonly_fields

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -312,6 +313,26 @@ class DecisionMixin:
             self.message_user(request, _("%(obj)s ditolak.") % {"obj": obj}, messages.SUCCESS)
         return redirect(change_url)
 
+    def _change_link(self, obj):
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj)
+
+    @admin.display(description=_("memperbaiki kiriman"))
+    def corrected_item(self, obj):
+        """The refused item the officer corrected with this one ("Perbaiki dan kirim ulang")."""
+        if obj.corrects is None:
+            return "—"
+        original = obj.corrects
+        return format_html(
+            "{} ({}: {})", self._change_link(original), original.get_review_status_display(), original.review_reason
+        )
+
+    @admin.display(description=_("diperbaiki dengan"))
+    def correction_items(self, obj):
+        """The corrections the officer sent for this item, newest first."""
+        corrections = list(obj.corrections.order_by("-pk")) if obj.pk else []
+        return format_html_join(", ", "{}", ((self._change_link(c),) for c in corrections)) or "—"
+
 
 class SpreadsheetImportForm(ImportForm):
     """The import's upload form: a file over IMPORT_MAX_BYTES is refused before it is read or stored."""
@@ -475,6 +496,8 @@ class KimAdmin(DecisionMixin, SpreadsheetImportMixin, StaffHistoryAdmin):
         "proposed_by",
         "reviewed_by",
         "reviewed_at",
+        "corrected_item",
+        "correction_items",
         "created_at",
         "updated_at",
     ]
@@ -485,7 +508,20 @@ class KimAdmin(DecisionMixin, SpreadsheetImportMixin, StaffHistoryAdmin):
     show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     fieldsets = [
         (None, {"fields": ["name", "desa", "tier", "formed_on"]}),
-        (_("Pemeriksaan"), {"fields": ["review_status", "review_reason", "proposed_by", "reviewed_by", "reviewed_at"]}),
+        (
+            _("Pemeriksaan"),
+            {
+                "fields": [
+                    "review_status",
+                    "review_reason",
+                    "proposed_by",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "corrected_item",
+                    "correction_items",
+                ]
+            },
+        ),
         (_("Surat keputusan"), {"fields": ["sk_number", "sk_date"]}),
         (_("Status"), {"fields": ["inactive_since", "inactive_reason"]}),
         (_("Kanal publik"), {"fields": ["address", "website", "facebook", "instagram", "youtube"]}),
@@ -632,7 +668,17 @@ class KimActivityAdmin(DecisionMixin, StaffHistoryAdmin):
     list_select_related = ["kim", "entered_by"]
     search_fields = ["kim__name", "note"]
     autocomplete_fields = ["kim"]
-    readonly_fields = ["entered_by", "created_at", "review_status", "reviewed_by", "reviewed_at", "review_reason"]
+    readonly_fields = [
+        "entered_by",
+        "created_at",
+        "review_status",
+        "reviewed_by",
+        "reviewed_at",
+        "review_reason",
+        "corrected_item",
+        "correction_items",
+    ]
+    exclude = ["corrects"]  # shown read-only: set by the phone, never chosen here
     date_hierarchy = "date"
 
     def save_model(self, request, obj, form, change):

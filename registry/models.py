@@ -332,6 +332,15 @@ class Kim(Reviewed):
         related_name="proposed_kims",
         verbose_name=_("diusulkan oleh"),
     )
+    corrects = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("memperbaiki usulan"),
+        help_text=_("Usulan yang ditolak staf dan diperbaiki petugas dengan usulan ini."),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -571,6 +580,15 @@ class KimActivity(Reviewed):
         blank=True,
         editable=False,
         help_text=_("Dibuat oleh HP petugas; kiriman ulang dengan kode yang sama tidak disimpan dua kali."),
+    )
+    corrects = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("memperbaiki aktivitas"),
+        help_text=_("Aktivitas yang ditolak staf dan diperbaiki petugas dengan kiriman ini."),
     )
 
     submitter_field = "entered_by"  # told of staff's decision (core.review)

@@ -11,7 +11,9 @@ add its row and say who may see it. Admin URLs get their rows from the admin
 registry (with the rules below); every other URL is listed by hand.
 """
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -122,6 +124,16 @@ HAND_ROWS = {
     "petugas/kim/usulkan/": field_page("field:kim-propose"),
     "petugas/aktivitas/catat/": field_page("field:activity-new"),
     "petugas/sesi/": field_page("field:session"),
+    "petugas/keputusan/": field_page("field:decisions"),
+    # Receipt pages of a plan and an activity entry officer A sent: only theirs.
+    "petugas/kiriman/<int:pk>/": Row(
+        lambda w: reverse("field:submission-detail", args=[w[FieldSubmission].pk]),
+        {"anonymous": LOGIN, "officer_a": 200, "officer_b": 404, **staff(404, 403), "superuser": 404},
+    ),
+    "petugas/aktivitas/<int:pk>/": Row(
+        lambda w: reverse("field:activity-detail", args=[w["activity"].pk]),
+        {"anonymous": LOGIN, "officer_a": 200, "officer_b": 404, **staff(404, 403), "superuser": 404},
+    ),
     "petugas/sw.js": Row(lambda w: reverse("field:sw"), everyone(200)),
     # The admin's own pages.
     "admin/": Row(lambda w: reverse("admin:index"), {**everyone(LOGIN), **staff(200), "superuser": 200}),
@@ -339,6 +351,9 @@ def world(db):
         },
         "report": report,
         "photo": photo,
+        "activity": KimActivity.objects.create(
+            kim=kim, date=date(2026, 1, 5), kind="meeting", entered_by=officer_a, client_id=uuid.uuid4()
+        ),
         "user": officer_a,
         Kabupaten: kabupaten,
         Kecamatan: kec_a,
