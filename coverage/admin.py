@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from registry.models import Kecamatan
 
 from .models import OutreachEvent
 from .queries import kecamatan_coverage
+from .targets import KecamatanTarget, applicable_targets
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -75,9 +77,10 @@ class OutreachEventAdmin(StaffHistoryAdmin):
 
 class KecamatanCoverageAdmin(KecamatanAdmin):
     """The Kecamatan list with each one's coverage today, from the public dashboard's own function
-    (coverage.queries.kecamatan_coverage: two queries per kabupaten on the page)."""
+    (coverage.queries.kecamatan_coverage: two queries per kabupaten on the page), and this year's
+    desa target it is measured against (coverage.targets.applicable_targets: one query)."""
 
-    list_display = ["name", "stage", "active_kim", "desa_covered", "code", "kabupaten"]  # decisive first
+    list_display = ["name", "stage", "active_kim", "desa_covered", "desa_target", "code", "kabupaten"]  # decisive first
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -85,8 +88,20 @@ class KecamatanCoverageAdmin(KecamatanAdmin):
         rows = {}
         for kabupaten in {kecamatan.kabupaten for kecamatan in changelist.result_list}:
             rows.update({k.code: k for k in kecamatan_coverage(kabupaten=kabupaten, on=today).kecamatan})
+        targets = applicable_targets(changelist.result_list, today.year)
         for kecamatan in changelist.result_list:
-            kecamatan.coverage_today = rows.get(kecamatan.code)
+            kecamatan.coverage_today = coverage = rows.get(kecamatan.code)
+            target = targets.get(kecamatan.pk)
+            kecamatan.target_today = (
+                KecamatanTarget(
+                    target_percent=target.target_percent,
+                    set_for="" if target.kecamatan_id else str(target.kabupaten),
+                    desa_total=coverage.desa_total,
+                    desa_covered=coverage.desa_covered,
+                )
+                if target and coverage
+                else None
+            )
         return changelist
 
     @admin.display(description=_("KIM aktif"))
@@ -99,6 +114,19 @@ class KecamatanCoverageAdmin(KecamatanAdmin):
         if coverage is None:
             return "—"
         return _("%(covered)d dari %(total)d") % {"covered": coverage.desa_covered, "total": coverage.desa_total}
+
+    @admin.display(description=_("target tahun ini"))
+    def desa_target(self, kecamatan):
+        """ "15%: kurang 1 desa", "15% (kabupaten): tercapai" (the kabupaten's target applied)."""
+        target = kecamatan.target_today
+        if target is None:
+            return "—"
+        percent = f"{floatformat(target.target_percent, -1)}%"
+        if target.set_for:
+            percent = _("%(percent)s (kabupaten)") % {"percent": percent}
+        if target.still_needed:
+            return _("%(percent)s: kurang %(missing)d desa") % {"percent": percent, "missing": target.still_needed}
+        return _("%(percent)s: tercapai") % {"percent": percent}
 
     @admin.display(description=_("tahap"))
     def stage(self, kecamatan):

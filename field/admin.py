@@ -106,12 +106,21 @@ class FieldReportAdmin(DecisionMixin, StaffHistoryAdmin):
     ]
     fields = readonly_fields
     inlines = [ReportPhotoInline]
+    decision_template = "admin/coverage/fieldreport/decision_change_form.html"  # the photos beside Keputusan
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_photos=Count("photos"))
 
     def has_add_permission(self, request):
         return False  # reports come from the field area, each with its receipt
+
+    def get_inlines(self, request, obj):
+        """The photos inline, unless the report waits for review: its photos are then beside the decision."""
+        return [] if obj is not None and obj.awaits_decision else super().get_inlines(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["report_photos"] = list(obj.photos.order_by("pk")) if obj is not None else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("kecamatan"), ordering="event__kecamatan__name")
     def kecamatan(self, report):

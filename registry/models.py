@@ -547,13 +547,19 @@ class KimActivity(Reviewed):
         TRAINING = "training", _("Pelatihan")
         LOCAL_INFO = "local_info", _("Informasi lokal disampaikan ke Diskominfo")
 
+    # Not a Kind anyone picks: the last activity a spreadsheet import gave (registry.resources,
+    # column terakhir_aktif), recorded as an accepted entry on that day.
+    IMPORTED = "imported"
+
     RECEIPT_PREFIX = "AKT"
     NOTE_MAX = 1000
     LINK_MAX = 500
 
     kim = models.ForeignKey(Kim, models.CASCADE, related_name="activities", verbose_name=_("KIM"))
     date = models.DateField(_("tanggal"), validators=[validate_in_range])
-    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(
+        _("jenis"), max_length=12, choices=[*Kind.choices, (IMPORTED, _("Diimpor (terakhir aktif menurut daftar)"))]
+    )
     link = models.URLField(
         _("tautan"),
         max_length=LINK_MAX,

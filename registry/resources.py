@@ -22,7 +22,7 @@ from datetime import date, datetime
 import openpyxl
 import tablib
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import EmailField, URLField
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -35,8 +35,9 @@ from import_export.tmp_storages import CacheStorage
 
 from core.region import portal_region
 
-from .models import Desa, Kabupaten, Kim, Pengurus, Tier
+from .models import Desa, Kabupaten, Kim, KimActivity, Pengurus, Tier
 from .scope import for_staff
+from .vitality import as_day, last_sign_expression
 
 PENGURUS_ROLES = {
     "ketua": Pengurus.Role.KETUA,
@@ -253,6 +254,9 @@ class KimResource(resources.ModelResource):
     nomor_sk = _text_field("sk_number", "nomor_sk")
     tanggal_sk = _day_field("sk_date", "tanggal_sk")
     tanggal_terbentuk = _day_field("formed_on", "tanggal_terbentuk")
+    # The KIM's last sign of life as the list knows it: an accepted activity entry "Diimpor" on that
+    # day, unless the portal already knows one as late (export: the portal's last sign of life).
+    terakhir_aktif = _day_field("imported_last_active", "terakhir_aktif")
     tidak_aktif_sejak = _day_field("inactive_since", "tidak_aktif_sejak")
     alasan_tidak_aktif = _text_field("inactive_reason", "alasan_tidak_aktif")
     alamat = _text_field("address", "alamat")
@@ -279,6 +283,7 @@ class KimResource(resources.ModelResource):
             "nomor_sk",
             "tanggal_sk",
             "tanggal_terbentuk",
+            "terakhir_aktif",
             "tidak_aktif_sejak",
             "alasan_tidak_aktif",
             "alamat",
@@ -304,7 +309,13 @@ class KimResource(resources.ModelResource):
         self.staff = staff  # the admin user importing or exporting: rows outside their scope are refused
 
     def get_queryset(self):
-        queryset = super().get_queryset().select_related("desa__kecamatan", "tier").prefetch_related("pengurus")
+        queryset = (
+            super()
+            .get_queryset()
+            .select_related("desa__kecamatan", "tier")
+            .prefetch_related("pengurus")
+            .annotate(last_sign_of_life=last_sign_expression(timezone.localdate()))
+        )
         return queryset if self.staff is None else for_staff(queryset, self.staff)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
@@ -316,6 +327,9 @@ class KimResource(resources.ModelResource):
             if name:  # empty: the pengurus stay as they are
                 setattr(instance, field.attribute, name)
             return
+        if field.column_name == "terakhir_aktif":
+            self._import_last_active(field, instance, row)
+            return
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
         if field.attribute == "desa" and self.staff is not None and instance.desa_id is not None:
             if not self._in_scope(instance.desa_id):
@@ -324,6 +338,23 @@ class KimResource(resources.ModelResource):
                     _("%(desa)s (%(code)s) ada di %(kabupaten)s, di luar wilayah kerja Anda; baris ini tidak diimpor.")
                     % {"desa": desa, "code": desa.code, "kabupaten": desa.kecamatan.kabupaten}
                 )
+
+    @staticmethod
+    def _import_last_active(field, instance, row):
+        """The row's terakhir_aktif, checked; a day no later than the last sign of life the portal
+        knows leaves the KIM as it is (so importing an export, or a file twice, changes nothing)."""
+        day = field.clean(row) if field.column_name in row else None
+        if day is None:
+            return
+        if day > timezone.localdate():
+            raise ValueError(_("Tanggal terakhir aktif tidak boleh di masa depan."))
+        if instance.formed_on and day < instance.formed_on:
+            raise ValueError(
+                _("Tanggal terakhir aktif tidak boleh sebelum tanggal_terbentuk (%(formed)s).")
+                % {"formed": instance.formed_on.strftime("%d-%m-%Y")}
+            )
+        known = getattr(instance, "known_last_active", None)
+        instance.imported_last_active = max(day, known) if known else day
 
     def _in_scope(self, desa_id) -> bool:
         """Whether the importing staff member works for this desa's kabupaten, asked once per desa."""
@@ -353,7 +384,7 @@ class KimResource(resources.ModelResource):
         """Django's generic field messages ("Field ini tidak boleh kosong", "Masukkan URL yang valid") said plainly."""
         try:
             field = Kim._meta.get_field(name)
-        except LookupError:
+        except FieldDoesNotExist:  # a column that is no field of its own (terakhir_aktif, ketua, ...)
             field = None
         text = "" if value is None else str(value).strip()[:60]
         if error.code in ("blank", "null", "required"):
@@ -382,9 +413,10 @@ class KimResource(resources.ModelResource):
             instance = super().get_instance(instance_loader, row)
         except ValueError:  # no desa found: reported on the row by import_instance
             return None
-        if instance is not None:  # its pengurus as they are, to compare the row with
+        if instance is not None:  # its pengurus and last sign of life as they are, to compare the row with
             for column, role in PENGURUS_ROLES.items():
                 setattr(instance, f"imported_{column}", self._pengurus_name(instance, role))
+            instance.known_last_active = instance.imported_last_active = as_day(instance.last_sign_of_life)
         return instance
 
     @staticmethod
@@ -392,6 +424,10 @@ class KimResource(resources.ModelResource):
         if kim.pk is None:
             return ""
         return next((p.name for p in kim.pengurus.all() if p.role == role), "")
+
+    def dehydrate_terakhir_aktif(self, kim):
+        day = as_day(getattr(kim, "last_sign_of_life", None))
+        return day.isoformat() if day else ""
 
     def dehydrate_ketua(self, kim):
         return getattr(kim, "imported_ketua", None) or self._pengurus_name(kim, Pengurus.Role.KETUA)
@@ -403,7 +439,22 @@ class KimResource(resources.ModelResource):
         return getattr(kim, "imported_bendahara", None) or self._pengurus_name(kim, Pengurus.Role.BENDAHARA)
 
     def after_save_instance(self, instance, row, **kwargs):
-        """Write the row's ketua, sekretaris and bendahara (with the import's history reason)."""
+        """Write the row's ketua, sekretaris and bendahara (with the import's history reason), and its
+        last activity when it is later than any the portal knows."""
+        day = getattr(instance, "imported_last_active", None)
+        known = getattr(instance, "known_last_active", None)
+        if day is not None and (known is None or day > known):
+            entry = KimActivity(
+                kim=instance,
+                date=day,
+                kind=KimActivity.IMPORTED,
+                note=getattr(instance, "_change_reason", None) or "",
+                entered_by=kwargs.get("user"),
+                review_status=KimActivity.Review.ACCEPTED,  # staff vouch for the list they import
+            )
+            entry.full_clean()
+            entry._change_reason = getattr(instance, "_change_reason", None)
+            entry.save()
         for column, role in PENGURUS_ROLES.items():
             name = getattr(instance, f"imported_{column}", "") or ""
             if not name or column not in row:
@@ -456,6 +507,14 @@ COLUMN_HELP = [
     ("nomor_sk", _lazy("bersama tanggal_sk"), _lazy("nomor surat keputusan")),
     ("tanggal_sk", _lazy("bersama nomor_sk"), _lazy("tanggal surat keputusan")),
     ("tanggal_terbentuk", _lazy("ya"), _lazy("tanggal KIM terbentuk")),
+    (
+        "terakhir_aktif",
+        _lazy("tidak"),
+        _lazy(
+            "tanggal terakhir KIM diketahui aktif; dicatat sebagai aktivitas “Diimpor”. Kosong: KIM baru "
+            "dapat dinilai vakum setelah tercatat di portal selama masa vakum (KIM_QUIET_MONTHS)"
+        ),
+    ),
     ("tidak_aktif_sejak", _lazy("bersama alasan_tidak_aktif"), _lazy("sejak kapan KIM tidak aktif")),
     ("alasan_tidak_aktif", _lazy("bersama tidak_aktif_sejak"), _lazy("mengapa KIM tidak aktif")),
     ("alamat", _lazy("tidak"), _lazy("alamat sekretariat")),
@@ -482,6 +541,7 @@ def template_dataset(*, example_desa) -> tablib.Dataset:
         {
             "nama": "KIM Contoh Maju",
             "tanggal_terbentuk": "24-03-2022",
+            "terakhir_aktif": "10-02-2025",
             "alamat": "Jl. Contoh No. 1",
             "ketua": "Budi Santoso (contoh)",
             "sekretaris": "Sri Wahyuni (contoh)",
