@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from coverage.models import FieldReport
 
@@ -97,6 +98,6 @@ def test_a_refused_report_is_fixed_from_the_top_of_the_home_page_and_waits_for_s
     assert waiting.locator(".inbox-count").inner_text() == str(FieldReport.objects.waiting().count())
     waiting.locator("a").first.click()
     office.get_by_role("link", name=corrected.receipt).click()
-    assert refused.receipt in office.inner_text("body")
+    expect(office.locator("#content-main")).to_contain_text(refused.receipt)  # waits for the page
     assert REASON in office.inner_text("body")
     context.close()
