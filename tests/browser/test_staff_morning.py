@@ -105,9 +105,9 @@ def test_a_staff_members_morning(live_demo, new_page, screenshot, tmp_path):
     phone.fill("#id_password", DEMO_PASSWORD)
     phone.get_by_role("button", name="Masuk", exact=True).click()
     phone.wait_for_url(f"{base}/petugas/")
-    refused = phone.locator("section[aria-labelledby=ditolak]")
+    refused = phone.locator("section[aria-labelledby=keputusan-staf]")  # staff's decisions come first
     assert "gabung dengan KIM Kecamatan Parenggean" in refused.inner_text()
-    screenshot(phone, "staf-pagi-4-petugas-membaca-alasan", show="#ditolak")
+    screenshot(phone, "staf-pagi-4-petugas-membaca-alasan", show="#keputusan-staf")
 
     # Verify the one in Bukit Santuai: the public dashboard counts it.
     page.goto(f"{base}/admin/registry/kim/?review_status__exact=waiting")

@@ -189,7 +189,7 @@ def database_url_for_another_process(tmp_path) -> str:
     return f"sqlite:///{copy}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the groups stay for the next test
 def test_two_runs_at_once_send_each_notification_once(tmp_path, agus, parenggean, diskominfo_admin):
     for number in range(6):
         report_of(agus, parenggean, receipt=f"LAP-2026-0010{number}").refuse(by=diskominfo_admin, reason=REASON)
