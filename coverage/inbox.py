@@ -13,7 +13,7 @@ from registry.models import Desa, Kecamatan, Kim
 from registry.scope import for_staff
 from registry.vitality import Vitality
 
-from .models import FieldReport, OutreachEvent
+from .models import FieldReport, OutreachEvent, Wish
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,12 @@ def staff_inbox(*, user, on: date) -> list[InboxItem]:
             _("Laporan petugas belum diperiksa"),
             for_staff(FieldReport.objects.waiting(), user),
             _url("admin:coverage_fieldreport_changelist", review_status__exact=FieldReport.Review.WAITING),
+        ),
+        (
+            "wishes_waiting",
+            _("Minat membentuk KIM"),
+            for_staff(Wish.objects.waiting(), user),
+            _url("admin:coverage_wish_changelist", review_status__exact=Wish.Review.WAITING),
         ),
         (
             "events_overdue",

@@ -1,17 +1,22 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.forms import requested_day
+from core.ratelimit import over_limit
 from core.region import RegionKind, portal_region
 from registry.decorators import portal_required
-from registry.models import Kabupaten, Kecamatan, Kim
+from registry.models import Desa, Kabupaten, Kecamatan, Kim
 
 from . import charts, maps
 from . import report as report_module
-from .models import OutreachEvent
+from .forms import WishForm
+from .models import OutreachEvent, Wish
 from .queries import Stage, desa_coverage, kecamatan_coverage, monthly_progress
 from .rollup import region_coverage
 from .targets import desa_target_progress
@@ -227,16 +232,60 @@ def _region_yearly_report(request, tahun):
     return render(request, "coverage/yearly_report_region.html", context)
 
 
+TOO_MANY_WISHES = gettext_lazy("Terlalu banyak kiriman dari alamat Anda. Coba lagi nanti, atau hubungi Diskominfo.")
+
+
 @portal_required
 def forming_kim(request, kabupaten):
-    """ "Membentuk KIM di desa Anda": what a KIM is, its legal basis, the steps, and whom to contact."""
-    return render(
-        request,
-        "coverage/membentuk_kim.html",
-        {
-            # On a province or country portal: its region's name, as the page only names it.
-            "kabupaten": kabupaten or Kabupaten(name=Kabupaten.objects.portal_name()),
-            "contact": settings.DISKOMINFO_CONTACT,
-            "quiet_months": settings.KIM_QUIET_MONTHS,
-        },
-    )
+    """ "Membentuk KIM di desa Anda": what a KIM is, its legal basis, the steps, whom to contact, and
+    the form *Kami ingin membentuk KIM* (?desa=<code> or ?kecamatan=<code> chooses the place)."""
+    kecamatan, desa = _chosen_place(request)
+    if request.method == "POST":
+        if over_limit(request, scope="wish", limit=settings.WISH_RATE_LIMIT, seconds=settings.WISH_RATE_SECONDS):
+            return _forming_kim_page(request, kabupaten, None, kecamatan, status=429, refused=TOO_MANY_WISHES)
+        form = WishForm(request.POST, kecamatan=kecamatan)
+        if form.is_spam:
+            return _forming_kim_page(
+                request, kabupaten, None, kecamatan, status=400, refused=_("Kiriman tidak dapat diproses.")
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            fields = ("desa", "name", "phone", "email", "role", "people", "message")
+            try:
+                wish, _created = Wish.objects.receive(**{name: data[name] for name in fields})
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect(f"{reverse('coverage:forming-kim')}?{urlencode({'diterima': wish.receipt})}#minat")
+        return _forming_kim_page(request, kabupaten, form, kecamatan, status=400)
+    form = WishForm(kecamatan=kecamatan, initial={"desa": desa.code if desa else ""})
+    return _forming_kim_page(request, kabupaten, form, kecamatan)
+
+
+def _chosen_place(request):
+    """The kecamatan (and desa) a visitor came for, from ?desa= or ?kecamatan= (unknown ones ignored)."""
+    in_portal = {"kecamatan__kabupaten__in": Kabupaten.objects.in_portal()}
+    desa = Desa.objects.select_related("kecamatan").filter(code=request.GET.get("desa", "")[:20], **in_portal).first()
+    if desa is not None:
+        return desa.kecamatan, desa
+    kecamatan = Kecamatan.objects.filter(
+        code=request.GET.get("kecamatan", "")[:20], kabupaten__in=Kabupaten.objects.in_portal()
+    ).first()
+    return kecamatan, None
+
+
+def _forming_kim_page(request, kabupaten, form, kecamatan, *, status=200, refused=""):
+    receipt = request.GET.get("diterima", "")[:20]
+    received = Wish.objects.select_related("desa").filter(receipt=receipt).first() if receipt else None
+    context = {
+        # On a province or country portal: its region's name, as the page only names it.
+        "kabupaten": kabupaten or Kabupaten(name=Kabupaten.objects.portal_name()),
+        "contact": settings.DISKOMINFO_CONTACT,
+        "quiet_months": settings.KIM_QUIET_MONTHS,
+        "retention_months": settings.WISH_RETENTION_MONTHS,
+        "form": form,
+        "kecamatan": kecamatan,
+        "received": received,
+        "refused": refused,
+    }
+    return render(request, "coverage/membentuk_kim.html", context, status=status)

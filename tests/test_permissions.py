@@ -23,7 +23,15 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
 from simple_history.admin import SimpleHistoryAdmin
 
-from coverage.models import DesaTarget, FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
+from coverage.models import (
+    DesaTarget,
+    FieldReport,
+    FieldSubmission,
+    OfficerAssignment,
+    OutreachEvent,
+    ReportPhoto,
+    Wish,
+)
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, StaffKabupaten, Tier
 from registry.scope import is_scoped
 
@@ -36,6 +44,7 @@ from .factories import (
     make_officer_user,
     make_pengurus,
     make_user,
+    make_wish,
 )
 from .field.photos import image_file
 
@@ -175,6 +184,7 @@ HAND_ROWS = {
             ("registry", "kim", Kim),
             ("registry", "kimactivity", KimActivity),
             ("coverage", "fieldreport", FieldReport),
+            ("coverage", "wish", Wish),
         ]
     },
     "admin/^(?P<app_label>auth|axes|registry|coverage)/$": Row(
@@ -201,8 +211,8 @@ RIGHTS = {
     # The province coordinator reads everything of the portal's data, changes nothing.
     "coordinator": ({"auth.group": "none", **dict.fromkeys(AXES, "none")}, "view"),
 }
-# Reports only come from the field area; lock-out records only from failed logins.
-NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", "coverage.fieldsubmission", *AXES}
+# Reports only come from the field area, wishes from citizens' form; lock-out records only from failed logins.
+NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", "coverage.fieldsubmission", "coverage.wish", *AXES}
 
 
 def staff_expectation(actor, action, model):
@@ -351,6 +361,7 @@ def world(db):
         type(officer_a): officer_a,
         KimActivity: KimActivity.objects.create(kim=kim, date=kim.formed_on, kind="meeting"),
         DesaTarget: DesaTarget.objects.create(kabupaten=kabupaten, year=2024, target_percent=50),
+        Wish: make_wish(desa=desa_a),
     }
 
 

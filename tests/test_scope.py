@@ -19,12 +19,29 @@ from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import reverse
 
-from coverage.models import DesaTarget, FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
+from coverage.models import (
+    DesaTarget,
+    FieldReport,
+    FieldSubmission,
+    OfficerAssignment,
+    OutreachEvent,
+    ReportPhoto,
+    Wish,
+)
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, StaffKabupaten
 from registry.resources import KimResource
 from registry.scope import is_scoped, staff_scope
 
-from .factories import make_desa, make_event, make_kabupaten, make_kecamatan, make_kim, make_officer_user, make_user
+from .factories import (
+    make_desa,
+    make_event,
+    make_kabupaten,
+    make_kecamatan,
+    make_kim,
+    make_officer_user,
+    make_user,
+    make_wish,
+)
 from .field.photos import image_file
 
 User = get_user_model()
@@ -79,6 +96,7 @@ def make_side(code, name, *, prefix):
             User: officer,
             KimActivity: KimActivity.objects.create(kim=kim, date=kim.formed_on, kind="meeting"),
             DesaTarget: DesaTarget.objects.create(kabupaten=kabupaten, year=2024, target_percent=50),
+            Wish: make_wish(desa=desa),
             "staff": staff,
         },
     )
