@@ -60,10 +60,15 @@ class WishForm(forms.Form):
     # The honeypot: hidden from people (CSS and aria-hidden), filled by bots. A filled one is refused quietly.
     website = forms.CharField(label=_("Jangan diisi"), required=False, max_length=200)
 
-    def __init__(self, *args, kecamatan=None, **kwargs):
+    def __init__(self, *args, kecamatan=None, kabupaten=None, **kwargs):
+        """Desa choices of `kecamatan`, or of `kabupaten`, or of the whole portal (when not too many)."""
         super().__init__(*args, **kwargs)
         self.desa_qs = portal_desa()
-        shown = self.desa_qs.filter(kecamatan=kecamatan) if kecamatan is not None else self.desa_qs
+        shown = self.desa_qs
+        if kecamatan is not None:
+            shown = shown.filter(kecamatan=kecamatan)
+        elif kabupaten is not None:
+            shown = shown.filter(kecamatan__kabupaten=kabupaten)
         self.asks_kecamatan_first = kecamatan is None and shown.count() > DESA_CHOICES_MAX
         self.fields["desa"].widget.choices = [] if self.asks_kecamatan_first else desa_choices(shown)
         self.fields["name"].widget.attrs["autocomplete"] = "name"

@@ -18,6 +18,7 @@ from core.dates import start_of_day, validate_in_range
 from core.review import Review, Reviewed, ReviewQuerySet
 from registry import scope as staff_scope
 from registry.models import Desa, Kecamatan, Kim
+from registry.vitality import months_before
 
 # An event planned or reported without an hour starts at this time.
 DEFAULT_TIME = time(9, 0)
@@ -540,16 +541,6 @@ class DesaTarget(models.Model):
 # --- Citizens' wishes to form a KIM (issue 22): an additive block, kept apart for easy merges. ---
 
 
-def months_before(moment: datetime, months: int) -> datetime:
-    """`moment` `months` calendar months earlier (31 March minus one month is 28 or 29 February)."""
-    month_index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    next_month = date(year + (month == 12), month % 12 + 1, 1)
-    last_day = (next_month - timedelta(days=1)).day
-    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
-
-
 def validate_phone(value: str):
     """An Indonesian phone or WhatsApp number: 08…, +628… or 628…, 9 to 15 digits, spaces and dashes allowed."""
     digits = value.replace(" ", "").replace("-", "").replace(".", "")
@@ -569,7 +560,10 @@ class WishQuerySet(ReviewQuerySet):
 
     def contact_expired(self, now: datetime | None = None):
         """Wishes whose contact is older than settings.WISH_RETENTION_MONTHS and not erased yet."""
-        cutoff = months_before(now or timezone.now(), settings.WISH_RETENTION_MONTHS)
+        now = now or timezone.now()
+        cutoff = now - (
+            timezone.localdate(now) - months_before(timezone.localdate(now), settings.WISH_RETENTION_MONTHS)
+        )
         return self.filter(created_at__lt=cutoff, contact_erased_at__isnull=True)
 
     def for_staff(self, user):

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -131,7 +132,8 @@ def kecamatan_detail(request, kabupaten, code):
             shape=svg.shapes[d.code],
             name=d.name,
             css_class="has-kim" if d.covered else "no-kim",
-            label=f"{d.name}: {_('ada KIM aktif') if d.covered else _('belum ada KIM aktif')}",
+            label=_desa_label(d),
+            url=None if d.covered else f"{reverse('coverage:forming-kim')}?desa={d.code}#minat",
         )
         for d in desa
         if svg and d.code in svg.shapes
@@ -150,8 +152,17 @@ def kecamatan_detail(request, kabupaten, code):
         "past_events": list(events.exclude(status=OutreachEvent.Status.PLANNED).order_by("-starts_at", "-pk")[:50]),
         "planned_events": list(events.planned().order_by("starts_at", "pk")),
         "in_region": not portal_region().is_kabupaten,
+        "wishes_open": sum(d.wishes_open for d in desa),
     }
     return render(request, "coverage/kecamatan_detail.html", context, status=400 if form.errors else 200)
+
+
+def _desa_label(d) -> str:
+    """A desa's map tooltip: "Patai: belum ada KIM aktif · ada minat warga: 2 · Bentuk KIM"."""
+    if d.covered:
+        return f"{d.name}: {_('ada KIM aktif')}"
+    demand = _("ada minat warga: %(n)d") % {"n": d.wishes_open} if d.wishes_open else ""
+    return " · ".join(filter(None, [f"{d.name}: {_('belum ada KIM aktif')}", demand, _("Bentuk KIM")]))
 
 
 @portal_required
@@ -239,11 +250,11 @@ TOO_MANY_WISHES = gettext_lazy("Terlalu banyak kiriman dari alamat Anda. Coba la
 def forming_kim(request, kabupaten):
     """ "Membentuk KIM di desa Anda": what a KIM is, its legal basis, the steps, whom to contact, and
     the form *Kami ingin membentuk KIM* (?desa=<code> or ?kecamatan=<code> chooses the place)."""
-    kecamatan, desa = _chosen_place(request)
+    kecamatan, desa, in_kabupaten = _chosen_place(request)
     if request.method == "POST":
         if over_limit(request, scope="wish", limit=settings.WISH_RATE_LIMIT, seconds=settings.WISH_RATE_SECONDS):
             return _forming_kim_page(request, kabupaten, None, kecamatan, status=429, refused=TOO_MANY_WISHES)
-        form = WishForm(request.POST, kecamatan=kecamatan)
+        form = WishForm(request.POST, kecamatan=kecamatan, kabupaten=in_kabupaten)
         if form.is_spam:
             return _forming_kim_page(
                 request, kabupaten, None, kecamatan, status=400, refused=_("Kiriman tidak dapat diproses.")
@@ -258,20 +269,21 @@ def forming_kim(request, kabupaten):
             else:
                 return redirect(f"{reverse('coverage:forming-kim')}?{urlencode({'diterima': wish.receipt})}#minat")
         return _forming_kim_page(request, kabupaten, form, kecamatan, status=400)
-    form = WishForm(kecamatan=kecamatan, initial={"desa": desa.code if desa else ""})
+    form = WishForm(kecamatan=kecamatan, kabupaten=in_kabupaten, initial={"desa": desa.code if desa else ""})
     return _forming_kim_page(request, kabupaten, form, kecamatan)
 
 
 def _chosen_place(request):
-    """The kecamatan (and desa) a visitor came for, from ?desa= or ?kecamatan= (unknown ones ignored)."""
-    in_portal = {"kecamatan__kabupaten__in": Kabupaten.objects.in_portal()}
-    desa = Desa.objects.select_related("kecamatan").filter(code=request.GET.get("desa", "")[:20], **in_portal).first()
-    if desa is not None:
-        return desa.kecamatan, desa
-    kecamatan = Kecamatan.objects.filter(
-        code=request.GET.get("kecamatan", "")[:20], kabupaten__in=Kabupaten.objects.in_portal()
-    ).first()
-    return kecamatan, None
+    """The kecamatan, desa and kabupaten a visitor came for, from ?desa=, ?kecamatan= or ?kabupaten=
+    (codes outside the portal's region ignored)."""
+    kabupaten = Kabupaten.objects.in_portal()
+    code = {name: request.GET.get(name, "")[:20] for name in ("desa", "kecamatan", "kabupaten")}
+    desa = Desa.objects.select_related("kecamatan").filter(code=code["desa"], kecamatan__kabupaten__in=kabupaten)
+    if desa := desa.first():
+        return desa.kecamatan, desa, None
+    if kecamatan := Kecamatan.objects.filter(code=code["kecamatan"], kabupaten__in=kabupaten).first():
+        return kecamatan, None, None
+    return None, None, kabupaten.filter(code=code["kabupaten"]).first()
 
 
 def _forming_kim_page(request, kabupaten, form, kecamatan, *, status=200, refused=""):
@@ -288,4 +300,7 @@ def _forming_kim_page(request, kabupaten, form, kecamatan, *, status=200, refuse
         "received": received,
         "refused": refused,
     }
-    return render(request, "coverage/membentuk_kim.html", context, status=status)
+    response = render(request, "coverage/membentuk_kim.html", context, status=status)
+    # The form's CSRF token is the visitor's own: never kept in the page cache nor a shared cache.
+    add_never_cache_headers(response)
+    return response
