@@ -71,6 +71,7 @@ class WishForm(forms.Form):
             shown = shown.filter(kecamatan__kabupaten=kabupaten)
         self.asks_kecamatan_first = kecamatan is None and shown.count() > DESA_CHOICES_MAX
         self.fields["desa"].widget.choices = [] if self.asks_kecamatan_first else desa_choices(shown)
+        self.fields["desa"].widget.attrs.pop("maxlength", None)  # a select has none (the field still checks it)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
