@@ -77,3 +77,24 @@ def test_a_citizen_raises_their_hand_and_staff_plan_a_sosialisasi(live_demo, new
     assert "Ada minat warga: 1" in page and "Sosialisasi pembentukan KIM Desa Patai" in page
     assert "Siti Aminah" not in page and "081234567890" not in page
     screenshot(visitor, "wish-5-kecamatan-360", show=".wish-count")
+
+
+@pytest.mark.parametrize("width", [320, 360, 1366])
+def test_the_citizens_pages_fit_every_screen_and_the_form_prints(live_demo, new_page, screenshot, artifacts, width):
+    page = new_page({"width": width, "height": 740 if width < 1000 else 768})
+    for name, path in [
+        ("dashboard", "/"),
+        ("kecamatan", "/kecamatan/62.02.02/"),
+        ("form", "/membentuk-kim/?desa=62.02.02.2005"),
+        ("form-en", "/en/membentuk-kim/?desa=62.02.02.2005"),
+    ]:
+        page.goto(live_demo.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} scrolls sideways at {width}px"
+        screenshot(page, f"wish-{name}-{width}", full_page=True)
+    box = page.locator(".what-is-kim").bounding_box() if page.locator(".what-is-kim").count() else None
+    assert box is None  # the explainer is on /, not on the form page
+    if width == 360:
+        pdf = artifacts / "membentuk-kim-form.pdf"
+        page.emulate_media(media="print")
+        page.pdf(path=str(pdf), format="A4")
+        assert pdf.stat().st_size > 10_000

@@ -173,6 +173,7 @@ def test_the_desa_open_data_counts_open_wishes_of_desa_without_kim(client, patai
 def test_the_dashboard_says_what_a_kim_is_and_links_uncovered_kecamatan_to_the_form(client, demo):
     page = client.get("/").content.decode()
     assert "<strong>Komunitas Informasi Masyarakat (KIM)</strong> adalah" in page
+    assert "<strong>Community Information Group" in client.get("/en/").content.decode()
     assert f"/membentuk-kim/?kecamatan={CEMPAGA}#minat" in page
 
 
