@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from coverage.models import OutreachEvent, Wish
+from kimportal.demo import WISH_DESA
 from registry.models import Desa
 
 from ..factories import make_desa, make_kabupaten, make_kecamatan, make_kim, make_wish
@@ -19,6 +20,11 @@ from ..factories import make_desa, make_kabupaten, make_kecamatan, make_kim, mak
 # Desa Patai of Kecamatan Cempaga: Cempaga has no KIM in the demo.
 PATAI = "62.02.02.2005"
 CEMPAGA = "62.02.02"
+
+
+def sent():
+    """The wishes this test sent (the demo has two of its own in Desa Tangar)."""
+    return Wish.objects.exclude(desa__code=WISH_DESA)
 
 
 def form(**changes):
@@ -49,7 +55,7 @@ def test_a_citizen_sends_the_form_and_reads_a_receipt_number(client, patai):
     response = send(client, form())
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    wish = Wish.objects.get()
+    wish = sent().get()
     assert wish.receipt.startswith(f"MNT-{timezone.localdate():%Y}-")
     assert wish.receipt in page and "Terima kasih, minat Anda sudah kami terima." in page
     assert (wish.desa, wish.phone, wish.people, wish.awaits_decision) == (patai, "081234567890", 12, True)
@@ -93,41 +99,41 @@ def test_bad_input_gets_a_clear_indonesian_message_and_stores_nothing(client, de
     response = send(client, form(**changes))
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not Wish.objects.exists()
+    assert not sent().exists()
 
 
 def test_a_desa_outside_the_portals_region_is_refused(client, demo):
     outside = make_desa(kecamatan=make_kecamatan(kabupaten=make_kabupaten(code="62.06", name="Kabupaten Katingan")))
     response = send(client, form(desa=outside.code))
     assert "Desa/kelurahan ini berada di luar wilayah portal ini." in response.content.decode()
-    assert not Wish.objects.exists()
+    assert not sent().exists()
 
 
 def test_a_form_posted_twice_is_stored_once_with_one_receipt(client, patai):
     first, again = send(client, form()), send(client, form())
     assert first["Location"] == again["Location"]
-    assert Wish.objects.count() == 1
+    assert sent().count() == 1
 
 
 def test_a_filled_honeypot_is_refused_quietly(client, patai):
     response = send(client, form(website="http://spam.example"))
     assert response.status_code == 400
     assert "Kiriman tidak dapat diproses." in response.content.decode()
-    assert not Wish.objects.exists()
+    assert not sent().exists()
 
 
 def test_many_posts_from_one_address_are_refused_after_the_limit(client, patai, settings):
     settings.WISH_RATE_LIMIT = 5
     statuses = [send(client, form(people=str(n + 1))).status_code for n in range(40)]
     assert statuses[:5] == [302] * 5 and set(statuses[5:]) == {429}
-    assert Wish.objects.count() == 5
+    assert sent().count() == 5
     assert send(client, form(people="99"), address="198.51.100.8").status_code == 302  # another address
 
 
 def test_a_post_without_the_csrf_token_is_refused(patai):
     response = Client(enforce_csrf_checks=True).post("/membentuk-kim/", form())
     assert response.status_code == 403
-    assert not Wish.objects.exists()
+    assert not sent().exists()
 
 
 def test_the_address_is_never_stored_nor_logged(client, patai, caplog):
@@ -237,3 +243,9 @@ def test_a_wish_is_refused_with_a_reason_like_everything_staff_review(staff_clie
     staff_client.post(f"/admin/coverage/wish/{wish.pk}/keputusan/", {"decision": "refuse", "reason": "Kiriman uji"})
     wish.refresh_from_db()
     assert (wish.is_refused, wish.review_reason) == (True, "Kiriman uji")
+
+
+def test_the_demo_shows_demand_in_mentaya_hulu_and_real_looking_contact_details_are_examples(client, demo):
+    page = client.get("/kecamatan/62.02.03/").content.decode()
+    assert "Ada minat warga: 2" in page
+    assert all("(contoh)" in wish.name for wish in Wish.objects.filter(desa__code=WISH_DESA))
