@@ -64,7 +64,16 @@ AUTOCOMPLETE_LABELS = forms.Media(
 
 class SafeAutocompleteSelect(AutocompleteSelect):
     def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, _possible(self.field, value), attr)
+        groups = super().optgroups(name, _possible(self.field, value), attr)
+        # Valid HTML (W3C Nu), which Django's widget is not: a required select needs an option, and
+        # its first one empty-valued; an empty option needs a text. So always a first "---------"
+        # option, as Django's plain selects have; select2 shows its (empty) placeholder for it.
+        options = groups[0][1]
+        if options and options[0]["value"] == "":
+            options[0]["label"] = models.BLANK_CHOICE_DASH[0][1]
+        else:
+            options.insert(0, self.create_option(name, "", models.BLANK_CHOICE_DASH[0][1], False, 0))
+        return groups
 
     @property
     def media(self):

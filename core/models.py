@@ -1,5 +1,8 @@
-from django.db import models
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.db import connection, models, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,3 +34,123 @@ class DataRevision(models.Model):
         """One more revision; the row is made by the first change."""
         if not cls.objects.update(number=F("number") + 1):
             cls.objects.bulk_create([cls(pk=1, number=1)], ignore_conflicts=True)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """What `user` was told, newest first (the portal shows these whether or not mail is on)."""
+        return self.filter(recipient=user).order_by("-created_at", "-pk")
+
+    def due(self, now):
+        """Waiting to be mailed, their time come, and claimed by no run (or by one whose lease ran out)."""
+        return self.filter(state=Notification.State.PENDING, next_attempt_at__lte=now).filter(
+            models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now)
+        )
+
+    def claim_due(self, *, now, token: str, limit: int, lease) -> list["Notification"]:
+        """Take up to `limit` due notifications for one run of `send_notifications`, marked with
+        `token` until `now + lease`: two runs at once never take the same row.
+
+        PostgreSQL: the candidates are locked `FOR UPDATE SKIP LOCKED`, so a second run takes
+        the next ones. Every database: the claim is one conditional UPDATE that re-checks "due",
+        so of two runs that picked the same row only one gets it (SQLite serialises writers).
+        """
+        candidates = self.due(now).order_by("next_attempt_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            with transaction.atomic():
+                ids = list(candidates.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+                self.filter(pk__in=ids).update(claimed_by=token, claimed_until=now + lease)
+        else:  # SQLite: a plain read, then the claim in one statement (no read-then-write transaction to deadlock)
+            ids = list(candidates.values_list("pk", flat=True)[:limit])
+            if ids:
+                self.due(now).filter(pk__in=ids).update(claimed_by=token, claimed_until=now + lease)
+        return list(self.filter(pk__in=ids, claimed_by=token).select_related("recipient").order_by("pk"))
+
+
+class Notification(models.Model):
+    """The outbox of record: one row per thing a person is told (a staff decision on what they sent,
+    a daily digest), recorded in the transaction that made it and mailed later by
+    `manage.py send_notifications` (core/notifications.py), exactly once."""
+
+    class Kind(models.TextChoices):
+        ACCEPTED = "accepted", _("keputusan: diterima")
+        REFUSED = "refused", _("keputusan: ditolak")
+        DIGEST = "digest", _("ringkasan harian")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("menunggu dikirim")
+        SENT = "sent", _("terkirim")
+        FAILED = "failed", _("gagal (penerima ditolak server e-mail)")
+        SKIPPED = "skipped", _("tidak dikirim lewat e-mail")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("penerima")
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", models.SET_NULL, null=True, blank=True, verbose_name=_("jenis data")
+    )
+    object_id = models.PositiveBigIntegerField(_("nomor data"), null=True, blank=True)
+    about = GenericForeignKey("content_type", "object_id")
+    url = models.CharField(_("tautan"), max_length=500, help_text=_("Halaman tempat penerima bertindak."))
+    subject = models.CharField(_("judul"), max_length=200)
+    text = models.TextField(_("isi"))
+    day = models.DateField(_("hari"), null=True, blank=True, help_text=_("Hari ringkasan harian."))
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
+    sent_at = models.DateTimeField(_("dikirim pada"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("percobaan kirim"), default=0)
+    refusals = models.PositiveIntegerField(_("ditolak server e-mail"), default=0)
+    next_attempt_at = models.DateTimeField(_("coba kirim berikutnya"), default=timezone.now)
+    last_error = models.TextField(_("kesalahan terakhir"), blank=True)
+    claimed_by = models.CharField(_("diambil oleh"), max_length=32, blank=True, editable=False)
+    claimed_until = models.DateTimeField(_("diambil sampai"), null=True, blank=True, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pemberitahuan")
+        verbose_name_plural = _("pemberitahuan")
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="core_notification_due"),
+            models.Index(fields=["recipient", "-created_at"], name="core_notification_recipient"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "day"],
+                condition=models.Q(kind="digest"),
+                name="%(app_label)s_%(class)s_one_digest_a_day",
+                violation_error_message=_("Ringkasan harian untuk pengguna ini pada hari itu sudah ada."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} · {self.subject}"
+
+
+class MailPreference(models.Model):
+    """A user's choice to receive e-mail from the portal (on unless they turned it off from the link
+    in a mail). Notifications are recorded either way; only their mail is left out."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="mail_preference", verbose_name=_("pengguna")
+    )
+    receives_mail = models.BooleanField(_("menerima e-mail"), default=True)
+    changed_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name = _("pilihan e-mail")
+        verbose_name_plural = _("pilihan e-mail")
+
+    def __str__(self):
+        return f"{self.user}: {self.receives_mail}"
+
+    @classmethod
+    def receives(cls, user) -> bool:
+        return not cls.objects.filter(user=user, receives_mail=False).exists()
+
+    @classmethod
+    def choose(cls, user, *, receives_mail: bool):
+        cls.objects.update_or_create(user=user, defaults={"receives_mail": receives_mail})

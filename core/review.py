@@ -3,7 +3,8 @@ report of a held event, an officer's activity entry (and whatever staff review n
 
 Each such model inherits `Reviewed`: one status with one vocabulary (*menunggu pemeriksaan*,
 *diterima*, *ditolak*), who decided and when, and the reason of a refusal, with
-`verify(by=...)` and `refuse(by=..., reason=...)`. Its queryset inherits `ReviewQuerySet`
+`verify(by=...)` and `refuse(by=..., reason=...)`, each recording its notification to the one who
+sent the item (`submitter_field`, `get_officer_url`) in the same transaction (core.notifications). Its queryset inherits `ReviewQuerySet`
 (`waiting()`, `accepted()`, `refused()`). The admin, the field area, the inbox and the history
 speak these words only.
 """
@@ -11,7 +12,7 @@ speak these words only.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,8 @@ class Reviewed(models.Model):
 
     Review = Review
     REASON_MAX = REASON_MAX
+    # The field naming the user who sent it ("proposed_by"): told of every decision. Empty: no one.
+    submitter_field = ""
 
     review_status = models.CharField(_("pemeriksaan"), max_length=10, choices=Review.choices, default=Review.WAITING)
     reviewed_by = models.ForeignKey(
@@ -83,11 +86,20 @@ class Reviewed(models.Model):
     def is_refused(self) -> bool:
         return self.review_status == Review.REFUSED
 
+    @property
+    def submitter(self):
+        """The user who sent it (an officer), or None (staff's own entry, an imported row)."""
+        return getattr(self, self.submitter_field) if self.submitter_field else None
+
+    def get_officer_url(self) -> str:
+        """Where the one who sent it reads a decision and acts on it (the field area)."""
+        raise NotImplementedError(f"{type(self).__name__} must say where its sender acts on a decision")
+
     def verify(self, *, by, when=None):
         """Staff accept it: from now on it counts (coverage, vitality, public pages)."""
         self._decide(Review.ACCEPTED, by=by, when=when, reason="")
         self._change_reason = gettext("diterima")
-        self.save()
+        self._save_and_notify(by)
 
     def refuse(self, *, by, reason: str, when=None):
         """Staff refuse it, saying why: it never counts, and the one who sent it reads the reason."""
@@ -97,7 +109,15 @@ class Reviewed(models.Model):
         reason = self._meta.get_field("review_reason").clean(reason, self)  # at most REASON_MAX characters
         self._decide(Review.REFUSED, by=by, when=when, reason=reason)
         self._change_reason = history_reason(gettext("ditolak"), reason)
-        self.save()
+        self._save_and_notify(by)
+
+    def _save_and_notify(self, by):
+        """The decision and its notification commit together, whichever screen made it."""
+        from .notifications import record_decision
+
+        with transaction.atomic():
+            self.save()
+            record_decision(self, by=by)
 
     def _decide(self, status, *, by, when, reason):
         self.review_status = status

@@ -2,16 +2,19 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import LimitedTextForm, SafeAutocompleteMixin, SafeHistoryAdmin
+from core.admin import LimitedTextForm, SafeAutocompleteMixin
+from core.models import Notification
 from core.paginator import EstimatedCountPaginator
-from registry.admin import KecamatanAdmin, KecamatanFilter, StaffScopeMixin
+from registry.admin import KecamatanAdmin, KecamatanFilter, StaffHistoryAdmin, StaffScopeMixin
 from registry.models import Kecamatan
 
 from .models import OutreachEvent
 from .queries import kecamatan_coverage
+from .targets import KecamatanTarget, applicable_targets
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -28,7 +31,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+class OutreachEventAdmin(StaffHistoryAdmin):
     list_display = ["title", "kind", "status_label", "starts_at", "kecamatan", "desa", "responsible", "kim_count"]
     list_filter = ["status", OverdueFilter, "kind", KecamatanFilter, "starts_at"]
     list_select_related = ["kecamatan", "desa", "responsible"]
@@ -79,9 +82,10 @@ class OutreachEventAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmi
 
 class KecamatanCoverageAdmin(KecamatanAdmin):
     """The Kecamatan list with each one's coverage today, from the public dashboard's own function
-    (coverage.queries.kecamatan_coverage: two queries per kabupaten on the page)."""
+    (coverage.queries.kecamatan_coverage: two queries per kabupaten on the page), and this year's
+    desa target it is measured against (coverage.targets.applicable_targets: one query)."""
 
-    list_display = ["name", "stage", "active_kim", "desa_covered", "code", "kabupaten"]  # decisive first
+    list_display = ["name", "stage", "active_kim", "desa_covered", "desa_target", "code", "kabupaten"]  # decisive first
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -89,8 +93,20 @@ class KecamatanCoverageAdmin(KecamatanAdmin):
         rows = {}
         for kabupaten in {kecamatan.kabupaten for kecamatan in changelist.result_list}:
             rows.update({k.code: k for k in kecamatan_coverage(kabupaten=kabupaten, on=today).kecamatan})
+        targets = applicable_targets(changelist.result_list, today.year)
         for kecamatan in changelist.result_list:
-            kecamatan.coverage_today = rows.get(kecamatan.code)
+            kecamatan.coverage_today = coverage = rows.get(kecamatan.code)
+            target = targets.get(kecamatan.pk)
+            kecamatan.target_today = (
+                KecamatanTarget(
+                    target_percent=target.target_percent,
+                    set_for="" if target.kecamatan_id else str(target.kabupaten),
+                    desa_total=coverage.desa_total,
+                    desa_covered=coverage.desa_covered,
+                )
+                if target and coverage
+                else None
+            )
         return changelist
 
     @admin.display(description=_("KIM aktif"))
@@ -103,6 +119,19 @@ class KecamatanCoverageAdmin(KecamatanAdmin):
         if coverage is None:
             return "—"
         return _("%(covered)d dari %(total)d") % {"covered": coverage.desa_covered, "total": coverage.desa_total}
+
+    @admin.display(description=_("target tahun ini"))
+    def desa_target(self, kecamatan):
+        """ "15%: kurang 1 desa", "15% (kabupaten): tercapai" (the kabupaten's target applied)."""
+        target = kecamatan.target_today
+        if target is None:
+            return "—"
+        percent = f"{floatformat(target.target_percent, -1)}%"
+        if target.set_for:
+            percent = _("%(percent)s (kabupaten)") % {"percent": percent}
+        if target.still_needed:
+            return _("%(percent)s: kurang %(missing)d desa") % {"percent": percent, "missing": target.still_needed}
+        return _("%(percent)s: tercapai") % {"percent": percent}
 
     @admin.display(description=_("tahap"))
     def stage(self, kecamatan):
@@ -131,7 +160,7 @@ class DesaTargetAdminForm(LimitedTextForm):
 
 
 @admin.register(DesaTarget)
-class DesaTargetAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+class DesaTargetAdmin(StaffHistoryAdmin):
     """Yearly desa targets; every change is kept with who, when and why ("Riwayat" on each target)."""
 
     form = DesaTargetAdminForm
@@ -266,3 +295,38 @@ def _link_planned_wish(model_admin, request, event):
         model_admin.message_user(
             request, _("Kegiatan ini tercatat sebagai tindak lanjut minat %(wish)s.") % {"wish": wish}
         )
+
+
+@admin.register(Notification)
+class NotificationAdmin(StaffScopeMixin, admin.ModelAdmin):
+    """The outbox of record (core/notifications.py), read only: what each person was told, whether
+    the mail went out, and if not, how often it was tried and the mail server's last answer."""
+
+    list_display = ["created_at", "recipient", "kind", "subject", "state", "attempts", "sent_at", "short_error"]
+    list_filter = ["state", "kind", "created_at"]
+    list_select_related = ["recipient"]
+    search_fields = ["subject", "recipient__username", "recipient__first_name", "recipient__last_name"]
+    date_hierarchy = "created_at"
+    fields = [
+        "recipient",
+        "kind",
+        "subject",
+        "text",
+        "url",
+        "day",
+        "created_at",
+        "state",
+        "sent_at",
+        "attempts",
+        "refusals",
+        "next_attempt_at",
+        "last_error",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("kesalahan terakhir"))
+    def short_error(self, notification):
+        return notification.last_error[:120]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from registry.admin import VitalityFilter
-from registry.models import Desa, Kecamatan, Kim
+from registry.models import Desa, Kecamatan, Kim, KimActivity
 from registry.scope import for_staff
 from registry.vitality import Vitality
 
@@ -53,6 +53,12 @@ def staff_inbox(*, user, on: date) -> list[InboxItem]:
             _("Laporan petugas belum diperiksa"),
             for_staff(FieldReport.objects.waiting(), user),
             _url("admin:coverage_fieldreport_changelist", review_status__exact=FieldReport.Review.WAITING),
+        ),
+        (
+            "activity_waiting",
+            _("Aktivitas KIM dari petugas belum diperiksa"),
+            for_staff(KimActivity.objects.waiting(), user),
+            _url("admin:registry_kimactivity_changelist", review_status__exact=KimActivity.Review.WAITING),
         ),
         (
             "wishes_waiting",

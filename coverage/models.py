@@ -73,7 +73,7 @@ class OutreachEventQuerySet(models.QuerySet):
 
     def public(self):
         """What public pages, charts and open data may count: every event but one a field officer
-        reported whose report staff have not reviewed yet, or refused (FieldReport.mark_reviewed
+        reported whose report staff have not accepted yet, or refused (FieldReport.verify
         publishes it; FieldReport.refuse keeps it out).
 
         Events staff plan or record themselves have no FieldReport and stay public. A plan beyond
@@ -325,7 +325,20 @@ class FieldReport(Reviewed):
         _("akurasi lokasi (m)"), null=True, blank=True, validators=[MaxValueValidator(LOCATION_ACCURACY_MAX)]
     )
     located_at = models.DateTimeField(_("waktu lokasi"), null=True, blank=True, validators=[validate_in_range])
+    corrects = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("memperbaiki laporan"),
+        help_text=_("Laporan yang ditolak staf dan diperbaiki petugas dengan laporan ini."),
+    )
+    # The plan this report names while the plan still waits in the phone's outbox: when the plan
+    # arrives later, it is attached to this report's event (field.services.plan_event).
+    plan_client_id = models.UUIDField(_("kode rencana dari HP"), null=True, blank=True, db_index=True)
 
+    submitter_field = "submitted_by"  # told of staff's decision (core.review)
     objects = FieldReportQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat laporan"), verbose_name_plural=_("riwayat laporan"))
 
@@ -342,6 +355,10 @@ class FieldReport(Reviewed):
         from django.urls import reverse
 
         return reverse("field:report-detail", args=[self.pk])
+
+    def get_officer_url(self):
+        """The report's own page in the field area: its decision, its reason, fixing and resending."""
+        return self.get_absolute_url()
 
     def make_receipt(self) -> str:
         """The number the officer quotes: year of delivery and a running number."""
@@ -459,6 +476,18 @@ def _submissions_for_staff(user):
     )
 
 
+def _notifications_for_staff(user):
+    """What the portal told the officers and staff of the user's kabupaten, and the user: a
+    notification belongs to its recipient's work (an officer's kecamatan, a staff member's kabupaten)."""
+    from django.db.models import Q
+
+    from registry.models import StaffKabupaten
+
+    officers = OfficerAssignment.objects.filter(staff_scope.kabupaten_q("kecamatan__kabupaten", user))
+    staff = StaffKabupaten.objects.filter(staff_scope.kabupaten_q("kabupaten", user))
+    return Q(recipient=user.pk) | Q(recipient__in=officers.values("user")) | Q(recipient__in=staff.values("user"))
+
+
 staff_scope.register(OutreachEvent, "kecamatan__kabupaten")
 staff_scope.register(OfficerAssignment, "kecamatan__kabupaten")
 staff_scope.register(FieldReport, "event__kecamatan__kabupaten")
@@ -466,6 +495,7 @@ staff_scope.register(ReportPhoto, "report__event__kecamatan__kabupaten")
 staff_scope.register(FieldSubmission, rule=_submissions_for_staff)
 staff_scope.register(settings.AUTH_USER_MODEL, rule=_users_for_staff)
 staff_scope.register("coverage.DesaTarget", "kabupaten")
+staff_scope.register("core.Notification", rule=_notifications_for_staff)
 
 
 class DesaTarget(models.Model):

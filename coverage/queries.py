@@ -411,9 +411,12 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
                 change(formed, 1, kec)
                 change(inactive, -1, kec)
     else:
-        formations = list(kims.values_list("formed_on", "pk", "inactive_since", "sk_term_end", "desa__kecamatan_id"))
-        for formed, pk, inactive, sk_term_end, kec in formations:
-            for start, stop in _counting_spans(formed, inactive, sk_term_end, signs and signs.get(pk, [])):
+        formations = list(
+            kims.values_list("formed_on", "pk", "inactive_since", "sk_term_end", "desa__kecamatan_id", "created_at")
+        )
+        for formed, pk, inactive, sk_term_end, kec, created in formations:
+            kim_signs = None if signs is None else _with_entry(signs.get(pk, []), timezone.localdate(created), on)
+            for start, stop in _counting_spans(formed, inactive, sk_term_end, kim_signs):
                 change(start, 1, kec)
                 if stop is not None:
                     change(stop, -1, kec)
@@ -480,6 +483,14 @@ def _life_sign_days(kims, on: date) -> dict[int, list[date]]:
     for pk, starts_at in held_event_days(kims, on):
         days.setdefault(pk, set()).add(timezone.localdate(starts_at))
     return {pk: sorted(found) for pk, found in days.items()}
+
+
+def _with_entry(signs: list[date], entered: date, on: date) -> list[date]:
+    """A KIM's signs of life with the day it entered the portal, when no sign is older (the rule of
+    `registry.vitality.newcomer_q`)."""
+    if entered > on or (signs and signs[0] < entered):
+        return signs
+    return sorted({*signs, entered})
 
 
 def _counting_spans(formed, inactive, sk_term_end, signs: list[date] | None) -> list[tuple[date, date | None]]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from registry.models import Desa, Kabupaten, Kecamatan, Kim
 
@@ -26,6 +27,7 @@ class DesaTargetProgress:
     desa_total: int
     desa_covered: int
     desa_covered_at_start: int  # on 31 December of the year before
+    set_for: str = ""  # a kecamatan measured against its kabupaten's target: that kabupaten's name
 
     @property
     def share(self) -> float:
@@ -76,6 +78,53 @@ def _covered_desa(*, kabupaten: Kabupaten, on: date, kecamatan: Kecamatan | None
     return kims.aggregate(n=Count("desa", distinct=True))["n"]
 
 
+def applicable_targets(kecamatan: Iterable[Kecamatan], year: int) -> dict[int, DesaTarget]:
+    """The target of `year` each kecamatan is measured against: its own, else its kabupaten's
+    (kecamatan without either are left out). One SQL query, whatever the number of kecamatan."""
+    kecamatan = list(kecamatan)
+    targets = DesaTarget.objects.filter(
+        Q(kecamatan__in=kecamatan) | Q(kecamatan__isnull=True),
+        year=year,
+        kabupaten_id__in={k.kabupaten_id for k in kecamatan},
+    ).select_related("kabupaten")
+    own, of_kabupaten = {}, {}
+    for target in targets:
+        if target.kecamatan_id:
+            own[target.kecamatan_id] = target
+        else:
+            of_kabupaten[target.kabupaten_id] = target
+    found = {k.pk: own.get(k.pk) or of_kabupaten.get(k.kabupaten_id) for k in kecamatan}
+    return {pk: target for pk, target in found.items() if target is not None}
+
+
+def kecamatan_target_progress(*, kecamatan: Kecamatan, on: date) -> DesaTargetProgress | None:
+    """The kecamatan's desa/kelurahan on `on` against its target of that year (`applicable_targets`:
+    its own, else its kabupaten's); None when neither is set. Five SQL queries."""
+    target = applicable_targets([kecamatan], on.year).get(kecamatan.pk)
+    if target is None:
+        return None
+    set_for = "" if target.kecamatan_id else str(target.kabupaten)
+    return _progress(target, kabupaten=kecamatan.kabupaten, on=on, kecamatan=kecamatan, set_for=set_for)
+
+
+@dataclass(frozen=True)
+class KecamatanTarget:
+    """A kecamatan's desa/kelurahan against the target it is measured by, for a list row."""
+
+    target_percent: Decimal
+    set_for: str  # "" for the kecamatan's own target, else the kabupaten whose target applies
+    desa_total: int
+    desa_covered: int
+
+    @property
+    def target_desa(self) -> int:
+        return math.ceil(self.desa_total * self.target_percent / 100)
+
+    @property
+    def still_needed(self) -> int:
+        return max(self.target_desa - self.desa_covered, 0)
+
+
 def desa_target_progress(
     *, kabupaten: Kabupaten, on: date, kecamatan: Kecamatan | None = None
 ) -> DesaTargetProgress | None:
@@ -84,6 +133,10 @@ def desa_target_progress(
     target = DesaTarget.objects.filter(year=on.year, kabupaten=kabupaten, kecamatan=kecamatan).first()
     if target is None:
         return None
+    return _progress(target, kabupaten=kabupaten, on=on, kecamatan=kecamatan)
+
+
+def _progress(target, *, kabupaten, on, kecamatan, set_for="") -> DesaTargetProgress:
     desa = Desa.objects.filter(kecamatan__kabupaten=kabupaten)
     if kecamatan is not None:
         desa = desa.filter(kecamatan=kecamatan)
@@ -96,6 +149,7 @@ def desa_target_progress(
         desa_total=desa.count(),
         desa_covered=_covered_desa(kabupaten=kabupaten, on=on, kecamatan=kecamatan),
         desa_covered_at_start=_covered_desa(kabupaten=kabupaten, on=date(on.year - 1, 12, 31), kecamatan=kecamatan),
+        set_for=set_for,
     )
 
 

@@ -20,7 +20,7 @@ from .forms import WishForm
 from .models import OutreachEvent, Wish
 from .queries import Stage, desa_coverage, kecamatan_coverage, monthly_progress
 from .rollup import region_coverage
-from .targets import desa_target_progress
+from .targets import desa_target_progress, kecamatan_target_progress
 from .templatetags.stages import stage_class
 
 
@@ -152,6 +152,7 @@ def kecamatan_detail(request, kabupaten, code):
         "past_events": list(events.exclude(status=OutreachEvent.Status.PLANNED).order_by("-starts_at", "-pk")[:50]),
         "planned_events": list(events.planned().order_by("starts_at", "pk")),
         "in_region": not portal_region().is_kabupaten,
+        "desa_target": kecamatan_target_progress(kecamatan=kecamatan, on=on),
         "wishes_open": sum(d.wishes_open for d in desa),
     }
     return render(request, "coverage/kecamatan_detail.html", context, status=400 if form.errors else 200)

@@ -6,6 +6,7 @@ The models live in `coverage` (with their migrations); their admin belongs to th
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget, UserChangeForm
 from django.db.models import Count
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
+from core.admin import LabelledWidgetsMixin, SafeAutocompleteMixin, SafeInitialMixin
 from coverage.models import (
     LOCATION_IMPRECISE_METERS,
     FieldReport,
@@ -23,7 +24,7 @@ from coverage.models import (
     OutreachEvent,
     ReportPhoto,
 )
-from registry.admin import DecisionMixin, KecamatanFilter, StaffKabupatenInline, StaffScopeMixin
+from registry.admin import DecisionMixin, KecamatanFilter, StaffHistoryAdmin, StaffKabupatenInline, StaffScopeMixin
 
 
 class ReportKecamatanFilter(KecamatanFilter):
@@ -69,7 +70,7 @@ class LocationFilter(admin.SimpleListFilter):
 
 
 @admin.register(FieldReport)
-class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
+class FieldReportAdmin(DecisionMixin, StaffHistoryAdmin):
     list_display = [
         "receipt",
         "review_status",
@@ -99,19 +100,27 @@ class FieldReportAdmin(StaffScopeMixin, DecisionMixin, SafeHistoryAdmin):
         "reviewed_by",
         "reviewed_at",
         "review_reason",
+        "corrected_item",
+        "correction_items",
         "location",
     ]
     fields = readonly_fields
     inlines = [ReportPhotoInline]
-
-    class Media:
-        css = {"all": ["css/admin_staff.css"]}  # the list's long event titles wrap (1366 px)
+    decision_template = "admin/coverage/fieldreport/decision_change_form.html"  # the photos beside Keputusan
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_photos=Count("photos"))
 
     def has_add_permission(self, request):
         return False  # reports come from the field area, each with its receipt
+
+    def get_inlines(self, request, obj):
+        """The photos inline, unless the report waits for review: its photos are then beside the decision."""
+        return [] if obj is not None and obj.awaits_decision else super().get_inlines(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["report_photos"] = list(obj.photos.order_by("pk")) if obj is not None else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("kecamatan"), ordering="event__kecamatan__name")
     def kecamatan(self, report):
@@ -222,6 +231,24 @@ if admin.site.is_registered(User):
     admin.site.unregister(User)
 
 
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """Django's summary of a user's password, without the `disabled` that Django writes on its
+    <div> (not valid HTML: the W3C Nu checker reports it)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("disabled", None)
+        return context
+
+
+class PortalUserChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].widget.__class__ = PasswordSummaryWidget
+
+
 @admin.register(User)
 class PortalUserAdmin(StaffScopeMixin, LabelledWidgetsMixin, SafeInitialMixin, UserAdmin):
+    form = PortalUserChangeForm
     inlines = [*UserAdmin.inlines, OfficerAssignmentInline, StaffKabupatenInline]

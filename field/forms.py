@@ -23,7 +23,15 @@ from registry.forms import PengurusFormSet
 from registry.models import Desa, Kim, KimActivity, Pengurus
 
 from .photos import clean_photo
-from .services import HeldEvent, Location
+from .services import (
+    HeldEvent,
+    Location,
+    planned_event_of,
+    refused_activity,
+    refused_proposal,
+    refused_report,
+    report_naming_plan,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -96,6 +104,29 @@ def client_id_field():
     return forms.UUIDField(label=_("Kode kiriman"), widget=forms.HiddenInput, required=False)
 
 
+NOT_REFUSED = _("Kiriman yang hendak diperbaiki tidak ditemukan, atau tidak ditolak staf.")
+
+
+def corrects_field():
+    """The client id of the refused item this one corrects ("Perbaiki dan kirim ulang")."""
+    return forms.UUIDField(label=_("Memperbaiki kiriman"), widget=forms.HiddenInput, required=False)
+
+
+class CorrectsMixin:
+    """A form whose submission may correct a refused item of the same officer: `corrects` holds its
+    client id, and is cleaned to the item itself (`find_refused(client_id=, user=)`)."""
+
+    find_refused = None
+
+    def clean_corrects(self):
+        client_id = self.cleaned_data.get("corrects")
+        if client_id is None:
+            return None
+        if (refused := type(self).find_refused(client_id=client_id, user=self.user)) is None:
+            raise ValidationError(NOT_REFUSED)
+        return refused
+
+
 class ModelErrorsMixin:
     def add_model_errors(self, error: ValidationError, mapping: dict | None = None):
         """Show a model's or service's ValidationError on the form's own fields."""
@@ -145,9 +176,14 @@ class PlanEventForm(ScopedForm):
 
     def clean_day(self):
         day = self.cleaned_data["day"]
-        if day < timezone.localdate():
+        if day < timezone.localdate() and not self.already_reported():
             raise ValidationError(_("Tanggal rencana tidak boleh di masa lalu."))
         return day
+
+    def already_reported(self) -> bool:
+        """A plan made offline whose report arrived first: its day may have passed since."""
+        client_id = self.cleaned_data.get("client_id")
+        return report_naming_plan(client_id=client_id, user=self.user) is not None
 
     def clean(self):
         data = super().clean()
@@ -173,10 +209,16 @@ class PlanEventForm(ScopedForm):
         return data
 
 
-class ReportForm(ScopedForm):
-    """A held event: either one the officer planned (`event`) or a new one."""
+class ReportForm(CorrectsMixin, ScopedForm):
+    """A held event: either one the officer planned (`event`, or `plan` while the plan still waits
+    in the phone's outbox) or a new one."""
+
+    find_refused = staticmethod(refused_report)
 
     client_id = forms.UUIDField(label=_("Kode laporan"), widget=forms.HiddenInput)
+    corrects = corrects_field()
+    # Filled by field.js when the officer chooses a plan still waiting in the phone's outbox.
+    plan = forms.UUIDField(label=_("Rencana di HP"), widget=forms.HiddenInput, required=False)
     event = forms.ModelChoiceField(
         label=_("Kegiatan yang direncanakan"),
         queryset=None,
@@ -267,6 +309,8 @@ class ReportForm(ScopedForm):
 
     def clean(self):
         data = super().clean()
+        if not data.get("event") and data.get("plan"):  # the plan arrived first: report its event
+            data["event"] = planned_event_of(client_id=data["plan"], user=self.user)
         if not data.get("event"):
             for field in ("kind", "kecamatan"):
                 if field not in self.errors and not data.get(field):
@@ -298,6 +342,8 @@ class ReportForm(ScopedForm):
             "kims": list(self.cleaned_data["kims"]),
             "photos": self.cleaned_data["photos"],
             "location": self.location(),
+            "corrects": self.cleaned_data.get("corrects"),
+            "plan_client_id": self.cleaned_data.get("plan"),
         }
 
     def reported_event(self) -> OutreachEvent:
@@ -322,8 +368,11 @@ class ReportForm(ScopedForm):
         )
 
 
-class ProposeKimForm(ModelErrorsMixin, forms.ModelForm):
+class ProposeKimForm(CorrectsMixin, ModelErrorsMixin, forms.ModelForm):
+    find_refused = staticmethod(refused_proposal)
+
     client_id = client_id_field()
+    corrects = corrects_field()
 
     class Meta:
         model = Kim
@@ -335,6 +384,7 @@ class ProposeKimForm(ModelErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         kecamatan = OfficerAssignment.objects.kecamatan_of(user)
         self.fields["desa"].queryset = Desa.objects.filter(kecamatan__in=kecamatan).select_related("kecamatan")
         self.fields["desa"].label_from_instance = lambda d: f"{d} ({d.kecamatan})"
@@ -361,10 +411,13 @@ ProposedPengurusFormSet = inlineformset_factory(
 )
 
 
-class ActivityForm(ScopedForm):
+class ActivityForm(CorrectsMixin, ScopedForm):
     """What a KIM did, logged by an officer: the KIM choices are those of the officer's kecamatan."""
 
+    find_refused = staticmethod(refused_activity)
+
     client_id = client_id_field()
+    corrects = corrects_field()
     kim = forms.ModelChoiceField(
         label=_("KIM"),
         queryset=None,
@@ -415,4 +468,41 @@ class ActivityForm(ScopedForm):
             "kind": data["kind"],
             "link": data["link"],
             "note": data["note"],
+            "corrects": data.get("corrects"),
         }
+
+
+def report_initial(report: FieldReport) -> dict:
+    """A correction of refused `report` starts from what was sent (the photos are chosen again)."""
+    event = report.event
+    return {
+        "corrects": report.client_id,
+        "title": event.title,
+        "kind": event.kind,
+        "kecamatan": event.kecamatan_id,
+        "desa": event.desa_id,
+        "day": event.day.isoformat(),  # as the date input reads it, whatever the language
+        "venue": event.venue,
+        "kims": list(event.kims.all()),
+        "participants": event.participants,
+        "participants_women": event.participants_women,
+        "participants_men": event.participants_men,
+        "summary": event.summary,
+        "outcome": event.outcome,
+        "follow_up": event.follow_up,
+    }
+
+
+def activity_initial(activity: KimActivity) -> dict:
+    """A correction of refused `activity` starts from what was sent."""
+    fields = ("kim", "date", "kind", "link", "note")
+    return {"corrects": activity.client_id, **{name: getattr(activity, name) for name in fields}}
+
+
+def proposal_initial(kim: Kim) -> tuple[dict, list[dict]]:
+    """A correction of refused proposal `kim` starts from what was sent: the KIM and its pengurus."""
+    fields = ProposeKimForm.Meta.fields
+    initial = {"corrects": kim.field_submission.client_id, **{name: getattr(kim, name) for name in fields}}
+    initial["desa"] = kim.desa_id
+    pengurus = [{"name": p.name, "role": p.role, "phone": p.phone} for p in kim.pengurus.all()]
+    return initial, pengurus

@@ -93,13 +93,17 @@ def submit_report(
     kims: Sequence[Kim],
     photos: Sequence[File],
     location: Location | None = None,
+    corrects: FieldReport | None = None,
+    plan_client_id: UUID | None = None,
 ) -> tuple[FieldReport, bool]:
     """Store a held event, its report (with the phone's location, if recorded) and photos,
     at most once per client id.
 
-    `event` is the planned event being reported, or a new unsaved one. Returns
-    (report, created): a retry with a client id already stored returns the
-    stored report and changes nothing.
+    `event` is the planned event being reported, or a new unsaved one. `corrects` is the refused
+    report this one corrects (a new report; both stay). `plan_client_id` names a plan still in
+    the phone's outbox: when it arrives, it is attached to this report's event (plan_event).
+    Returns (report, created): a retry with a client id already stored returns the stored report
+    and changes nothing.
     """
 
     def store():
@@ -115,7 +119,12 @@ def submit_report(
             event.save()
             event.kims.set(kims)
             report = FieldReport(
-                client_id=client_id, event=event, submitted_by=user, **(location.as_report_fields() if location else {})
+                client_id=client_id,
+                event=event,
+                submitted_by=user,
+                corrects=corrects,
+                plan_client_id=plan_client_id,
+                **(location.as_report_fields() if location else {}),
             )
             report.full_clean(validate_unique=False)  # a second delivery of the id: IntegrityError
             report.save()
@@ -162,10 +171,41 @@ def _submitted_once(*, user, client_id: UUID | None, kind: str, store) -> tuple[
     return stored_once(find=lambda: existing_submission(client_id=client_id, user=user), store=store_with_receipt)
 
 
+def report_naming_plan(*, client_id: UUID | None, user) -> FieldReport | None:
+    """`user`'s report that named plan `client_id` while the plan still waited in the phone's outbox."""
+    if client_id is None:
+        return None
+    return FieldReport.objects.filter(plan_client_id=client_id, submitted_by=user).select_related("event").first()
+
+
+def planned_event_of(*, client_id: UUID, user) -> OutreachEvent | None:
+    """The event of `user`'s plan `client_id` if it arrived and still waits for its report."""
+    submission = (
+        FieldSubmission.objects.filter(
+            client_id=client_id,
+            submitted_by=user,
+            kind=FieldSubmission.Kind.PLAN,
+            event__status=OutreachEvent.Status.PLANNED,
+            event__report__isnull=True,
+        )
+        .select_related("event")
+        .first()
+    )
+    return submission.event if submission else None
+
+
 def plan_event(*, user, client_id: UUID | None, event: OutreachEvent) -> tuple[FieldSubmission | None, bool]:
-    """Store planned `event` (validated, unsaved) once per client id; returns (submission, created)."""
+    """Store planned `event` (validated, unsaved) once per client id; returns (submission, created).
+
+    A plan and its report may arrive in either order (both made offline). The rule: one event, the
+    report's. If a report named this plan first, the plan is attached to that report's held event
+    and no second event is made; if the plan comes first, the report reports the plan's event
+    (ReportForm). Either way the plan keeps its receipt (REN).
+    """
 
     def store():
+        if (report := report_naming_plan(client_id=client_id, user=user)) is not None:
+            return report.event
         event.full_clean()
         event.save()
         return event
@@ -174,16 +214,18 @@ def plan_event(*, user, client_id: UUID | None, event: OutreachEvent) -> tuple[F
 
 
 def propose_kim(
-    *, user, kim: Kim, pengurus: Sequence[Pengurus], client_id: UUID | None = None
+    *, user, kim: Kim, pengurus: Sequence[Pengurus], client_id: UUID | None = None, corrects: Kim | None = None
 ) -> tuple[FieldSubmission | None, bool]:
     """A KIM proposed by field officer `user`, pending until staff verify it, with its pengurus.
 
+    `corrects` is the refused proposal this one corrects (a new proposal; both stay).
     Stored once per client id; returns (submission, created).
     """
 
     def store():
         kim.review_status = Kim.Review.WAITING
         kim.proposed_by = user
+        kim.corrects = corrects
         kim.full_clean()
         kim.save()
         for member in pengurus:
@@ -201,7 +243,15 @@ def existing_activity(*, client_id: UUID, user) -> KimActivity | None:
 
 
 def log_activity(
-    *, user, client_id: UUID, kim: Kim, on: date, kind: str, link: str = "", note: str = ""
+    *,
+    user,
+    client_id: UUID,
+    kim: Kim,
+    on: date,
+    kind: str,
+    link: str = "",
+    note: str = "",
+    corrects: KimActivity | None = None,
 ) -> tuple[KimActivity, bool]:
     """An activity entry of `kim` entered by field officer `user`, stored at most once per client id.
 
@@ -222,9 +272,25 @@ def log_activity(
             note=note,
             entered_by=user,
             review_status=KimActivity.Review.WAITING,
+            corrects=corrects,
         )
         activity.full_clean(validate_unique=False)  # a second delivery of the id: IntegrityError
         activity.save()
         return activity
 
     return stored_once(find=lambda: existing_activity(client_id=client_id, user=user), store=store)
+
+
+def refused_report(*, client_id: UUID, user) -> FieldReport | None:
+    """`user`'s report `client_id`, if staff refused it: what a correction corrects."""
+    return FieldReport.objects.refused().filter(client_id=client_id, submitted_by=user).select_related("event").first()
+
+
+def refused_proposal(*, client_id: UUID, user) -> Kim | None:
+    """`user`'s KIM proposal sent as `client_id`, if staff refused it."""
+    return Kim.objects.refused().filter(field_submission__client_id=client_id, proposed_by=user).first()
+
+
+def refused_activity(*, client_id: UUID, user) -> KimActivity | None:
+    """`user`'s activity entry `client_id`, if staff refused it."""
+    return KimActivity.objects.refused().filter(client_id=client_id, entered_by=user).select_related("kim").first()

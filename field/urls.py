@@ -19,6 +19,9 @@ urlpatterns = [
     path("foto/<int:pk>/", views.photo, name="photo"),
     path("kim/usulkan/", views.propose_kim, name="kim-propose"),
     path("aktivitas/catat/", views.activity_new, name="activity-new"),
+    path("aktivitas/<int:pk>/", views.activity_detail, name="activity-detail"),
+    path("kiriman/<int:pk>/", views.submission_detail, name="submission-detail"),
+    path("keputusan/", views.decision_list, name="decisions"),
     path("sesi/", views.session, name="session"),
     path("sw.js", views.service_worker, name="sw"),
 ]

@@ -24,12 +24,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from coverage.models import FieldReport, OfficerAssignment, OutreachEvent, ReportPhoto
+from coverage.models import FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
 from coverage.queries import kecamatan_coverage
 from registry.models import Kabupaten, Kim, KimActivity
 
-from . import assets, services
-from .forms import ActivityForm, PlanEventForm, ProposedPengurusFormSet, ProposeKimForm, ReportForm
+from . import assets, decisions, services
+from .forms import (
+    ActivityForm,
+    PlanEventForm,
+    ProposedPengurusFormSet,
+    ProposeKimForm,
+    ReportForm,
+    activity_initial,
+    proposal_initial,
+    report_initial,
+)
 from .middleware import wants_json
 
 FIELD_AREA_PERMISSION = "coverage.use_field_area"
@@ -99,7 +108,8 @@ logout = in_chosen_language(LogoutView.as_view(next_page=reverse_lazy("field:log
 @in_chosen_language
 @field_officer_required
 def home(request):
-    """My kecamatan with their coverage today, my overdue and upcoming events, my pending KIM."""
+    """What staff decided on my work first, then my kecamatan with their coverage today, my overdue
+    and upcoming events, my pending KIM."""
     kecamatan = OfficerAssignment.objects.kecamatan_of(request.user)
     codes = set(kecamatan.values_list("code", flat=True))
     today = timezone.localdate()
@@ -115,13 +125,37 @@ def home(request):
         "upcoming": [e for e in planned if e.day > today],
         "pending_kims": Kim.objects.waiting().filter(desa__kecamatan__in=kecamatan).select_related("desa"),
         "activities": KimActivity.objects.filter(entered_by=request.user).select_related("kim")[:RECENT_ACTIVITIES],
-        "refused_kims": Kim.objects.refused().filter(proposed_by=request.user).select_related("desa")[:20],
         "today": today,
     }
+    decided = decisions.decisions_for(request.user)
+    context |= decisions.home_decisions(decided)
+    context["decisions_json"] = decisions.by_client_id(decided)  # kept with the page for offline use
     return render(request, "field/home.html", context)
 
 
 RECENT_ACTIVITIES = 10  # the home page stays short however many entries an officer logs
+
+
+@never_cache
+@in_chosen_language
+@field_officer_required
+def decision_list(request):
+    """Staff's decisions on my work by client id, for the phone's outbox to follow (outbox.js)."""
+    return JsonResponse({"decisions": decisions.by_client_id(decisions.decisions_for(request.user))})
+
+
+def _correcting(request, find):
+    """The refused item a form opened by "Perbaiki dan kirim ulang" (?perbaiki=<client id>) corrects."""
+    client_id = _parse_uuid(request.GET.get("perbaiki"))
+    return find(client_id=client_id, user=request.user) if client_id else None
+
+
+def _correcting_context(refused) -> dict:
+    """What a form page says of the refused item it corrects (templates/field/_correcting.html)."""
+    if refused is None:
+        return {}
+    submission = getattr(refused, "field_submission", None)  # a KIM proposal's receipt is its submission's
+    return {"correcting": refused, "correcting_receipt": getattr(refused, "receipt", None) or submission.receipt}
 
 
 @in_chosen_language
@@ -129,8 +163,11 @@ RECENT_ACTIVITIES = 10  # the home page stays short however many entries an offi
 def activity_new(request):
     """Log what a KIM did; queued by field.js like every field form, stored once per client id."""
     if request.method != "POST":
-        form = ActivityForm(user=request.user, initial={"client_id": uuid.uuid4()})
-        return render(request, "field/activity_form.html", {"form": form})
+        refused = _correcting(request, services.refused_activity)
+        initial = {"client_id": uuid.uuid4(), **(activity_initial(refused) if refused else {})}
+        form = ActivityForm(user=request.user, initial=initial)
+        context = {"form": form, **_correcting_context(refused)}
+        return render(request, "field/activity_form.html", context)
     form = ActivityForm(request.POST, user=request.user)
     return receive_once(
         request,
@@ -149,7 +186,7 @@ def _activity_stored(request, activity, *, created):
         body = {
             "status": "created" if created else "duplicate",
             "receipt": activity.receipt,
-            "url": reverse("field:home"),
+            "url": decisions.activity_url(activity),
         }
         return JsonResponse(body, status=201 if created else 200)
     messages.success(
@@ -165,8 +202,7 @@ def _activity_stored(request, activity, *, created):
 def plan_event(request):
     """Plan an event; queued by field.js like every field form, stored once per client id."""
     if request.method != "POST":
-        form = PlanEventForm(user=request.user, initial={"client_id": uuid.uuid4()})
-        return render(request, "field/event_plan.html", {"form": form})
+        return _blank(request, PlanEventForm, "field/event_plan.html")
     form = PlanEventForm(request.POST, user=request.user)
     return receive_once(
         request,
@@ -184,7 +220,8 @@ def _stored(request, submission, *, created, title=""):
     """The answer to a plan or proposal stored (or stored before, for a retry)."""
     receipt = submission.receipt if submission else ""
     if wants_json(request):
-        body = {"status": "created" if created else "duplicate", "receipt": receipt, "url": reverse("field:home")}
+        url = decisions.submission_url(submission) if submission else reverse("field:home")
+        body = {"status": "created" if created else "duplicate", "receipt": receipt, "url": url}
         return JsonResponse(body, status=201 if created else 200)
     text = _("“%(title)s” diterima.") % {"title": title} if title else _("Diterima.")
     if receipt:
@@ -198,8 +235,19 @@ def _stored(request, submission, *, created, title=""):
 @field_officer_required
 def report_new(request):
     """The report form. It is cached by the service worker and submitted by field.js, also offline."""
-    form = ReportForm(user=request.user, initial={"client_id": uuid.uuid4(), "event": request.GET.get("kegiatan")})
-    return render(request, "field/report_form.html", {"form": form})
+    refused = _correcting(request, services.refused_report)
+    initial = {
+        "client_id": uuid.uuid4(),
+        "event": request.GET.get("kegiatan"),
+        **(report_initial(refused) if refused else {}),
+    }
+    form = ReportForm(user=request.user, initial=initial)
+    return render(request, "field/report_form.html", {"form": form, **_correcting_context(refused)})
+
+
+def _blank(request, form_class, template):
+    """A field form to fill, with the client id the phone keeps for it from draft to receipt."""
+    return render(request, template, {"form": form_class(user=request.user, initial={"client_id": uuid.uuid4()})})
 
 
 def receive_once(request, *, forms, find, store, answer, refused):
@@ -306,7 +354,43 @@ def report_detail(request, pk):
         pk=pk,
     )
     context = {"report": report, "event": report.event, "kims": report.event.kims.all(), "photos": report.photos.all()}
+    if report.submitted_by_id == request.user.pk:
+        corrected = report.corrections.exists()
+        context["fix_url"] = decisions.fix_url("field:report-new", report.client_id, corrected, report.review_status)
     return render(request, "field/report_detail.html", context)
+
+
+@in_chosen_language
+@field_officer_required
+def submission_detail(request, pk):
+    """The receipt page of a plan (REN) or a KIM proposal (USL) sent from my phone."""
+    submission = get_object_or_404(
+        FieldSubmission.objects.filter(submitted_by=request.user).select_related(
+            "event__kecamatan", "event__desa", "kim__desa__kecamatan", "kim__reviewed_by"
+        ),
+        pk=pk,
+    )
+    kim = submission.kim
+    context = {"submission": submission, "pengurus": kim.pengurus.all() if kim else []}
+    if kim:
+        corrected = kim.corrections.exists()
+        context["fix_url"] = decisions.fix_url("field:kim-propose", submission.client_id, corrected, kim.review_status)
+    return render(request, "field/submission_detail.html", context)
+
+
+@in_chosen_language
+@field_officer_required
+def activity_detail(request, pk):
+    """The receipt page of a KIM activity entry (AKT) sent from my phone."""
+    activity = get_object_or_404(
+        KimActivity.objects.filter(entered_by=request.user, client_id__isnull=False).select_related(
+            "kim__desa", "reviewed_by"
+        ),
+        pk=pk,
+    )
+    corrected = activity.corrections.exists()
+    fix_url = decisions.fix_url("field:activity-new", activity.client_id, corrected, activity.review_status)
+    return render(request, "field/activity_detail.html", {"activity": activity, "fix_url": fix_url})
 
 
 def photo(request, pk):
@@ -335,9 +419,12 @@ def photo(request, pk):
 def propose_kim(request):
     """Propose a new KIM with its pengurus; queued by field.js, stored once per client id."""
     data = request.POST if request.method == "POST" else None
-    form = ProposeKimForm(data, user=request.user, initial={"client_id": uuid.uuid4()})
-    pengurus = ProposedPengurusFormSet(data, instance=form.instance, prefix="pengurus")
-    context = {"form": form, "pengurus": pengurus}
+    refused = _correcting(request, services.refused_proposal) if data is None else None
+    initial, members = proposal_initial(refused) if refused else ({}, [])
+    form = ProposeKimForm(data, user=request.user, initial={"client_id": uuid.uuid4(), **initial})
+    pengurus = ProposedPengurusFormSet(data, instance=form.instance, prefix="pengurus", initial=members)
+    pengurus.extra = max(pengurus.extra, len(members))
+    context = {"form": form, "pengurus": pengurus, **_correcting_context(refused)}
     if data is None:
         return render(request, "field/kim_propose.html", context)
 
@@ -352,7 +439,11 @@ def propose_kim(request):
         forms=[form, pengurus],
         find=services.existing_submission,
         store=lambda client_id: services.propose_kim(
-            user=request.user, kim=form.save(commit=False), pengurus=pengurus.save(commit=False), client_id=client_id
+            user=request.user,
+            kim=form.save(commit=False),
+            pengurus=pengurus.save(commit=False),
+            client_id=client_id,
+            corrects=form.cleaned_data["corrects"],
         ),
         answer=lambda submission, created: _stored(
             request, submission, created=created, title=form.instance.name if created else ""

@@ -60,6 +60,20 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # Seconds a worker may trust the data version it read from the shared cache
 # (0: ask Redis on every request; its own changes always count at once).
 PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1)
+# Notifications (core/notifications.py): the mail server in django-environ's form
+# (smtp://127.0.0.1:25, smtp+tls://user:pass@host:587, smtps://...; empty: mail off, notifications
+# are only recorded), the sender, the portal's address for the links in mails, how many times a
+# recipient the server refuses (5xx) is tried, and how long to wait for the server.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KIM Portal <noreply@localhost>")
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+EMAIL_MAX_REFUSALS = env.int("EMAIL_MAX_REFUSALS", default=3)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_URL:  # Django's own mail (error reports) goes the same way
+    vars().update(env.email_url_config(EMAIL_URL))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 if PORTAL_REGION and not re.fullmatch(r"\d{2}(\.\d{2})?", PORTAL_REGION):
     raise ImproperlyConfigured(
@@ -231,6 +245,15 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"  # import needs the right to add KI
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # The uploaded file waits for confirmation in the cache for an hour, never in /tmp.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "registry.resources.ImportPreviewStorage"
+# What one import may hold, checked before the file is parsed (README, "Importing KIM"). Rows: a valid
+# row costs ~16-19 ms to preview and again to confirm (measured, 500 and 2,000 rows), so 1,000 rows
+# (~19 s) stay under gunicorn's 30 s timeout; the largest kabupaten has ~450 desa, and staff import
+# their own kabupaten. Raise it with the timeout, or once rows are cheaper. A full 1,000-row list
+# with all 21 columns is ~0.3 MB as CSV; 5 MB leaves room for long notes. Columns: the 21 the
+# import reads and 9 of the office's own (no., keterangan...).
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_MAX_ROWS = 1000  # under the header
+IMPORT_MAX_COLUMNS = 30
 
 LOGGING = {
     "version": 1,

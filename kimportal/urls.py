@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.cache import conditional_page
-from core.views import healthz
+from core.views import favicon, healthz, mail_preference
 from kimportal.sitemaps import SITEMAPS, robots_txt
 from opendata.urls import download_urlpatterns
 from registry.context_processors import portal_display_name
@@ -27,6 +27,7 @@ admin.site.index_title = _("Administrasi Diskominfo")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "sitemap.xml",
         conditional_page(sitemaps_views.index),
@@ -35,6 +36,8 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", conditional_page(sitemaps_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
+    # The link in every mail to turn the portal's e-mail off (core/notifications.py).
+    path("surel/<str:token>/", mail_preference, name="mail-preference"),
     path("data/", include((download_urlpatterns, "data"))),
     # The field officers' area; its service worker's scope is /petugas/.
     path("petugas/", include("field.urls")),

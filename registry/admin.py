@@ -9,9 +9,11 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 from import_export.results import RowResult
 
 from core.admin import LimitedTextForm, LongListMixin, SafeAutocompleteMixin, SafeHistoryAdmin, SafeInitialMixin
@@ -25,7 +27,9 @@ from .resources import (
     ImportPreviewStorage,
     KimResource,
     SpreadsheetCSV,
+    SpreadsheetXLSX,
     UnreadableSpreadsheet,
+    check_file_size,
     template_dataset,
     template_xlsx,
 )
@@ -73,6 +77,13 @@ class StaffScopeMixin:
         if scope.is_empty:
             self.message_user(request, scope.why_empty, messages.WARNING)
         return super().changelist_view(request, extra_context)
+
+
+class StaffHistoryAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+    """The base of every admin of data staff keep: rows, choices, autocomplete, history, import and
+    export of the user's kabupaten only (StaffScopeMixin); choices that survive a hostile value
+    (SafeAutocompleteMixin); lists paged, inputs named, add forms prefilled safely, stored text
+    bounded and a history that reads, which a view-only user cannot post back (SafeHistoryAdmin)."""
 
 
 class RegionAwareAutocompleteView(AutocompleteJsonView):
@@ -302,9 +313,49 @@ class DecisionMixin:
             self.message_user(request, _("%(obj)s ditolak.") % {"obj": obj}, messages.SUCCESS)
         return redirect(change_url)
 
+    def _change_link(self, obj):
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj)
+
+    @admin.display(description=_("memperbaiki kiriman"))
+    def corrected_item(self, obj):
+        """The refused item the officer corrected with this one ("Perbaiki dan kirim ulang")."""
+        if obj.corrects is None:
+            return "—"
+        original = obj.corrects
+        return format_html(
+            "{} ({}: {})", self._change_link(original), original.get_review_status_display(), original.review_reason
+        )
+
+    @admin.display(description=_("diperbaiki dengan"))
+    def correction_items(self, obj):
+        """The corrections the officer sent for this item, newest first."""
+        corrections = list(obj.corrections.order_by("-pk")) if obj.pk else []
+        return format_html_join(", ", "{}", ((self._change_link(c),) for c in corrections)) or "—"
+
+
+class SpreadsheetImportForm(ImportForm):
+    """The import's upload form: a file over IMPORT_MAX_BYTES is refused before it is read or stored."""
+
+    def clean_import_file(self):
+        import_file = self.cleaned_data["import_file"]
+        try:
+            check_file_size(import_file.size)
+        except UnreadableSpreadsheet as error:
+            raise forms.ValidationError(str(error)) from error
+        return import_file
+
 
 class SpreadsheetImportMixin(ImportExportMixin):
-    """django-import-export's import and export, answering in Indonesian where it would not."""
+    """django-import-export's import and export, answering in Indonesian where it would not.
+
+    Limits (IMPORT_MAX_BYTES, _ROWS, _COLUMNS) hold at both steps: the upload form
+    checks the size, the formats (SpreadsheetCSV, SpreadsheetXLSX) count rows and
+    columns as they read, at the preview and again at the confirmation; a preview
+    that cannot be confirmed leaves nothing in the cache.
+    """
+
+    import_form_class = SpreadsheetImportForm
 
     def add_success_message(self, result, request):
         totals = result.totals
@@ -341,6 +392,9 @@ class SpreadsheetImportMixin(ImportExportMixin):
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None)
+        stored = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        if stored and (context is None or "confirm_form" not in context):  # refused: nothing waits in the cache
+            self.get_tmp_storage_class()(name=stored, **self.get_tmp_storage_class_kwargs()).remove()
         if context is not None and not any(columns for _name, columns in context.get("fields_list", [])):
             # django-import-export forgets the expected columns when the file could not be read
             resources = [
@@ -390,6 +444,9 @@ class SpreadsheetImportMixin(ImportExportMixin):
     def process_import(self, request, **kwargs):
         try:
             return super().process_import(request, **kwargs)
+        except UnreadableSpreadsheet as error:  # e.g. over a limit lowered since the preview
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
         except ImportPreviewStorage.Missing:
             self.message_user(
                 request,
@@ -416,11 +473,15 @@ class KimAdminForm(LimitedTextForm):
 
 
 @admin.register(Kim)
-class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, SpreadsheetImportMixin, SafeHistoryAdmin):
+class KimAdmin(DecisionMixin, SpreadsheetImportMixin, StaffHistoryAdmin):
+    """KIM: staff's data (StaffHistoryAdmin), proposals to accept or refuse (DecisionMixin), lists to
+    import and export (SpreadsheetImportMixin). Saving the form saves the KIM and its pengurus, each
+    with the optional *Alasan perubahan* in its history (save_model, save_formset)."""
+
     form = KimAdminForm
     resource_classes = [KimResource]
     formats = [CSV, XLSX]  # import and export: the README documents the columns
-    import_formats = [SpreadsheetCSV, XLSX]  # `,` or `;`, with or without BOM
+    import_formats = [SpreadsheetCSV, SpreadsheetXLSX]  # CSV: `,` or `;`, with or without BOM
     export_formats = [CSV, XLSX]
     # Decisive first, so that status shows without scrolling at 1366 px; status says "Menunggu pemeriksaan"
     # or "Ditolak" for a proposal, so no separate review column.
@@ -435,6 +496,8 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
         "proposed_by",
         "reviewed_by",
         "reviewed_at",
+        "corrected_item",
+        "correction_items",
         "created_at",
         "updated_at",
     ]
@@ -445,7 +508,20 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
     show_full_result_count = False  # one COUNT(*) of a national table per page is enough
     fieldsets = [
         (None, {"fields": ["name", "desa", "tier", "formed_on"]}),
-        (_("Pemeriksaan"), {"fields": ["review_status", "review_reason", "proposed_by", "reviewed_by", "reviewed_at"]}),
+        (
+            _("Pemeriksaan"),
+            {
+                "fields": [
+                    "review_status",
+                    "review_reason",
+                    "proposed_by",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "corrected_item",
+                    "correction_items",
+                ]
+            },
+        ),
         (_("Surat keputusan"), {"fields": ["sk_number", "sk_date"]}),
         (_("Status"), {"fields": ["inactive_since", "inactive_reason"]}),
         (_("Kanal publik"), {"fields": ["address", "website", "facebook", "instagram", "youtube"]}),
@@ -455,9 +531,6 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
         ),
         (_("Riwayat"), {"fields": ["created_at", "updated_at", "history_reason"]}),
     ]
-
-    class Media:
-        css = {"all": ["css/admin_staff.css"]}  # the inlines fit the office screen (1366 px)
 
     @admin.display(description=_("desa/kelurahan — kecamatan"), ordering="desa__name")
     def desa_kecamatan(self, kim):
@@ -493,7 +566,7 @@ class KimAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Spreadshee
 
 
 @admin.register(Pengurus)
-class PengurusAdmin(StaffScopeMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+class PengurusAdmin(StaffHistoryAdmin):
     list_display = ["name", "role", "kim"]
     list_filter = ["role"]
     list_select_related = ["kim"]
@@ -586,7 +659,7 @@ class KimActivityInline(StaffScopeMixin, admin.TabularInline):
 
 
 @admin.register(KimActivity)
-class KimActivityAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, SafeHistoryAdmin):
+class KimActivityAdmin(DecisionMixin, StaffHistoryAdmin):
     """An officer's entry from the phone waits for review (DecisionMixin); only accepted entries
     count for vitality. Staff's own entries are accepted at once."""
 
@@ -595,7 +668,17 @@ class KimActivityAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, Sa
     list_select_related = ["kim", "entered_by"]
     search_fields = ["kim__name", "note"]
     autocomplete_fields = ["kim"]
-    readonly_fields = ["entered_by", "created_at", "review_status", "reviewed_by", "reviewed_at", "review_reason"]
+    readonly_fields = [
+        "entered_by",
+        "created_at",
+        "review_status",
+        "reviewed_by",
+        "reviewed_at",
+        "review_reason",
+        "corrected_item",
+        "correction_items",
+    ]
+    exclude = ["corrects"]  # shown read-only: set by the phone, never chosen here
     date_hierarchy = "date"
 
     def save_model(self, request, obj, form, change):

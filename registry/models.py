@@ -332,9 +332,19 @@ class Kim(Reviewed):
         related_name="proposed_kims",
         verbose_name=_("diusulkan oleh"),
     )
+    corrects = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("memperbaiki usulan"),
+        help_text=_("Usulan yang ditolak staf dan diperbaiki petugas dengan usulan ini."),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    submitter_field = "proposed_by"  # told of staff's decision (core.review)
     objects = KimQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat KIM"), verbose_name_plural=_("riwayat KIM"))
 
@@ -365,6 +375,10 @@ class Kim(Reviewed):
 
     def get_absolute_url(self):
         return reverse("coverage:kim-detail", args=[self.pk])
+
+    def get_officer_url(self):
+        """The officer who proposed it reads staff's decision on the field area's home page."""
+        return reverse("field:home")
 
     def is_active_on(self, on: date) -> bool:
         if not self.is_accepted or self.formed_on is None or self.formed_on > on:
@@ -533,13 +547,19 @@ class KimActivity(Reviewed):
         TRAINING = "training", _("Pelatihan")
         LOCAL_INFO = "local_info", _("Informasi lokal disampaikan ke Diskominfo")
 
+    # Not a Kind anyone picks: the last activity a spreadsheet import gave (registry.resources,
+    # column terakhir_aktif), recorded as an accepted entry on that day.
+    IMPORTED = "imported"
+
     RECEIPT_PREFIX = "AKT"
     NOTE_MAX = 1000
     LINK_MAX = 500
 
     kim = models.ForeignKey(Kim, models.CASCADE, related_name="activities", verbose_name=_("KIM"))
     date = models.DateField(_("tanggal"), validators=[validate_in_range])
-    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(
+        _("jenis"), max_length=12, choices=[*Kind.choices, (IMPORTED, _("Diimpor (terakhir aktif menurut daftar)"))]
+    )
     link = models.URLField(
         _("tautan"),
         max_length=LINK_MAX,
@@ -567,7 +587,17 @@ class KimActivity(Reviewed):
         editable=False,
         help_text=_("Dibuat oleh HP petugas; kiriman ulang dengan kode yang sama tidak disimpan dua kali."),
     )
+    corrects = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("memperbaiki aktivitas"),
+        help_text=_("Aktivitas yang ditolak staf dan diperbaiki petugas dengan kiriman ini."),
+    )
 
+    submitter_field = "entered_by"  # told of staff's decision (core.review)
     objects = KimActivityQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat aktivitas KIM"), verbose_name_plural=_("riwayat aktivitas KIM"))
 
@@ -579,6 +609,10 @@ class KimActivity(Reviewed):
 
     def __str__(self):
         return f"{self.kim} · {self.get_kind_display()} · {self.date:%d-%m-%Y}"
+
+    def get_officer_url(self):
+        """The officer who entered it reads staff's decision on the field area's home page."""
+        return reverse("field:home")
 
     def clean(self):
         errors = {}

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, StaffKabupaten
@@ -43,6 +44,9 @@ class StaffScope:
     everything: bool
     kabupaten_ids: frozenset[int]
     why_empty: str = ""
+    # Where a scoped user works, in words: ("Kabupaten Kotawaringin Timur",) or, for a province
+    # coordinator, ("Provinsi Kalimantan Tengah",). Empty for superusers and empty scopes.
+    area: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -85,21 +89,26 @@ def _compute_scope(user) -> StaffScope:
     if user.is_superuser:
         return StaffScope(True, frozenset())
     assignments = list(
-        StaffKabupaten.objects.filter(user=user).values_list("kabupaten_id", "kabupaten__code", "whole_province")
+        StaffKabupaten.objects.filter(user=user).values_list(
+            "kabupaten_id", "kabupaten__code", "whole_province", "kabupaten__name", "kabupaten__province_name"
+        )
     )
     if not assignments:
         portal = Kabupaten.objects.portal_or_none()
         if portal is not None and user.is_staff:
-            return StaffScope(False, frozenset([portal.pk]))
+            return StaffScope(False, frozenset([portal.pk]), area=(portal.name,))
         return StaffScope(False, frozenset(), NO_ASSIGNMENT)
-    ids = {kabupaten_id for kabupaten_id, _code, _whole in assignments}
-    provinces = {code.split(".")[0] for _id, code, whole in assignments if whole}
+    ids = {kabupaten_id for kabupaten_id, *_rest in assignments}
+    province_names = {code.split(".")[0]: province for _id, code, whole, _name, province in assignments if whole}
+    provinces = set(province_names)
+    area = [gettext("Provinsi %(name)s") % {"name": name} for name in province_names.values()]
+    area += [name for _id, code, whole, name, _p in assignments if not whole and code.split(".")[0] not in provinces]
     if provinces:
         in_provinces = Q()
         for province in provinces:
             in_provinces |= Q(code__startswith=f"{province}.")
         ids |= set(Kabupaten.objects.filter(in_provinces).values_list("pk", flat=True))
-    return StaffScope(False, frozenset(ids))
+    return StaffScope(False, frozenset(ids), area=tuple(area))
 
 
 def staff_q(model: type[Model], user) -> Q | None:

@@ -13,7 +13,10 @@ coverage decides which KIM count:
   officer's entry from the phone counts once staff accepted it), and no held
   outreach event with it (each room adds its own kind with `add_life_signs`
   from its AppConfig.ready: registry the activity log, coverage held events;
-  this module imports neither);
+  this module imports neither). The day a KIM entered the portal counts as a
+  sign of life when the log holds none before it (`newcomer_q`): an old KIM
+  imported without a last activity date is not vakum on its import day, and
+  becomes vakum KIM_QUIET_MONTHS months later if nothing is recorded by then;
 - *active*: everything else.
 
 KIM_QUIET_COUNTS and KIM_SK_ENDED_COUNTS (both true by default) decide
@@ -32,7 +35,7 @@ from django.db.models import Case, CharField, DateField, Exists, Q, Subquery, Va
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import EARLIEST_DAY
+from core.dates import EARLIEST_DAY, end_of_day, start_of_day
 from core.review import Review
 
 
@@ -88,11 +91,22 @@ def sk_ended_q(on: date) -> Q:
 
 
 def quiet_q(on: date) -> Q:
-    """Formed before the window and without any sign of life in it."""
+    """Formed before the window, without any sign of life in it, and not a newcomer (`newcomer_q`)."""
     first, last = quiet_window(on)
     condition = Q(formed_on__lt=first)
     for source in _all_sources():
         condition &= ~Exists(source(first, last))
+    return condition & ~newcomer_q(first, last)
+
+
+def newcomer_q(first: date, last: date) -> Q:
+    """Entered the portal (imported, added by staff, an accepted proposal) from `first` to `last`,
+    with no sign of life recorded before `first`: the portal has not watched it for a whole window
+    yet, so it does not call it quiet. Entering counts as a sign of life on that day, unless the log
+    holds an earlier one (an imported *terakhir_aktif* date is one); README, "KIM vitality"."""
+    condition = Q(created_at__gte=start_of_day(first), created_at__lt=end_of_day(last))
+    for source in _all_sources():
+        condition &= ~Exists(source(EARLIEST_DAY, first - timedelta(days=1)))
     return condition
 
 

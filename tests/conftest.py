@@ -1,34 +1,166 @@
 import pytest
+from django.test.utils import override_settings
 
 from kimportal.demo import load_demo
 from registry.regions import load_regions
 
 from .factories import make_officer_user, make_user
 
+KOTIM, DEMO = "kotim", "demo"
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache (cached pages would outlive the rolled-back data)."""
-    from django.core.cache import cache
 
-    cache.clear()
-    yield
-    cache.clear()
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """MD5 instead of PBKDF2, which is slow on purpose (a quarter of a second a user): no test is
+    about the hasher, and the demo and the factories make hundreds of users."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+def shared_rows_for(item) -> str | None:
+    """What an ordinary (not transactional) database test finds already written: Kotim's regions
+    for a test that asks for `kotim`, those and the demo for one that asks for `demo`."""
+    names = getattr(item, "fixturenames", ())
+    if "demo" in names:
+        return DEMO
+    return KOTIM if "kotim" in names else None
+
+
+class SharedRows:
+    """Kotim's 17 kecamatan and 185 desa (and the demo) written once for every test that needs
+    them, in a transaction left open around those tests: each test's own transaction is a savepoint
+    inside it and rolls back to it, as in Django's TestCase.setUpTestData. The tests are ordered so
+    that those needing the same rows run one after the other (pytest_collection_modifyitems); a test
+    needing other rows, or a transactional one, first rolls the open transaction back."""
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.rows = None
+        self.atomic = None
+
+    def provide(self, rows):
+        from django.db import connection
+
+        if self.atomic and not (connection.atomic_blocks and connection.atomic_blocks[0] is self.atomic):
+            self.atomic, self.rows = None, None  # the connection was closed under it: write again
+        if rows == self.rows:
+            return
+        self.drop()
+        if rows:
+            from django.db import transaction
+
+            with self.blocker.unblock():
+                self.atomic = transaction.atomic()
+                self.atomic.__enter__()
+                load_regions(["62.02"])
+                if rows == DEMO:
+                    load_demo()
+            self.rows = rows
+
+    def drop(self):
+        if self.atomic:
+            from django.db import transaction
+
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+        self.atomic, self.rows = None, None
+
+
+def is_transactional(item) -> bool:
+    """pytest-django's reading: the test runs in a TransactionTestCase (its writes are committed)."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    transaction, reset_sequences = validate_django_db(marker)[:2] if marker else (False, False)
+    names = getattr(item, "fixturenames", ())
+    return (
+        transaction
+        or reset_sequences
+        or bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(names))
+    )
+
+
+def uses_db(item) -> bool:
+    return bool(item.get_closest_marker("django_db")) or "db" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-django's order (plain database tests, transactional ones, the rest), and among the
+    plain ones those needing the same shared rows one after the other (file order kept within)."""
+    rank = {None: 0, KOTIM: 1, DEMO: 2}
+    items.sort(
+        key=lambda item: (
+            (2, 0) if not uses_db(item) else (1, 0) if is_transactional(item) else (0, rank[shared_rows_for(item)])
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+def _shared_rows(django_db_setup, django_db_blocker, fast_password_hashing):
+    shared = SharedRows(django_db_blocker)
+    yield shared
+    shared.drop()
 
 
 @pytest.fixture
-def kotim(db):
+def _rows_before_the_test(request, _shared_rows):
+    _shared_rows.provide(None if is_transactional(request.node) else shared_rows_for(request.node))
+    return _shared_rows
+
+
+@pytest.fixture
+def _django_db_helper(_rows_before_the_test, _django_db_helper):
+    """pytest-django's per-test transaction, opened inside the shared rows the test needs (see
+    SharedRows). A fixture's arguments are set up in order: the rows come first."""
+    return _django_db_helper
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (cached pages would outlive the rolled-back data), and
+    this process forgets the pages and the data version it kept (trusted for a second)."""
+    from django.core.cache import cache
+
+    from core import cache as page_cache
+
+    def empty():
+        cache.clear()
+        page_cache.LOCAL_PAGES.clear()
+        page_cache._known.update(version=None, read_at=0.0)
+
+    empty()
+    yield
+    empty()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the portal's language: a request in English leaves English active in
+    the thread (LocaleMiddleware activates, nothing deactivates)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def kotim(db, _rows_before_the_test):
     """Kabupaten Kotawaringin Timur with its 17 kecamatan and 185 desa/kelurahan."""
-    load_regions(["62.02"])
     from registry.models import Kabupaten
 
+    if _rows_before_the_test.rows is None:  # a transactional test: written for it alone
+        load_regions(["62.02"])
     return Kabupaten.objects.get(code="62.02")
 
 
 @pytest.fixture
-def demo(kotim):
+def demo(kotim, _rows_before_the_test):
     """The situation of the source report (March 2022)."""
-    load_demo()
+    if _rows_before_the_test.rows != DEMO:  # a transactional test
+        load_demo()
     return kotim
 
 

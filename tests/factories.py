@@ -36,13 +36,18 @@ def make_tier(*, name="Pemula", rank=1):
     return Tier.objects.get_or_create(name=name, defaults={"rank": rank})[0]
 
 
-def make_kim(*, desa=None, name=None, formed_on=date(2021, 1, 1), inactive_since=None, **fields):
+def make_kim(*, desa=None, name=None, formed_on=date(2021, 1, 1), inactive_since=None, entered_on=None, **fields):
+    """A KIM in the portal since `entered_on` (default: since it was formed, as if the portal had
+    watched it all along; registry.vitality.newcomer_q spares a KIM entered recently)."""
     desa = desa or make_desa()
     if inactive_since and "inactive_reason" not in fields:
         fields["inactive_reason"] = "Pengurus pindah tugas"
     kim = Kim(desa=desa, name=name or f"KIM {next(_seq)}", formed_on=formed_on, inactive_since=inactive_since, **fields)
     kim.full_clean()
     kim.save()
+    entered_on = entered_on or min(formed_on, timezone.localdate())
+    kim.created_at = timezone.make_aware(datetime.combine(entered_on, datetime.min.time()))
+    Kim.objects.filter(pk=kim.pk).update(created_at=kim.created_at)
     return kim
 
 

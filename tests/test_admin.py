@@ -314,3 +314,24 @@ def kim_change_form(kim, members, **fields):
 
 
 # A KIM's history page (pengurus, activity, imports, decisions, long text): tests/admin/test_history.py
+
+
+def test_every_admin_page_names_an_icon_that_exists_and_favicon_ico_leads_to_it(client, staff_client, demo):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    icon = static("img/favicon.svg")
+    kim = Kim.objects.first()
+    pages = [
+        "/admin/",
+        "/admin/registry/kim/add/",
+        f"/admin/registry/kim/{kim.pk}/change/",
+        f"/admin/registry/kim/{kim.pk}/history/",
+        "/admin/registry/kim/import/",
+        "/admin/coverage/outreachevent/",
+    ]
+    for url in pages:
+        assert f'<link rel="icon" href="{icon}" type="image/svg+xml">' in staff_client.get(url).content.decode(), url
+    assert finders.find("img/favicon.svg")
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (302, icon)

@@ -11,7 +11,9 @@ add its row and say who may see it. Admin URLs get their rows from the admin
 registry (with the rules below); every other URL is listed by hand.
 """
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -23,6 +25,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.models import Notification
+from core.notifications import unsubscribe_token
 from coverage.models import (
     DesaTarget,
     FieldReport,
@@ -129,6 +133,16 @@ HAND_ROWS = {
     "petugas/kim/usulkan/": field_page("field:kim-propose"),
     "petugas/aktivitas/catat/": field_page("field:activity-new"),
     "petugas/sesi/": field_page("field:session"),
+    "petugas/keputusan/": field_page("field:decisions"),
+    # Receipt pages of a plan and an activity entry officer A sent: only theirs.
+    "petugas/kiriman/<int:pk>/": Row(
+        lambda w: reverse("field:submission-detail", args=[w[FieldSubmission].pk]),
+        {"anonymous": LOGIN, "officer_a": 200, "officer_b": 404, **staff(404, 403), "superuser": 404},
+    ),
+    "petugas/aktivitas/<int:pk>/": Row(
+        lambda w: reverse("field:activity-detail", args=[w["activity"].pk]),
+        {"anonymous": LOGIN, "officer_a": 200, "officer_b": 404, **staff(404, 403), "superuser": 404},
+    ),
     "petugas/sw.js": Row(lambda w: reverse("field:sw"), everyone(200)),
     # The admin's own pages.
     "admin/": Row(lambda w: reverse("admin:index"), {**everyone(LOGIN), **staff(200), "superuser": 200}),
@@ -154,6 +168,9 @@ HAND_ROWS = {
         {**everyone(LOGIN), **staff(302), "superuser": 302},
     ),
     "healthz": Row(lambda w: "/healthz", everyone(200)),
+    "favicon.ico": Row(lambda w: "/favicon.ico", everyone(302)),  # to the static icon
+    # The link in every mail to turn e-mail off: signed, no login needed.
+    "surel/<str:token>/": Row(lambda w: reverse("mail-preference", args=[unsubscribe_token(w["user"])]), everyone(200)),
     # Spreadsheet import and export of KIM (django-import-export): staff only.
     "admin/registry/kim/import/": Row(
         lambda w: reverse("admin:registry_kim_import"), {**everyone(LOGIN), **staff(200, 403), "superuser": 200}
@@ -187,7 +204,7 @@ HAND_ROWS = {
             ("coverage", "wish", Wish),
         ]
     },
-    "admin/^(?P<app_label>auth|axes|registry|coverage)/$": Row(
+    "admin/^(?P<app_label>auth|axes|registry|coverage|core)/$": Row(
         lambda w: reverse("admin:app_list", args=["registry"]), {**everyone(LOGIN), **staff(200), "superuser": 200}
     ),
     "admin/(?P<url>.*)$": Row(lambda w: "/admin/tidak-ada/", {**everyone(LOGIN), **staff(404), "superuser": 404}),
@@ -203,6 +220,7 @@ STAFF_RIGHTS = {
     "auth.group": "none",
     "coverage.fieldsubmission": "view",  # what phones sent: a log to read
     "registry.staffkabupaten": "none",  # who works where: superusers assign it
+    "core.notification": "view",  # the outbox of record: read its attempts and errors, never write it
     **dict.fromkeys(AXES, "none"),
 }
 RIGHTS = {
@@ -211,6 +229,8 @@ RIGHTS = {
     # The province coordinator reads everything of the portal's data, changes nothing.
     "coordinator": ({"auth.group": "none", **dict.fromkeys(AXES, "none")}, "view"),
 }
+# Reports only come from the field area; lock-out records only from failed logins.
+NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", "coverage.fieldsubmission", "core.notification", *AXES}
 # Reports only come from the field area, wishes from citizens' form; lock-out records only from failed logins.
 NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", "coverage.fieldsubmission", "coverage.wish", *AXES}
 
@@ -343,6 +363,9 @@ def world(db):
         },
         "report": report,
         "photo": photo,
+        "activity": KimActivity.objects.create(
+            kim=kim, date=date(2026, 1, 5), kind="meeting", entered_by=officer_a, client_id=uuid.uuid4()
+        ),
         "user": officer_a,
         Kabupaten: kabupaten,
         Kecamatan: kec_a,
@@ -361,6 +384,9 @@ def world(db):
         type(officer_a): officer_a,
         KimActivity: KimActivity.objects.create(kim=kim, date=kim.formed_on, kind="meeting"),
         DesaTarget: DesaTarget.objects.create(kabupaten=kabupaten, year=2024, target_percent=50),
+        Notification: Notification.objects.create(
+            recipient=officer_a, kind="refused", subject="Ditolak: uji", text="Alasan: uji", url="/petugas/"
+        ),
         Wish: make_wish(desa=desa_a),
     }
 

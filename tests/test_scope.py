@@ -6,6 +6,7 @@ The tests walk every registered admin model, so a new admin is covered (or
 fails `test_every_admin_model_is_scoped_or_declared_shared`) without a new test.
 """
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -19,6 +20,7 @@ from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import reverse
 
+from core.models import Notification
 from coverage.models import (
     DesaTarget,
     FieldReport,
@@ -96,6 +98,9 @@ def make_side(code, name, *, prefix):
             User: officer,
             KimActivity: KimActivity.objects.create(kim=kim, date=kim.formed_on, kind="meeting"),
             DesaTarget: DesaTarget.objects.create(kabupaten=kabupaten, year=2024, target_percent=50),
+            Notification: Notification.objects.create(
+                recipient=officer, kind="refused", subject=f"Ditolak: {prefix}", text="Alasan: uji", url="/petugas/"
+            ),
             Wish: make_wish(desa=desa),
             "staff": staff,
         },
@@ -443,3 +448,22 @@ def test_staff_who_may_change_a_row_still_revert_it_from_its_history(dewi_client
         assert model_to_dict(type(row).objects.get(pk=row.pk))[field] == value, url
         walked += 1
     assert walked >= 4
+
+
+WORK_AREA = re.compile(r'<span class="work-area">([^<]*)</span>')
+
+
+def work_area_in_header(client, user, url):
+    client.force_login(user)
+    return WORK_AREA.findall(client.get(url).content.decode())
+
+
+def test_staff_read_in_the_admin_header_which_kabupaten_they_work_on(client, dewi, kotim_side):
+    kim = kotim_side.rows[Kim]
+    for url in ["/admin/", "/admin/registry/kim/", f"/admin/registry/kim/{kim.pk}/change/"]:
+        assert work_area_in_header(client, dewi, url) == ["Wilayah kerja: Kabupaten Kotawaringin Timur"], url
+
+
+def test_the_province_coordinator_reads_the_province_and_a_superuser_reads_no_work_area(client, yosef, superuser):
+    assert work_area_in_header(client, yosef, "/admin/") == ["Wilayah kerja: Provinsi Kalimantan Tengah"]
+    assert work_area_in_header(client, superuser, "/admin/") == []

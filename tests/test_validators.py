@@ -188,7 +188,7 @@ def test_each_language_and_each_day_is_a_page_with_its_own_etag(client, demo):
 @pytest.mark.parametrize("url", ["/kim/", "/sitemap-kim.xml"])
 def test_a_new_kim_changes_the_etag_and_the_page_comes_again(client, demo, url):
     etag = client.get(url)["ETag"]
-    make_kim(desa=Desa.objects.get(code="62.02.04.2001"), name="KIM Tehang Baru", review_status=Kim.Review.VERIFIED)
+    make_kim(desa=Desa.objects.get(code="62.02.04.2001"), name="KIM Tehang Baru", review_status=Kim.Review.ACCEPTED)
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 200
     assert again["ETag"] != etag

@@ -33,6 +33,11 @@
     container.querySelectorAll(".select2-search__field").forEach((search) => {
       search.setAttribute("aria-labelledby", id);
     });
+    // A multiple select's "clear all" × is a <span> among the <li> of its list (axe: list); it is
+    // for the mouse only (Backspace clears from the keyboard), so screen readers skip it.
+    container.querySelectorAll(".select2-selection__rendered > .select2-selection__clear").forEach((clear) => {
+      clear.setAttribute("aria-hidden", "true");
+    });
   }
 
   function nameAll(root) {

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coverage.inbox import staff_inbox
 from coverage.models import FieldReport, OutreachEvent
-from registry.models import Kim, StaffKabupaten
+from registry.models import Kim, KimActivity, StaffKabupaten
 
 from ..factories import (
     make_desa,
@@ -26,14 +26,23 @@ from ..factories import (
 
 
 def make_work(kecamatan, n, *, prefix):
-    """n of everything that waits: proposals, unreviewed reports, overdue plans, a desa without KIM."""
+    """n of everything that waits: proposals, unreviewed reports and activity entries, overdue plans,
+    a desa without KIM."""
     officer = make_officer_user(username=f"petugas-{prefix}-{kecamatan.pk}-{n}", kecamatan=[kecamatan])
     for i in range(n):
         desa = make_desa(kecamatan=kecamatan)
-        make_kim(desa=desa, name=f"Usulan {prefix} {i}", review_status=Kim.Review.WAITING)
+        proposal = make_kim(desa=desa, name=f"Usulan {prefix} {i}", review_status=Kim.Review.WAITING)
         make_wish(desa=desa)
         event = make_event(kecamatan=kecamatan, desa=desa)
         FieldReport.objects.create(client_id=uuid.uuid4(), event=event, submitted_by=officer)
+        KimActivity.objects.create(
+            kim=proposal,
+            date=timezone.localdate(),
+            kind=KimActivity.Kind.MEETING,
+            entered_by=officer,
+            client_id=uuid.uuid4(),
+            review_status=KimActivity.Review.WAITING,  # sent from the phone, not yet reviewed
+        )
         make_event(
             kecamatan=kecamatan,
             status=OutreachEvent.Status.PLANNED,
@@ -63,6 +72,7 @@ def test_the_admin_home_page_counts_what_waits_in_the_users_kabupaten(client, db
     assert inbox_counts(html) == {
         "kim_pending": "2",
         "reports_waiting": "2",
+        "activity_waiting": "2",
         "wishes_waiting": "2",
         "events_overdue": "2",
         "kecamatan_uncovered": "0",
@@ -95,7 +105,7 @@ def test_the_inbox_costs_the_same_queries_whatever_the_number_of_rows(client, db
     with CaptureQueriesContext(connection) as many:
         client.get("/admin/")
     assert len(many) == len(few)
-    assert len(few) <= 16  # one COUNT per item (the wishes are the 9th)
+    assert len(few) <= 17  # one COUNT per item (activity entries the 9th, wishes the 10th)
 
 
 def test_staff_of_another_kabupaten_count_none_of_kotims_work(client, db):
@@ -107,6 +117,7 @@ def test_staff_of_another_kabupaten_count_none_of_kotims_work(client, db):
     assert {item.key: item.count for item in staff_inbox(user=lina, on=timezone.localdate())} == {
         "kim_pending": 0,
         "reports_waiting": 0,
+        "activity_waiting": 0,
         "wishes_waiting": 0,
         "events_overdue": 0,
         "kecamatan_uncovered": 0,
@@ -167,3 +178,29 @@ def test_the_inbox_counts_quiet_kim_and_kim_that_need_a_new_sk(client, db):
     )
     counts = {item.key: item.count for item in staff_inbox(user=kotim_staff(), on=timezone.localdate())}
     assert (counts["kim_quiet"], counts["kim_sk_ended"]) == (1, 1)
+
+
+def test_officers_activity_waiting_for_review_is_counted_in_the_inbox_and_opens_its_list(client, db):
+    kecamatan = make_kecamatan(kabupaten=make_kabupaten(), code="62.02.04")
+    make_work(kecamatan, 3, prefix="kotim")
+    KimActivity.objects.update(review_status=KimActivity.Review.ACCEPTED)  # staff reviewed these three
+    make_work(kecamatan, 2, prefix="baru")
+    client.force_login(kotim_staff())
+    html = client.get("/admin/").content.decode()
+    assert inbox_counts(html)["activity_waiting"] == "2"
+    assert '<a href="/admin/registry/kimactivity/?review_status__exact=waiting">' in html
+
+
+def test_the_inbox_names_the_kabupaten_or_the_province_a_staff_member_works_for(client, db):
+    kotim = make_kabupaten()
+    make_kecamatan(kabupaten=kotim, code="62.02.04")
+    katingan = make_kabupaten(code="62.06", name="Kabupaten Katingan")
+    dewi = kotim_staff()
+    StaffKabupaten.objects.create(user=dewi, kabupaten=kotim)
+    yosef = make_user(username="yosef", is_staff=True)
+    yosef.groups.add(Group.objects.get(name="Admin Diskominfo"))
+    StaffKabupaten.objects.create(user=yosef, kabupaten=katingan, whole_province=True)
+    client.force_login(dewi)
+    assert "Perlu ditindaklanjuti di Kabupaten Kotawaringin Timur</caption>" in client.get("/admin/").content.decode()
+    client.force_login(yosef)
+    assert "Perlu ditindaklanjuti di Provinsi Kalimantan Tengah</caption>" in client.get("/admin/").content.decode()

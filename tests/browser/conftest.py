@@ -1,5 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium (never a downloaded browser) against pytest-django's live server."""
 
+import asyncio
 import os
 import shutil
 from pathlib import Path
@@ -7,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
+
+from ..tools import missing_tool
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -20,7 +23,8 @@ CHROMIUM_ARGS = [
 # KIM_ARTIFACTS: CI runs the PostgreSQL and SQLite suites side by side, each with a folder of its own.
 ARTIFACTS = Path(os.environ.get("KIM_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+# axe-core, a test tool, is a fixture of the tests (not in static/, which collectstatic ships with the site).
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 OFFICE_SCREEN = {"width": 1366, "height": 768}  # Diskominfo staff's laptop
@@ -52,33 +56,85 @@ def _retried_screenshot(screenshot):
     return take
 
 
+class Chromium:
+    """One Chromium (and one Playwright driver) for the browser tests that run one after the other:
+    started by the first, closed after the last (pytest_runtest_teardown), so starting them costs
+    once, not two seconds a test. Each test still gets fresh contexts (closed after it).
+
+    Between Playwright calls this thread's asyncio event loop is marked running, and Django then
+    uses other database connections (thread-critical locals follow the loop): those lack what a
+    serialized_rollback test restores from, and PostgreSQL would not drop a database they hold.
+    So between tests the loop is marked stopped (`pause`), and marked running again before the next
+    test's first call (`resume`), which is what Playwright itself does after every call."""
+
+    playwright = None
+    browser = None
+    loop = None
+
+    @classmethod
+    def get(cls):
+        if cls.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            cls.playwright = sync_playwright().start()
+            cls.loop = asyncio.get_running_loop()
+            cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        else:
+            cls.resume()
+        return cls.browser
+
+    @classmethod
+    def resume(cls):
+        asyncio._set_running_loop(cls.loop)
+
+    @classmethod
+    def pause(cls):
+        asyncio._set_running_loop(None)
+
+    @classmethod
+    def stop(cls):
+        if cls.playwright is not None:
+            cls.resume()
+            try:
+                cls.browser.close()
+            finally:
+                cls.playwright.stop()
+                cls.playwright = cls.browser = cls.loop = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ()):
+            Chromium.stop()
+
+
 @pytest.fixture
 def browser(monkeypatch):
-    """A fresh Chromium per test. A session-wide one would keep Playwright's event loop running
-    between tests, and Django would then restore the database (serialized_rollback) on another
-    connection than the test's."""
+    """Debian's Chromium, shared by the browser tests that run in a row (see Chromium); the
+    contexts a test opens are closed after it."""
     if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium (.ci/run installs it)"
-        if os.environ.get("CI") or os.environ.get("KIM_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run installs it)")
     from django.db import connections
-    from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM is still safe to call
     # from it. Only for this test: a subprocess started later must not inherit the switch.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     monkeypatch.setattr(Page, "screenshot", _retried_screenshot(Page.screenshot))
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    browser = Chromium.get()
+    try:
+        yield browser
+    finally:
         try:
-            yield browser
+            for context in browser.contexts:
+                context.close()
         finally:
-            browser.close()
             # Queries made while Playwright's loop runs use connections of their own: close them, or
             # PostgreSQL refuses to drop the test database at the end ("being accessed by other users").
             connections.close_all()
+            Chromium.pause()
 
 
 @pytest.fixture

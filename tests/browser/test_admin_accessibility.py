@@ -8,7 +8,7 @@ import pytest
 from coverage.models import FieldReport, OutreachEvent
 from registry.models import Kim, Pengurus
 
-from .conftest import AXE, OFFICE_SCREEN, admin_log_in
+from .conftest import AXE, OFFICE_SCREEN, PHONE, admin_log_in
 
 # serialized_rollback: the roles made by data migration survive the flush between browser tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -58,7 +58,7 @@ def test_axe_finds_no_violation_on_the_admin_home_and_the_lists_staff_work_from(
     for url in [
         "/admin/",
         "/admin/registry/kim/",
-        "/admin/registry/kim/?review_status__exact=pending",
+        "/admin/registry/kim/?review_status__exact=waiting",
         "/admin/coverage/outreachevent/",
         "/admin/coverage/fieldreport/",
         "/admin/registry/kecamatan/",
@@ -67,3 +67,16 @@ def test_axe_finds_no_violation_on_the_admin_home_and_the_lists_staff_work_from(
         page.goto(live_demo.url + url)
         problems += [f"{url}: {problem}" for problem in axe_violations(page)]
     assert not problems, "\n".join(problems)
+
+
+def test_a_kims_history_does_not_scroll_the_page_sideways_on_a_360_px_phone(live_demo, staff, new_page, screenshot):
+    kim = Kim.objects.filter(pengurus__role=Pengurus.Role.KETUA).first()  # its pengurus' changes too
+    page = new_page(PHONE)
+    admin_log_in(page, live_demo.url, "sari")
+    page.goto(f"{live_demo.url}/admin/registry/kim/{kim.pk}/history/")
+    scroll_width, table_width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.querySelector('#change-history').offsetWidth]"
+    )
+    screenshot(page, "admin-history-360", full_page=True)
+    assert scroll_width <= PHONE["width"]
+    assert table_width > PHONE["width"]  # the table keeps readable columns and scrolls in its box

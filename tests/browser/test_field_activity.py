@@ -95,7 +95,7 @@ def test_an_officer_logs_kim_activity_offline_and_it_arrives_once_waiting_for_re
     assert (activity.review_status, activity.entered_by.username) == ("waiting", "petugas.demo")
 
     page.reload()
-    assert "menunggu pemeriksaan" in page.inner_text("#aktivitas-saya + ul")
+    assert "menunggu pemeriksaan" in page.inner_text("#aktivitas-saya + ul").lower()
     screenshot(page, "petugas-aktivitas-terkirim", show="#aktivitas-saya")
 
 

@@ -2,12 +2,15 @@
 receipts that survive without signal."""
 
 import io
+import uuid
 
 import pytest
 from PIL import Image, ImageDraw
 
 from coverage.models import FieldReport, ReportPhoto
+from kimportal.demo import OFFICER_USERNAME, STAFF_USERNAME
 
+from ..factories import make_event
 from .conftest import ARTIFACTS, OFFICE_SCREEN, admin_log_in
 from .test_offline_report import PHONE_360, item, log_in, open_offline, submit, wait_until
 
@@ -282,3 +285,37 @@ def test_a_photo_the_phone_cannot_decode_is_queued_as_it_is(live_server, demo, b
     submit(page)
     assert page.evaluate(QUEUED_FILES) == [[["rusak.jpg", len(unknown)]]]
     context.close()
+
+
+BADGE_LOOK = """selector => [...document.querySelectorAll(selector)].map(badge => {
+  const style = getComputedStyle(badge);
+  return {text: badge.textContent.trim(), look: [style.backgroundColor, style.color, style.borderTopStyle, style.borderTopColor].join(" ")};
+})"""
+
+
+def test_a_report_waiting_for_review_looks_different_from_a_refused_one(live_server, demo, browser, screenshot):
+    from django.contrib.auth import get_user_model
+
+    officer = get_user_model().objects.get(username=OFFICER_USERNAME)
+    kecamatan = officer.kecamatan_assignments.first().kecamatan
+    waiting, refused = (
+        FieldReport.objects.create(
+            client_id=uuid.uuid4(),
+            receipt=f"LAP-2026-0000{n}",
+            event=make_event(kecamatan=kecamatan),
+            submitted_by=officer,
+        )
+        for n in (1, 2)
+    )
+    refused.refuse(by=get_user_model().objects.get(username=STAFF_USERNAME), reason="Foto tidak jelas.")
+    context = phone_context(browser)
+    page = context.new_page()
+    log_in(page, live_server.url)
+    page.goto(live_server.url + "/petugas/laporan/")
+    badges = page.evaluate(BADGE_LOOK, "[data-server-reports] .badge")
+    looks = {badge["text"].lstrip("◷✕✓ "): badge["look"] for badge in badges}  # the words, without the icon
+    screenshot(page, "field-report-badges", show="[data-server-reports]")
+    context.close()
+    assert set(looks) == {"Menunggu pemeriksaan", "Ditolak"}
+    assert looks["Menunggu pemeriksaan"] != looks["Ditolak"]
+    assert "rgb(253, 236, 234)" not in looks["Menunggu pemeriksaan"]  # not the refusal's red box (--warn-bg)

@@ -53,6 +53,8 @@ def public_pages() -> dict[str, str]:
         "directory": "/kim/",
         "kim": f"/kim/{kim.pk}/",
         "open-data": "/data/",
+        "yearly-report": "/laporan/2022/",
+        "forming-kim": "/membentuk-kim/",
         "not-found": "/tidak-ada/",
     }
     return pages | {f"en-{name}": "/en" + url for name, url in pages.items()}
@@ -67,6 +69,40 @@ def test_every_public_page_fits_320_and_360_px(live_demo, new_page, screenshot):
             problems += [f"{url} at {width} px: {p}" for p in overflow(page)]
             if width == 320:
                 screenshot(page, f"layout-320-{name}", full_page=True)
+    assert problems == [], "\n".join(problems)
+
+
+# Every link of the header: its box, and whether it is the language switch.
+HEADER_LINKS = """() => [...document.querySelectorAll('.site-header a')].map(a => {
+  const box = a.getBoundingClientRect();
+  return {text: a.textContent.trim().split(/\\s+/).slice(0, 2).join(' '), lang: !!a.closest('.lang'),
+          left: box.left, right: box.right, top: box.top, bottom: box.bottom};
+})"""
+
+
+def small_or_overlapping_targets(links) -> list[str]:
+    """Header links a thumb may miss: under 24 x 24 px (WCAG 2.5.8), the language switch under
+    44 px tall like the brand beside it, or two links whose boxes overlap."""
+    problems = []
+    for link in links:
+        width, height = link["right"] - link["left"], link["bottom"] - link["top"]
+        if width < 24 or height < (44 if link["lang"] else 24):
+            problems.append(f"{link['text']!r} is {width:.0f} x {height:.0f} px")
+    for i, a in enumerate(links):
+        for b in links[i + 1 :]:
+            if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]:
+                problems.append(f"{a['text']!r} overlaps {b['text']!r}")
+    return problems
+
+
+def test_every_header_link_is_a_target_a_thumb_can_hit_at_320_and_360_px(live_demo, new_page, screenshot):
+    problems = []
+    for width in WIDTHS:
+        page = new_page({"width": width, "height": 740})
+        for url in public_pages().values():
+            page.goto(live_demo.url + url)
+            problems += [f"{url} at {width} px: {p}" for p in small_or_overlapping_targets(page.evaluate(HEADER_LINKS))]
+        screenshot(page, f"header-{width}-en-not-found")
     assert problems == [], "\n".join(problems)
 
 
@@ -129,4 +165,26 @@ def test_every_field_page_fits_a_phone(live_demo, new_page, screenshot):
             problems += [f"{url} at {width} px: {p}" for p in overflow(page)]
             screenshot(page, f"layout-field-{width}-{name}", full_page=True)
         screenshot(login, f"layout-field-{width}-login", full_page=True)
+    assert problems == [], "\n".join(problems)
+
+
+# Every text of the dashboard's SVG pictures: which picture, its words, and its rendered height.
+SVG_TEXTS = """() => [...document.querySelectorAll('svg text')].map(t => ({
+  picture: t.closest('svg').classList.contains('chart-svg') ? 'chart' : 'map',
+  text: t.textContent.trim(),
+  height: t.getBoundingClientRect().height,
+}))"""
+
+
+def test_no_text_in_the_dashboards_chart_and_map_is_under_10_px_on_a_phone(live_demo, new_page, screenshot):
+    problems, measured = [], set()
+    for width in WIDTHS:
+        page = new_page({"width": width, "height": 740})
+        page.goto(live_demo.url + "/")
+        for text in page.evaluate(SVG_TEXTS):
+            measured.add(text["picture"])
+            if text["height"] < 10:
+                problems.append(f"{text['picture']} {text['text']!r} at {width} px: {text['height']:.1f} px tall")
+        screenshot(page, f"dashboard-chart-{width}", show=".chart-svg")
+    assert measured == {"chart", "map"}  # both pictures were there to measure
     assert problems == [], "\n".join(problems)

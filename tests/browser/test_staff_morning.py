@@ -110,7 +110,7 @@ def test_a_staff_members_morning(live_demo, new_page, screenshot, tmp_path):
     screenshot(phone, "staf-pagi-4-petugas-membaca-alasan", show="#ditolak")
 
     # Verify the one in Bukit Santuai: the public dashboard counts it.
-    page.goto(f"{base}/admin/registry/kim/?review_status__exact=pending")
+    page.goto(f"{base}/admin/registry/kim/?review_status__exact=waiting")
     page.get_by_role("link", name="KIM Santuai Bersatu").click()
     page.get_by_role("button", name="Terima").click()
     expect(page.locator(".messagelist")).to_contain_text("KIM Santuai Bersatu diterima.")

@@ -8,12 +8,20 @@ import subprocess
 
 import pytest
 
+from ..tools import missing_tool
 from .conftest import DESKTOP, DOCS_IMG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
 # Stage colours that in 2022's demo map only the legend shows (no kecamatan was at these stages).
 LEGEND_ONLY = {"Sosialisasi direncanakan": (0xFE, 0xC4, 0x4F), "Sosialisasi dilaksanakan": (0xA6, 0xD9, 0x6A)}
+
+
+@pytest.fixture
+def poppler():
+    """pdftotext and pdftoppm read the printed PDF."""
+    if not POPPLER:
+        missing_tool("pdftoppm/pdftotext missing: apt-get install poppler-utils (.ci/run installs it)")
 
 
 def pdf_pages_text(pdf_path) -> list[str]:
@@ -29,7 +37,7 @@ def has_colour(png_path, rgb, tolerance=14) -> bool:
     return any(all(abs(a - b) <= tolerance for a, b in zip(pixel, rgb, strict=True)) for pixel in image.getdata())
 
 
-@pytest.mark.skipif(not POPPLER, reason="pdftoppm/pdftotext missing: apt-get install poppler-utils")
+@pytest.mark.usefixtures("poppler")
 def test_the_yearly_report_prints_on_a4_with_page_numbers_whole_rows_and_a_coloured_legend(
     live_demo, new_page, artifacts
 ):
@@ -128,7 +136,7 @@ def print_report(page, url, pdf):
     return pdf_pages_text(pdf)
 
 
-@pytest.mark.skipif(not POPPLER, reason="pdftoppm/pdftotext missing: apt-get install poppler-utils")
+@pytest.mark.usefixtures("poppler")
 def test_a_long_years_tables_cross_pages_without_splitting_a_row(live_server, new_page, artifacts):
     rows = seed_a_long_year()
     pages = print_report(
@@ -145,7 +153,7 @@ def test_a_long_years_tables_cross_pages_without_splitting_a_row(live_server, ne
     assert split_rows(pages, rows) == []
 
 
-@pytest.mark.skipif(not POPPLER, reason="pdftoppm/pdftotext missing: apt-get install poppler-utils")
+@pytest.mark.usefixtures("poppler")
 def test_without_the_print_rule_a_row_is_split_and_the_check_says_so(live_server, new_page, artifacts):
     rows = seed_a_long_year()
     page = new_page(DESKTOP)
@@ -171,7 +179,7 @@ def live_province(live_server, settings):
     return live_server
 
 
-@pytest.mark.skipif(not POPPLER, reason="pdftoppm/pdftotext missing: apt-get install poppler-utils")
+@pytest.mark.usefixtures("poppler")
 def test_a_province_report_prints_its_fourteen_kabupaten_with_page_numbers_and_a_coloured_legend(
     live_province, new_page, artifacts
 ):
@@ -213,7 +221,7 @@ def test_a_province_report_fits_the_screen(live_province, new_page, artifacts, w
     page.screenshot(path=str(artifacts / f"laporan-provinsi-2022-{width}.png"), full_page=True)
 
 
-@pytest.mark.skipif(not POPPLER, reason="pdftoppm/pdftotext missing: apt-get install poppler-utils")
+@pytest.mark.usefixtures("poppler")
 def test_the_forming_kim_page_fits_a_phone_and_prints_on_a4(live_demo, new_page, artifacts):
     from .test_layout import overflow
 

@@ -16,6 +16,7 @@ from registry.models import Desa, Kecamatan, Kim
 from registry.regions import load_regions
 
 from ..factories import make_event, make_kim, make_pengurus
+from ..tools import missing_tool
 
 # A Redis database of its own per test run: CI runs the PostgreSQL and SQLite suites side by side,
 # and each clears its cache between tests.
@@ -33,7 +34,7 @@ def redis_available():
 def page_cache(request, settings):
     if request.param == "redis":
         if not redis_available():
-            pytest.skip("Redis is not running on 127.0.0.1:6379")
+            missing_tool(f"Redis is not running at {TEST_REDIS_URL}: apt-get install redis-server (.ci/run starts it)")
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",

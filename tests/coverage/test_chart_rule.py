@@ -4,6 +4,7 @@ month's last day, whatever the settings say about quiet and SK-ended KIM (issue 
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from coverage.queries import monthly_progress
 from coverage.signs import held_event_signs
@@ -81,3 +82,16 @@ def test_the_chart_knows_every_kind_of_sign_of_life(db):
     """The chart reads signs of life itself (coverage.queries._life_sign_days); a new kind added to
     registry/vitality.py must be added there too."""
     assert vitality._all_sources() == [activity_signs, held_event_signs]
+
+
+def test_a_kim_that_entered_the_portal_recently_counts_in_the_chart_as_on_the_dashboard(db, settings):
+    """An old KIM imported without a last activity is not quiet until the portal has watched it
+    for KIM_QUIET_MONTHS months (registry.vitality.newcomer_q), in the chart too."""
+    settings.KIM_QUIET_COUNTS = False
+    today = timezone.localdate()
+    kabupaten = make_kabupaten()
+    kecamatan = make_kecamatan(kabupaten=kabupaten)
+    make_kim(desa=make_desa(kecamatan=kecamatan), formed_on=date(2019, 5, 1), entered_on=today - timedelta(days=40))
+    make_kim(desa=make_desa(kecamatan=kecamatan), formed_on=date(2019, 5, 1), entered_on=date(2022, 1, 1))
+    last = monthly_progress(kabupaten=kabupaten, on=today)[-1]
+    assert (last.covered_kecamatan, last.active_kim) == dashboard_counts(kabupaten, today) == (1, 1)

@@ -80,10 +80,10 @@ def test_one_bad_row_rejects_the_whole_file_with_a_message_per_row(staff_client,
             "62.02.04.1004,Baamang,,KIM X,,2021-01-05,",
             "adalah Kelurahan Parenggean di Kecamatan Parenggean, bukan di Kecamatan Baamang",
         ),
-        ("62.01.01.2001,,,KIM X,,2021-01-05,", "Kode desa 62.01.01.2001 tidak dikenal di kabupaten ini"),
+        ("62.01.01.2001,,,KIM X,,2021-01-05,", "Kode desa 62.01.01.2001 tidak ditemukan di kabupaten ini"),
         (",,,KIM X,,2021-01-05,", "Isi kode_desa, atau kecamatan dan desa"),
         ("62.02.04.1004,,,KIM X,Legenda,2021-01-05,", "Tingkatan “Legenda” tidak dikenal"),
-        ("62.02.04.1004,,,,,2021-01-05,", "tidak boleh kosong"),
+        ("62.02.04.1004,,,,,2021-01-05,", "wajib diisi."),
         ("62.02.04.1004,,,<script>alert(1)</script>,,kemarin,", "“kemarin” bukan tanggal yang valid"),
         ("62.02.04.1004,,,KIM X,,01-01-0001,", "Tanggal paling awal adalah 1 Januari 2000."),
         ("62.02.04.1004,,,KIM X,,31/12/1999,", "Tanggal paling awal adalah 1 Januari 2000."),
@@ -278,7 +278,63 @@ def test_row_errors_name_the_spreadsheet_row_and_show_the_message_beside_it(staf
     assert "validation-error-container" not in html  # nothing hidden behind a hover
 
 
-def test_a_row_error_outside_any_column_names_the_spreadsheet_row_too(kotim):
-    dataset = tablib.Dataset().load("kode_desa,nama\n62.02.04.1004,KIM Tanpa Tanggal\n", format="csv")
+def test_a_row_error_outside_any_column_names_the_spreadsheet_row_too(kotim, monkeypatch):
+    monkeypatch.setattr(KimResource, "before_save_instance", lambda *args, **kwargs: 1 / 0)
+    dataset = tablib.Dataset().load(HEADER + "62.02.04.1004,,,KIM X,,2021-01-05,\n", format="csv")
     result = KimResource().import_data(dataset, dry_run=True)
     assert [number for number, errors in result.row_errors()] == [2]
+
+
+# Every message an import can show is Indonesian and says what to fix, on the right column.
+@pytest.mark.parametrize(
+    "row, column, message",
+    [
+        ("62.02.04.1004,,,,,2021-01-05,", "nama", "wajib diisi."),
+        ("62.02.04.1004,,,KIM X,,,", "tanggal_terbentuk", "wajib diisi."),
+        ("62.02.99.9999,,,KIM X,,2021-01-05,", "kode_desa", "Kode desa 62.02.99.9999 tidak ditemukan di kabupaten ini"),
+    ],
+)
+def test_a_bad_cell_is_named_by_its_column_in_plain_indonesian(staff_client, kotim, row, column, message):
+    html = upload(staff_client, (HEADER + row + "\n").encode()).content.decode()
+    assert f"<strong>{column}</strong>: {message}" in html
+    assert "Field ini" not in html and not Kim.objects.exists()
+
+
+def test_a_website_without_https_and_a_broken_email_say_what_to_write(staff_client, kotim):
+    header = "kode_desa,nama,tanggal_terbentuk,situs_web,email_kontak\n"
+    html = upload(staff_client, (header + "62.02.04.1004,KIM X,2021-01-05,kim.example.id,kim@\n").encode()).content
+    html = html.decode()
+    assert (
+        "<strong>situs_web</strong>: “kim.example.id” bukan alamat situs yang lengkap: tulis alamat yang diawali https://"
+        in html
+    )
+    assert "<strong>email_kontak</strong>: “kim@” bukan alamat e-mail yang valid" in html
+    assert "Masukkan URL yang valid" not in html
+
+
+def test_a_file_with_a_header_and_no_rows_says_so_in_indonesian(staff_client, kotim):
+    html = upload(staff_client, (HEADER.strip() + ";" * 1000 + "\n").encode()).content.decode()
+    assert "Berkas tidak berisi baris KIM" in html
+    assert "No valid data" not in html
+
+
+def test_a_missing_required_column_is_named_once_for_the_whole_file(staff_client, kotim):
+    csv = "kode_desa,tanggal_terbentuk\n" + "62.02.04.1004,2021-01-05\n" * 3
+    html = upload(staff_client, csv.encode()).content.decode()
+    assert html.count("Kolom wajib tidak ada di baris judul (baris 1): nama.") == 1
+    assert "import_id_fields" not in html and "Traceback" not in html
+
+
+def test_a_file_without_kode_desa_finds_each_desa_by_its_names(staff_client, kotim):
+    csv = "kecamatan,desa,nama,tanggal_terbentuk\nParenggean,Parenggean,KIM Nama Saja,2021-01-05\n"
+    assert upload(staff_client, csv.encode()).content.decode().count('<tr class="new">') == 1
+
+
+def test_an_unexpected_failure_is_said_in_indonesian_without_its_traceback(staff_client, kotim, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(KimResource, "before_save_instance", broken)
+    html = upload(staff_client, (HEADER + "62.02.04.1004,,,KIM X,,2021-01-05,\n").encode()).content.decode()
+    assert "Baris 2: Kesalahan di server (RuntimeError); tidak ada yang disimpan." in html
+    assert "database on fire" not in html and "Traceback" not in html

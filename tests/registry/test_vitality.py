@@ -54,6 +54,20 @@ def test_a_newly_formed_kim_is_not_quiet_before_its_first_six_months(db):
     assert vitality(kim, date(2022, 7, 16)) == Vitality.QUIET
 
 
+def test_an_old_kim_entered_in_the_portal_without_any_sign_of_life_is_judged_only_six_months_later(db):
+    kim = make_kim(formed_on=date(2019, 5, 1), entered_on=date(2022, 3, 1))  # imported, no last activity
+    assert vitality(kim, date(2022, 2, 28)) == Vitality.QUIET  # before it entered: nothing was ever recorded
+    assert vitality(kim, date(2022, 3, 1)) == Vitality.ACTIVE
+    assert vitality(kim, date(2022, 9, 1)) == Vitality.ACTIVE
+    assert vitality(kim, date(2022, 9, 2)) == Vitality.QUIET
+
+
+def test_an_old_kim_entered_with_an_older_sign_of_life_is_judged_by_that_sign(db):
+    kim = make_kim(formed_on=date(2019, 5, 1), entered_on=date(2022, 3, 1))
+    make_activity(kim, date(2020, 1, 10), kind=KimActivity.IMPORTED)  # the imported terakhir_aktif
+    assert vitality(kim, date(2022, 3, 1)) == Vitality.QUIET
+
+
 def test_the_quiet_months_are_a_setting(db, settings):
     settings.KIM_QUIET_MONTHS = 12
     kim = make_kim(formed_on=date(2021, 1, 1))

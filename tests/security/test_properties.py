@@ -4,7 +4,7 @@ Whatever is posted, the answer is a saved object (a redirect) or the form
 again with an Indonesian message; never a 500, never a partial save.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -122,7 +122,7 @@ def test_an_event_in_a_desa_of_another_kecamatan_is_refused_with_a_clear_message
             "title": "Sosialisasi",
             "kind": "sosialisasi",
             "status": "planned",
-            "starts_at_0": "01-06-2030",
+            "starts_at_0": (date.today() + timedelta(days=60)).strftime("%d-%m-%Y"),  # within the planning horizon
             "starts_at_1": "09:00",
             "kecamatan": kecamatan.pk,
             "desa": desa.pk,

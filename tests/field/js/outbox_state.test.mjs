@@ -4,7 +4,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  answered, counts, dueOldestFirst, flashOf, flashText, isExpired, lost, sending, sessionEnded, shownState,
+  answered, counts, decided, dueOldestFirst, flashOf, flashText, isExpired, isStaffRefused, lost, sending, sessionEnded,
+  shownState,
 } from "../../../field/static/js/field/outbox-state.js";
 
 const NOW = new Date("2026-03-30T09:15:00Z");
@@ -99,7 +100,7 @@ describe("what the phone shows", () => {
 
   test("the counts add a half-sent item to the waiting ones", () => {
     const records = ["waiting", "sending", "refused", "delivered", "delivered"].map((state) => queued({ state }));
-    assert.deepEqual(counts(records), { waiting: 2, refused: 1, delivered: 2 });
+    assert.deepEqual(counts(records), { waiting: 2, refused: 1, delivered: 2, accepted: 0 });
   });
 
   test("a delivered item is kept 30 days", () => {
@@ -127,5 +128,42 @@ describe("the notice at the top after sending", () => {
     assert.deepEqual(lines, ["Ditolak server: Ditolak server. Perbaiki isian berikut lalu kirim lagi.", T.flashRefusedHelp]);
     assert.deepEqual([flash.state, flash.errors, flash.page], ["refused", errors, "/petugas/laporan/baru/"]);
     assert.ok(!lines.join(" ").includes("menunggu sinyal"));
+  });
+});
+
+describe("a delivered item once staff decided on it (the phone online again)", () => {
+  const REFUSAL = { status: "refused", reason: "Foto tidak jelas.", fix_url: "/petugas/laporan/baru/?perbaiki=x", corrected: false };
+  const delivered = () => queued({ state: "delivered", receipt: "LAP-2026-00001" });
+
+  test("refused by staff, it is shown refused with the reason and counted refused, not delivered", () => {
+    const record = decided(delivered(), REFUSAL);
+    assert.equal(isStaffRefused(record), true);
+    assert.deepEqual([record.reviewReason, record.fixUrl], ["Foto tidak jelas.", REFUSAL.fix_url]);
+    assert.deepEqual(counts([record]), { waiting: 0, refused: 1, delivered: 0, accepted: 0 });
+  });
+
+  test("accepted by staff, it counts as accepted", () => {
+    const record = decided(delivered(), { status: "accepted", reason: "" });
+    assert.deepEqual([record.review, counts([record]).accepted, counts([record]).delivered], ["accepted", 1, 1]);
+  });
+
+  test("a decision already followed changes nothing, so nothing is stored again", () => {
+    const once = decided(delivered(), REFUSAL);
+    assert.equal(decided(once, REFUSAL), once);
+    assert.equal(decided(queued(), REFUSAL).state, "waiting"); // not delivered yet: no decision to follow
+  });
+
+  test("a corrected refusal is no longer counted", () => {
+    const record = decided(delivered(), { ...REFUSAL, corrected: true });
+    assert.equal(counts([record]).refused, 0);
+  });
+
+  test("staff's decisions on items no longer on this phone count too, each once", () => {
+    const onPhone = decided(delivered(), REFUSAL);
+    const decisions = {
+      [onPhone.id]: REFUSAL, "another-id": REFUSAL, "third-id": { status: "accepted" },
+      "fixed-id": { ...REFUSAL, corrected: true },
+    };
+    assert.deepEqual(counts([onPhone], decisions), { waiting: 0, refused: 2, delivered: 0, accepted: 1 });
   });
 });

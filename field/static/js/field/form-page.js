@@ -7,7 +7,8 @@ import * as drafts from "./drafts.js";
 import { setUpLocation } from "./location.js";
 import { photosReady, shrinkChosenPhotos, shrinkPhoto } from "./photos.js";
 import { newId, syncAll } from "./outbox.js";
-import { WAITING } from "./outbox-state.js";
+import { WAITING, isStaffRefused } from "./outbox-state.js";
+import { chooseNotedPlan, notePlan, offerOutboxPlans } from "./plans.js";
 import { keepFlash } from "./flash.js";
 import { say } from "./status.js";
 import { todayIso } from "./words.js";
@@ -26,14 +27,32 @@ function recordFromForm(id) { // a promise: photos are made small before the ite
   }));
 }
 
-// Put back what the officer was doing: a refused item to fix (#perbaiki-<id>), a draft, or a plan.
+/* "Perbaiki dan kirim ulang" (?perbaiki=<id>) of an item staff refused: a new submission naming it
+ * (`corrects`). Online the server fills the form from what was sent; offline, the phone does, from
+ * the delivered item it still keeps. */
+function correct(id) {
+  if (document.querySelector("[data-correcting]")) { return Promise.resolve(); } // filled by the server
+  return get(OUTBOX, id).then((record) => {
+    if (!record || !isStaffRefused(record)) { return; }
+    fillForm(record);
+    chooseNotedPlan();
+    if (form.elements.corrects) { form.elements.corrects.value = record.id; }
+    showFixErrors({ message: T.staffReason + " " + record.reviewReason, errors: [] });
+  });
+}
+
+// Put back what the officer was doing: a refused item to fix (#perbaiki-<id>), a staff refusal to
+// correct (?perbaiki=<id>), a draft, or a plan.
 function restore() {
+  const correcting = new URLSearchParams(location.search).get("perbaiki");
+  if (correcting) { return correct(correcting); }
   const fixMatch = location.hash.match(/^#perbaiki-([0-9a-f-]{36})$/);
   if (fixMatch) {
     return get(OUTBOX, fixMatch[1]).then((record) => {
       if (record && record.state === "refused") {
         drafts.startEditing(record.id);
         fillForm(record);
+        chooseNotedPlan();
         showFixErrors(record);
       }
     });
@@ -42,6 +61,7 @@ function restore() {
     if (draft) {
       drafts.startEditing(draft.editing || null);
       fillForm(draft);
+      chooseNotedPlan();
       drafts.showDraftNotice(draft);
       return;
     }
@@ -82,14 +102,14 @@ export function setUpForm() {
   if (form.elements.day && form.elements.day.hasAttribute("max")) { form.elements.day.max = todayIso(); }
   if (form.elements.day && form.elements.day.hasAttribute("min")) { form.elements.day.min = todayIso(); }
   if (form.elements.kecamatan) { form.elements.kecamatan.addEventListener("change", () => narrowDesa(true)); }
-  if (form.elements.event) { form.elements.event.addEventListener("change", fillFromPlan); }
+  if (form.elements.event) { form.elements.event.addEventListener("change", () => { notePlan(); fillFromPlan(); }); }
   narrowDesa(false);
   setUpLocation(drafts.draftSoon);
   form.addEventListener("change", (event) => {
     if (event.target.type === "file") { shrinkChosenPhotos(event.target, drafts.draftSoon); }
   });
 
-  restore().catch(() => {});
+  offerOutboxPlans().then(restore).catch(() => {});
   window.addEventListener("hashchange", restore);
 
   form.addEventListener("input", drafts.draftSoon);

@@ -2,8 +2,8 @@
  * and the counts above them. Drawn again whenever the outbox changes. */
 import { cfg, T } from "./page.js";
 import { DRAFTS, OUTBOX, all, remove } from "./store.js";
-import { allRecords, isSyncing } from "./outbox.js";
-import { DELIVERED, REFUSED, counts, isExpired, shownState } from "./outbox-state.js";
+import { allRecords, isSyncing, knownDecisions } from "./outbox.js";
+import { ACCEPTED, DELIVERED, REFUSED, counts, isExpired, isStaffRefused, shownState } from "./outbox-state.js";
 import { button, errorList, icon, span } from "./dom.js";
 import { kindLabel, longDateTime } from "./words.js";
 
@@ -18,6 +18,15 @@ export const LOOKS = {
 
 export function fixUrl(record) { return record.page + "#perbaiki-" + record.id; }
 
+// A delivered item staff refused is corrected by a new submission: the form, prefilled, names it.
+export function resendUrl(record) { return record.fixUrl || record.page + "?perbaiki=" + record.id; }
+
+function badgeOf(record, state) { // what the badge says: the phone's state, or staff's decision on it
+  if (isStaffRefused(record)) { return { look: "warn", icon: "✕", state: "staff-refused", text: T.staffRefused + ": " + record.reviewReason }; }
+  if (state === DELIVERED && record.review === ACCEPTED) { return { look: "ok", icon: "✔", state: "accepted", text: T.staffAccepted }; }
+  return { look: LOOKS[state].badge, icon: LOOKS[state].icon, state: state, text: T[state] };
+}
+
 function item(record) {
   const state = shownState(record, isSyncing());
   const li = document.createElement("li");
@@ -28,10 +37,11 @@ function item(record) {
   head.className = "queue-head";
   const title = document.createElement("strong");
   title.textContent = record.title;
+  const look = badgeOf(record, state);
   const badge = document.createElement("span");
-  badge.className = "badge state " + LOOKS[state].badge;
-  badge.dataset.state = state;
-  badge.append(icon(LOOKS[state].icon), document.createTextNode(" " + T[state]));
+  badge.className = "badge state " + look.look;
+  badge.dataset.state = look.state;
+  badge.append(icon(look.icon), document.createTextNode(" " + look.text));
   head.append(badge, title);
   li.appendChild(head);
   li.appendChild(span("meta", kindLabel(record.kind) + " · " + T.savedAt + " " + longDateTime(record.savedAt) +
@@ -59,6 +69,9 @@ function item(record) {
     actions.appendChild(button(T.discard, () => {
       if (window.confirm(T.confirmRemove)) { remove(OUTBOX, record.id).then(render); }
     }, null, "discard"));
+  }
+  if (isStaffRefused(record) && !record.corrected) {
+    actions.appendChild(button(T.fixResend, null, resendUrl(record), "fix"));
   }
   if (state === DELIVERED) {
     actions.appendChild(button(T.remove, () => { remove(OUTBOX, record.id).then(render); }));
@@ -107,7 +120,7 @@ export function render() {
     });
     document.querySelectorAll("[data-queue]").forEach((list) => fillList(list, records, item, T.empty));
     document.querySelectorAll("[data-drafts]").forEach((list) => fillList(list, drafts, draftItem, T.noDrafts));
-    const counted = counts(records);
+    const counted = counts(records, knownDecisions());
     document.querySelectorAll("[data-count]").forEach((el) => { el.textContent = counted[el.dataset.count] || 0; });
     return records;
   }).catch(() => []);

@@ -3,12 +3,12 @@
  * The entry module, loaded by templates/field/ as <script type="module">. The jobs live in modules
  * of their own, served as they are (no bundler) and kept for offline use by the service worker:
  *   outbox.js (queue and send) and outbox-state.js (its states, tested alone with node --test),
- *   drafts.js, forms.js and form-page.js (the forms), photos.js, location.js, lists.js (the phone's
+ *   drafts.js, forms.js, plans.js and form-page.js (the forms), photos.js, location.js, lists.js (the phone's
  *   lists), flash.js (the notice after sending), status.js (the signal line), store.js (IndexedDB).
  */
 import { app, cfg, form } from "./page.js";
 import { setUpForm } from "./form-page.js";
-import { syncAll, whenChanged } from "./outbox.js";
+import { followDecisions, syncAll, whenChanged } from "./outbox.js";
 import { render } from "./lists.js";
 import { followFlash, showFlash } from "./flash.js";
 import { showNetwork, showNotKept } from "./status.js";
@@ -38,5 +38,5 @@ if (app) {
   window.addEventListener("offline", showNetwork);
   setInterval(syncAll, 30000);
   showNetwork();
-  refresh().then(syncAll);
+  followDecisions().catch(() => {}).then(refresh).then(syncAll);
 }

@@ -6,6 +6,11 @@
  *      └─────────────────┴──no signal, answer lost, 5xx, 401/403: sent again later with the same id
  *
  * A record left "sending" (the page closed mid-send) is shown and counted as waiting, and sent again.
+ *
+ * Delivered is not the end: staff then accept or refuse it (core.review). The server's decisions, by
+ * client id (field.decisions, from the home page kept offline or /petugas/keputusan/), are followed
+ * by `decided`: a delivered record gets `review` ("accepted" | "refused") and the staff's reason, and
+ * is shown "Diterima" or "Ditolak: <reason>" instead of "✓ Terkirim".
  */
 export const WAITING = "waiting";
 export const SENDING = "sending";
@@ -53,11 +58,43 @@ export function shownState(record, syncing) { // "sending" only while this page 
   return record.state === SENDING && !syncing ? WAITING : record.state;
 }
 
-export function counts(records) {
-  const out = { waiting: 0, refused: 0, delivered: 0 };
+export const ACCEPTED = "accepted"; // staff's decisions on a delivered record (record.review)
+export const STAFF_REFUSED = "refused";
+
+/* A delivered record following staff's `decision` ({status, reason, fix_url, corrected}) on it;
+ * the record itself (the same object) when there is nothing new, so the caller stores only changes. */
+export function decided(record, decision) {
+  if (!decision || record.state !== DELIVERED || (decision.status !== ACCEPTED && decision.status !== STAFF_REFUSED)) {
+    return record;
+  }
+  const review = {
+    review: decision.status, reviewReason: decision.reason || "", fixUrl: decision.fix_url || "",
+    corrected: !!decision.corrected,
+  };
+  const same = Object.keys(review).every((key) => record[key] === review[key]);
+  return same ? record : { ...record, ...review };
+}
+
+export function isStaffRefused(record) { return record.state === DELIVERED && record.review === STAFF_REFUSED; }
+
+/* The counts above the lists: the phone's own items, and staff's decisions (`decisions`, by client
+ * id) on everything the officer sent, on this phone or not. A refusal counts until it is corrected. */
+export function counts(records, decisions = {}) {
+  const out = { waiting: 0, refused: 0, delivered: 0, accepted: 0 };
+  const onPhone = new Set();
   records.forEach((r) => {
+    onPhone.add(r.id);
     const state = r.state === SENDING ? WAITING : r.state;
-    if (out[state] !== undefined) { out[state] += 1; }
+    if (isStaffRefused(r)) {
+      if (!r.corrected) { out.refused += 1; }
+    } else if (out[state] !== undefined) { out[state] += 1; }
+    if (r.state === DELIVERED && r.review === ACCEPTED) { out.accepted += 1; }
+  });
+  Object.keys(decisions).forEach((id) => {
+    const d = decisions[id];
+    if (onPhone.has(id)) { return; }
+    if (d.status === STAFF_REFUSED && !d.corrected) { out.refused += 1; }
+    if (d.status === ACCEPTED) { out.accepted += 1; }
   });
   return out;
 }

@@ -2,13 +2,18 @@
  * made here (a UUID, the server's idempotency key); the server stores each id once and answers a
  * retry with the first receipt. Each item is sent on its own: an item the server refuses or cannot
  * take now never holds back the others. The states and their changes are in outbox-state.js. */
-import { cfg, T } from "./page.js";
+import { cfg, T, pageDecisions } from "./page.js";
 import { OUTBOX, all, put } from "./store.js";
 import { say, showNetwork } from "./status.js";
 import * as machine from "./outbox-state.js";
 
 let syncing = false;
 let changed = () => Promise.resolve();
+let decisions = pageDecisions(); // staff's decisions, from the page or the last fetch
+let decisionsAsked = 0;
+const DECISIONS_EVERY_MS = 5 * 60000;
+
+export function knownDecisions() { return decisions; }
 
 export function isSyncing() { return syncing; }
 
@@ -77,6 +82,28 @@ function send(record, token) {
   }), () => put(OUTBOX, machine.lost(outgoing)));
 }
 
+/* Staff's decisions followed by the delivered records (Terkirim → Diterima / Ditolak: <reason>):
+ * those of the home page at once, offline too; the server's again once per page and every few
+ * minutes while a delivered record still waits for one. */
+export function followDecisions(latest) {
+  if (latest) { decisions = latest; }
+  return allRecords().then((records) => Promise.all(records.map((record) => {
+    const next = machine.decided(record, decisions[record.id]);
+    return next === record ? null : put(OUTBOX, next);
+  })));
+}
+
+function askDecisions(records) {
+  const undecided = records.some((r) => r.state === machine.DELIVERED && r.user === cfg.user && !r.review);
+  const due = !decisionsAsked || (undecided && Date.now() - decisionsAsked > DECISIONS_EVERY_MS);
+  if (!cfg.decisions || !navigator.onLine || !due) { return Promise.resolve(); }
+  decisionsAsked = Date.now();
+  return fetch(cfg.decisions, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((body) => (body && body.decisions ? followDecisions(body.decisions).then(() => changed()) : null))
+    .catch(() => {});
+}
+
 export function syncAll() {
   if (syncing) { return Promise.resolve(); }
   syncing = true;
@@ -91,5 +118,8 @@ export function syncAll() {
       ), () => {});
     })
     .catch(() => {})
-    .then(() => { syncing = false; showNetwork(); return changed(); });
+    .then(() => { syncing = false; showNetwork(); return changed(); })
+    // After sending, not while: a tap on "Kirim sekarang" meanwhile sends again at once.
+    .then(() => allRecords().then(askDecisions))
+    .catch(() => {});
 }

@@ -29,7 +29,7 @@ def staff_handle_wishes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coverage', '0014_review_workflow'),
+        ('coverage', '0016_corrections'),
         ('registry', '0014_review_workflow'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

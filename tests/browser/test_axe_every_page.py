@@ -1,0 +1,95 @@
+"""axe-core finds nothing on any page, on a 360 px phone and at the office's 1366 px: every public
+page (walked from the dashboard's links, one page of each kind, in both languages) and every admin
+page staff reach (the home page with its inbox and the lists it leads to, each model's list, add
+form, a row's change form and history, the spreadsheet import and export)."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import AXE, OFFICE_SCREEN, PHONE, admin_log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SCREENS = {"phone": PHONE, "office": OFFICE_SCREEN}
+LINKS = "(root) => [...root.querySelectorAll('a[href]')].map(a => new URL(a.getAttribute('href'), location.href).href)"
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
+    ]
+
+
+def kind(url: str) -> str:
+    """/kim/3/ and /kim/7/ are one kind of page, /laporan/2025/ and /laporan/2026/ too."""
+    return re.sub(r"\d+", "N", urlsplit(url).path)
+
+
+def public_pages(page, base) -> list[str]:
+    """The dashboard and every HTML page its links lead to, and theirs: the first of each kind."""
+    found, todo = {kind(base + "/"): base + "/"}, [base + "/"]
+    while todo:
+        page.goto(todo.pop(0))
+        for url in page.evaluate(LINKS, page.locator("body").element_handle()):
+            url = url.split("#")[0]
+            path = urlsplit(url).path
+            if not url.startswith(base) or "?" in url or kind(url) in found or path.startswith(("/admin", "/petugas")):
+                continue
+            if "text/html" in page.request.get(url).headers.get("content-type", ""):
+                found[kind(url)] = url
+                todo.append(url)
+    return list(found.values())
+
+
+def admin_pages(page, base) -> list[str]:
+    """The admin's home, what its inbox and model index link to, and from each list its first row's
+    change form and history and the list's tools (import, export)."""
+    page.goto(base + "/admin/")
+    pages = [base + "/admin/"] + [u for u in page.evaluate(LINKS, page.locator("#content-main").element_handle())]
+    for url in [u for u in pages if re.search(r"/admin/\w+/\w+/$", urlsplit(u).path)]:
+        page.goto(url)
+        rows = page.locator("#result_list tbody tr th a")
+        if rows.count():
+            change = rows.first.evaluate("a => a.href")
+            pages += [change, change.replace("/change/", "/history/")]
+        pages += [u for u in page.locator(".object-tools a").evaluate_all("as => as.map(a => a.href)")]
+    return list(dict.fromkeys(u for u in pages if u.startswith(base + "/admin/")))
+
+
+def violations_at_both_widths(page, urls, base) -> list[str]:
+    """Each page loaded once and checked at each screen width in turn (a load per width doubled
+    the walk's time: about 4 minutes a suite)."""
+    problems = []
+    for url in urls:
+        page.goto(url)
+        for name, screen in SCREENS.items():
+            page.set_viewport_size(screen)
+            problems += [f"{url.removeprefix(base)} at {name}: {p}" for p in violations(page)]
+    return problems
+
+
+def test_axe_finds_nothing_on_any_public_page(live_demo, new_page):
+    page = new_page(PHONE, bypass_csp=True)
+    urls = public_pages(page, live_demo.url)
+    assert {"/", "/kim/", "/kim/N/", "/kecamatan/N.N.N/", "/data/", "/laporan/N/", "/membentuk-kim/"} <= set(
+        map(kind, urls)
+    )
+    problems = violations_at_both_widths(page, urls, live_demo.url)
+    assert problems == [], "\n".join(problems)
+
+
+def test_axe_finds_nothing_on_any_admin_page_staff_reach(live_demo, staff, new_page):
+    page = new_page(OFFICE_SCREEN, bypass_csp=True)
+    admin_log_in(page, live_demo.url, "sari")
+    urls = admin_pages(page, live_demo.url)
+    paths = [urlsplit(u).path for u in urls]
+    assert {"/admin/registry/kim/add/", "/admin/registry/kim/import/", "/admin/coverage/outreachevent/add/"} <= set(
+        paths
+    )
+    assert sum(p.endswith("/history/") for p in paths) > 5
+    problems = violations_at_both_widths(page, urls, live_demo.url)
+    assert problems == [], "\n".join(problems)
