@@ -23,9 +23,12 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-# A development .env: DEBUG on and a fresh random secret key.
+# A development .env: DEBUG on, a fresh random secret key, and example contact details for
+# /membentuk-kim/ (marked "contoh": replace them with the office's real ones, see README).
 .env:
 	$(PYTHON) -c "import secrets; print('DEBUG=1'); print('SECRET_KEY=dev-' + secrets.token_urlsafe(40))" > $@
+	printf '%s\n' 'DISKOMINFO_ADDRESS=Jl. Contoh No. 1, Sampit (contoh)' 'DISKOMINFO_PHONE=0531 000000 (contoh)' \
+		'DISKOMINFO_EMAIL=diskominfo@contoh.invalid' >> $@
 
 # The whole test suite. DATABASE_URL picks the database (default SQLite).
 test: $(VENV)/.installed

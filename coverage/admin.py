@@ -6,7 +6,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import LimitedTextForm
+from core.admin import LimitedTextForm, SafeAutocompleteMixin
 from core.models import Notification
 from core.paginator import EstimatedCountPaginator
 from registry.admin import KecamatanAdmin, KecamatanFilter, StaffHistoryAdmin, StaffScopeMixin
@@ -63,6 +63,11 @@ class OutreachEventAdmin(StaffHistoryAdmin):
             .values("n")
         )
         return super().get_queryset(request).annotate(n_kims=Coalesce(Subquery(links, IntegerField()), 0))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            _link_planned_wish(self, request, obj)  # planned from a citizen's wish (?minat=<pk>)
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, event):
@@ -174,6 +179,124 @@ class DesaTargetAdmin(StaffHistoryAdmin):
         super().delete_model(request, obj)
 
 
+# --- Citizens' wishes to form a KIM (issue 22): an additive block, kept apart for easy merges. ---
+from django.contrib import messages  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils.html import format_html  # noqa: E402
+from django.utils.http import urlencode  # noqa: E402
+
+from registry.admin import DecisionMixin  # noqa: E402
+from registry.scope import for_staff  # noqa: E402
+
+from .models import Wish  # noqa: E402
+
+WISH_PARAMETER = "minat"  # ?minat=<pk> on the event's add form: the wish the sosialisasi answers
+
+
+def plan_sosialisasi_url(wish) -> str:
+    """The event's add form for a sosialisasi answering `wish`: kecamatan, desa and title prefilled
+    (core.admin.SafeInitialMixin keeps only values the fields can hold), the wish named."""
+    params = {
+        "kind": OutreachEvent.Kind.SOSIALISASI,
+        "status": OutreachEvent.Status.PLANNED,
+        "kecamatan": wish.desa.kecamatan_id,
+        "desa": wish.desa_id,
+        "title": _("Sosialisasi pembentukan KIM %(desa)s") % {"desa": wish.desa},
+        WISH_PARAMETER: wish.pk,
+    }
+    return f"{reverse('admin:coverage_outreachevent_add')}?{urlencode(params)}"
+
+
+@admin.register(Wish)
+class WishAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+    """Citizens' wishes: read, accept or refuse (DecisionMixin), plan a sosialisasi from one, and
+    erase a citizen's contact on request. Citizens send them; staff never add or edit one."""
+
+    list_display = ["__str__", "created_at", "desa", "kecamatan", "role", "people", "review_status", "planned"]
+    list_filter = ["review_status", KecamatanFilter, "role", "created_at"]
+    list_select_related = ["desa__kecamatan", "event"]
+    search_fields = ["receipt", "desa__name", "desa__kecamatan__name"]
+    date_hierarchy = "created_at"
+    actions = ["verify", "erase_contact"]
+    fieldsets = [
+        (None, {"fields": ["receipt", "created_at", "desa", "role", "people", "message"]}),
+        (_("Kontak (data pribadi, hanya untuk staf)"), {"fields": ["name", "phone", "email", "consent_at"]}),
+        (_("Tindak lanjut"), {"fields": ["plan_link", "event", "contact_erased_at"]}),
+        (_("Pemeriksaan"), {"fields": ["review_status", "reviewed_by", "reviewed_at", "review_reason"]}),
+    ]
+    readonly_fields = [
+        "receipt",
+        "created_at",
+        "desa",
+        "role",
+        "people",
+        "message",
+        "name",
+        "phone",
+        "email",
+        "consent_at",
+        "plan_link",
+        "event",
+        "contact_erased_at",
+        "review_status",
+        "reviewed_by",
+        "reviewed_at",
+        "review_reason",
+    ]
+
+    class Media:
+        css = {"all": ["css/admin_staff.css"]}
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("kecamatan"), ordering="desa__kecamatan__name")
+    def kecamatan(self, wish):
+        return wish.desa.kecamatan.name
+
+    @admin.display(description=_("sosialisasi"), boolean=True)
+    def planned(self, wish):
+        return wish.event_id is not None
+
+    @admin.display(description=_("Rencanakan sosialisasi"))
+    def plan_link(self, wish):
+        if wish.pk is None or wish.is_refused:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>', plan_sosialisasi_url(wish), _("Rencanakan sosialisasi")
+        )
+
+    @admin.action(description=_("Hapus nama dan kontak (atas permintaan warga)"), permissions=["change"])
+    def erase_contact(self, request, queryset):
+        erased = [wish for wish in queryset if wish.has_contact]
+        for wish in erased:
+            wish.erase_contact()
+            self.log_change(request, wish, _("Nama dan kontak dihapus atas permintaan"))
+        self.message_user(
+            request, _("Nama dan kontak %(n)d minat dihapus; minatnya tetap tercatat.") % {"n": len(erased)}
+        )
+
+
+def _link_planned_wish(model_admin, request, event):
+    """Link the wish named by ?minat=<pk> (in the user's scope) to the event just planned: the wish
+    is accepted and its citizen told (Wish.plan)."""
+    pk = request.GET.get(WISH_PARAMETER, "")
+    if not pk.isdigit():
+        return
+    wish = for_staff(Wish.objects.select_related("desa"), request.user).filter(pk=pk).first()
+    if wish is None:
+        return
+    try:
+        wish.plan(event, by=request.user)
+    except ValidationError as error:
+        model_admin.message_user(request, " ".join(error.messages), messages.WARNING)
+    else:
+        model_admin.message_user(
+            request, _("Kegiatan ini tercatat sebagai tindak lanjut minat %(wish)s.") % {"wish": wish}
+        )
+
+
 @admin.register(Notification)
 class NotificationAdmin(StaffScopeMixin, admin.ModelAdmin):
     """The outbox of record (core/notifications.py), read only: what each person was told, whether
@@ -204,9 +327,6 @@ class NotificationAdmin(StaffScopeMixin, admin.ModelAdmin):
     @admin.display(description=_("kesalahan terakhir"))
     def short_error(self, notification):
         return notification.last_error[:120]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -9,9 +9,10 @@ class CoverageConfig(AppConfig):
     def ready(self):
         from core.cache import invalidate_on_change
 
-        from .models import DesaTarget, FieldReport, OutreachEvent
+        from .models import DesaTarget, FieldReport, OutreachEvent, Wish
 
         invalidate_on_change(OutreachEvent, FieldReport, DesaTarget)  # a reviewed report makes its event public
+        invalidate_on_change(Wish)  # a wish changes the public "Ada minat warga" counts
 
         from registry.vitality import add_life_signs
 

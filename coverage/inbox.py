@@ -13,7 +13,7 @@ from registry.models import Desa, Kecamatan, Kim, KimActivity
 from registry.scope import for_staff
 from registry.vitality import Vitality
 
-from .models import FieldReport, OutreachEvent
+from .models import FieldReport, OutreachEvent, Wish
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,12 @@ def staff_inbox(*, user, on: date) -> list[InboxItem]:
             _("Aktivitas KIM dari petugas belum diperiksa"),
             for_staff(KimActivity.objects.waiting(), user),
             _url("admin:registry_kimactivity_changelist", review_status__exact=KimActivity.Review.WAITING),
+        ),
+        (
+            "wishes_waiting",
+            _("Minat membentuk KIM"),
+            for_staff(Wish.objects.waiting(), user),
+            _url("admin:coverage_wish_changelist", review_status__exact=Wish.Review.WAITING),
         ),
         (
             "events_overdue",

@@ -1,12 +1,14 @@
 """Outreach events: the sosialisasi, meetings and trainings that build KIM coverage."""
 
+import hashlib
+import hmac
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,7 @@ from core.dates import start_of_day, validate_in_range
 from core.review import Review, Reviewed, ReviewQuerySet
 from registry import scope as staff_scope
 from registry.models import Desa, Kecamatan, Kim
+from registry.vitality import months_before
 
 # An event planned or reported without an hour starts at this time.
 DEFAULT_TIME = time(9, 0)
@@ -563,3 +566,182 @@ class DesaTarget(models.Model):
     def clean(self):
         if self.kecamatan_id and self.kabupaten_id and self.kecamatan.kabupaten_id != self.kabupaten_id:
             raise ValidationError({"kecamatan": _("Kecamatan ini tidak berada di kabupaten tersebut.")})
+
+
+# --- Citizens' wishes to form a KIM (issue 22): an additive block, kept apart for easy merges. ---
+
+
+def validate_phone(value: str):
+    """An Indonesian phone or WhatsApp number: 08…, +628… or 628…, 9 to 15 digits, spaces and dashes allowed."""
+    digits = value.replace(" ", "").replace("-", "").replace(".", "")
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if not digits.isdigit() or not (digits.startswith("08") or digits.startswith("62")) or not 9 <= len(digits) <= 15:
+        raise ValidationError(
+            _("Nomor telepon/WhatsApp tidak dikenali. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890."),
+            code="phone",
+        )
+
+
+class WishQuerySet(ReviewQuerySet):
+    def open(self):
+        """Wishes still counting as demand: waiting for staff, or accepted (not refused)."""
+        return self.exclude(review_status=Review.REFUSED)
+
+    def contact_expired(self, now: datetime | None = None):
+        """Wishes whose contact is older than settings.WISH_RETENTION_MONTHS and not erased yet."""
+        now = now or timezone.now()
+        cutoff = now - (
+            timezone.localdate(now) - months_before(timezone.localdate(now), settings.WISH_RETENTION_MONTHS)
+        )
+        return self.filter(created_at__lt=cutoff, contact_erased_at__isnull=True)
+
+    def for_staff(self, user):
+        return staff_scope.for_staff(self, user)
+
+    def receive(self, *, desa, name: str, phone: str, email: str, role: str, people: int, message: str = ""):
+        """Store a citizen's wish and give it its receipt; the same wish sent again the same day
+        (a form posted twice) is stored once: returns (wish, created). Raises ValidationError."""
+        now = timezone.now()
+        sent = "\x1f".join(
+            [desa.code, name.strip().casefold(), phone, email.casefold(), role, str(people), message.strip()]
+        )
+        digest = hmac.new(
+            settings.SECRET_KEY.encode(), f"{timezone.localdate(now)}\x1f{sent}".encode(), hashlib.sha256
+        ).hexdigest()
+        found = self.filter(digest=digest).first()
+        if found is not None:
+            return found, False
+        wish = Wish(desa=desa, name=name.strip(), phone=phone, email=email, role=role, people=people)
+        wish.message, wish.consent_at, wish.created_at, wish.digest = message.strip(), now, now, digest
+        wish.full_clean()
+        try:
+            with transaction.atomic():
+                wish.save()
+                wish.receipt = wish.make_receipt()
+                wish.save(update_fields=["receipt"])
+        except IntegrityError:  # the same form, posted twice at the same moment
+            return self.get(digest=digest), False
+        return wish, True
+
+
+class Wish(Reviewed):
+    """A citizen's wish to form a KIM in their desa (*minat membentuk KIM*), sent from /membentuk-kim/.
+
+    Personal data (UU 27/2022): the name, phone, e-mail and message are seen by Diskominfo staff of
+    the kabupaten only, never on a public page, in open data or a log line; `erase_contact()`
+    removes them (on request, or after settings.WISH_RETENTION_MONTHS by `erase_wish_contacts`),
+    keeping the anonymous wish (desa, role, number of people, dates, decision) as demand.
+    """
+
+    class Role(models.TextChoices):
+        KEPALA_DESA = "kepala_desa", _("Kepala desa/lurah")
+        PERANGKAT = "perangkat", _("Perangkat desa/kelurahan")
+        BPD = "bpd", _("Anggota BPD/LPM")
+        KARANG_TARUNA = "karang_taruna", _("Karang taruna/pemuda")
+        PKK = "pkk", _("PKK/kelompok perempuan")
+        TOKOH = "tokoh", _("Tokoh masyarakat, agama atau adat")
+        WARGA = "warga", _("Warga")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    NAME_MAX, MESSAGE_MAX, PEOPLE_MAX = 100, 1000, 1000
+
+    receipt = models.CharField(_("nomor tanda terima"), max_length=20, unique=True, null=True, blank=True)
+    desa = models.ForeignKey(Desa, models.PROTECT, related_name="wishes", verbose_name=_("desa/kelurahan"))
+    name = models.CharField(_("nama"), max_length=NAME_MAX, blank=True)
+    phone = models.CharField(_("telepon/WhatsApp"), max_length=20, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    role = models.CharField(_("peran di masyarakat"), max_length=20, choices=Role.choices)
+    people = models.PositiveSmallIntegerField(
+        _("jumlah orang yang siap"), validators=[MinValueValidator(1), MaxValueValidator(PEOPLE_MAX)]
+    )
+    message = models.TextField(
+        _("pesan"), blank=True, max_length=MESSAGE_MAX, validators=[MaxLengthValidator(MESSAGE_MAX)]
+    )
+    consent_at = models.DateTimeField(_("persetujuan data pribadi"))
+    created_at = models.DateTimeField(_("dikirim"), default=timezone.now, db_index=True)
+    # A keyed hash of what was sent, so the same form posted twice is stored once; erased with the contact.
+    digest = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    contact_erased_at = models.DateTimeField(_("kontak dihapus pada"), null=True, blank=True)
+    event = models.ForeignKey(
+        OutreachEvent,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="wishes",
+        verbose_name=_("sosialisasi yang direncanakan"),
+    )
+
+    objects = WishQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("minat membentuk KIM")
+        verbose_name_plural = _("minat membentuk KIM")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contact_erased_at__isnull=False) | ~models.Q(phone="") | ~models.Q(email=""),
+                name="%(app_label)s_%(class)s_has_contact",
+                violation_error_message=_("Isi nomor telepon/WhatsApp atau e-mail (salah satu cukup)."),
+            ),
+        ]
+
+    def __str__(self):
+        # Never the name or contact: this is what the admin's log and messages show.
+        return self.receipt or _("Minat #%(pk)s") % {"pk": self.pk}
+
+    def make_receipt(self) -> str:
+        """MNT-2026-00007: the year it was sent and a running number."""
+        return f"MNT-{timezone.localtime(self.created_at):%Y}-{self.pk:05d}"
+
+    @property
+    def kecamatan(self):
+        return self.desa.kecamatan
+
+    @property
+    def has_contact(self) -> bool:
+        return self.contact_erased_at is None
+
+    def clean(self):
+        if self.contact_erased_at is None and not (self.phone or self.email):
+            raise ValidationError(_("Isi nomor telepon/WhatsApp atau e-mail (salah satu cukup)."))
+
+    def erase_contact(self, *, when=None):
+        """Remove who sent it (name, phone, e-mail, message, the duplicate guard); keep the wish."""
+        self.name = self.phone = self.email = self.message = ""
+        self.digest = None
+        self.contact_erased_at = when or timezone.now()
+        self.save(update_fields=["name", "phone", "email", "message", "digest", "contact_erased_at"])
+
+    def plan(self, event: OutreachEvent, *, by):
+        """Staff planned `event` (a sosialisasi) from this wish: link it, accept a waiting wish, and
+        tell the citizen (tell_citizen_sosialisasi_planned)."""
+        if event.kecamatan_id != self.desa.kecamatan_id:
+            raise ValidationError(_("Kegiatan ini tidak berada di kecamatan desa yang berminat."))
+        self.event = event
+        if self.awaits_decision:
+            self._decide(Review.ACCEPTED, by=by, when=None, reason="")
+        self.save()
+        tell_citizen_sosialisasi_planned(self)
+
+
+def tell_citizen_sosialisasi_planned(wish: Wish) -> None:
+    """The place where the citizen who sent `wish` is told that a sosialisasi is planned in their desa.
+
+    Not connected yet: the notifications outbox (core.models.Notification, send_notifications) is
+    another change. When it lands, queue an e-mail here for a wish with `wish.email` and
+    `wish.has_contact` (the event's day and place, the receipt number), and nothing otherwise.
+    """
+    return None
+
+
+def erase_expired_contacts(now: datetime | None = None) -> int:
+    """Erase the contact of every wish older than settings.WISH_RETENTION_MONTHS; return how many."""
+    now = now or timezone.now()
+    expired = list(Wish.objects.contact_expired(now))
+    for wish in expired:
+        wish.erase_contact(when=now)
+    return len(expired)
+
+
+staff_scope.register(Wish, "desa__kecamatan__kabupaten")

@@ -22,7 +22,7 @@ from core.db import InArray  # noqa: F401 (registers the `in_array` lookup)
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity
 from registry.vitality import months_before
 
-from .models import OutreachEvent
+from .models import OutreachEvent, Wish
 from .signs import held_event_days
 
 
@@ -282,10 +282,16 @@ class DesaCoverage:
     kecamatan_code: str
     kecamatan_name: str
     kims: list[KimBrief]
+    wishes: int = 0  # citizens' wishes to form a KIM sent by then and not refused (never who)
 
     @property
     def active_kim(self) -> int:
         return sum(1 for k in self.kims if k.active)
+
+    @property
+    def wishes_open(self) -> int:
+        """ "Ada minat warga: 2": the open wishes of a desa without an active KIM (0 once covered)."""
+        return 0 if self.covered else self.wishes
 
     @property
     def covered(self) -> bool:
@@ -300,9 +306,10 @@ class DesaCoverage:
 
 
 def desa_coverage(*, on: date, kabupaten: Kabupaten | None = None, kecamatan=None) -> list[DesaCoverage]:
-    """Every desa/kelurahan of `kecamatan` (or of `kabupaten`) with the verified KIM formed there by `on`.
+    """Every desa/kelurahan of `kecamatan` (or of `kabupaten`) with the verified KIM formed there by `on`
+    and the number of citizens' wishes to form one sent by then and not refused.
 
-    Two SQL queries whatever the number of desa and KIM.
+    Three SQL queries whatever the number of desa, KIM and wishes.
     """
     desa = Desa.objects.select_related("kecamatan").order_by("code")
     kims = Kim.objects.public().formed_by(on).with_active_on(on).with_vitality(on)
@@ -310,6 +317,13 @@ def desa_coverage(*, on: date, kabupaten: Kabupaten | None = None, kecamatan=Non
         desa, kims = desa.filter(kecamatan=kecamatan), kims.filter(desa__kecamatan=kecamatan)
     else:
         desa, kims = desa.filter(kecamatan__kabupaten=kabupaten), kims.in_kabupaten(kabupaten)
+    wishes = Wish.objects.open().filter(created_at__lt=end_of_day(on))
+    wishes = (
+        wishes.filter(desa__kecamatan=kecamatan)
+        if kecamatan is not None
+        else wishes.filter(desa__kecamatan__kabupaten=kabupaten)
+    )
+    wish_counts = dict(wishes.order_by().values("desa_id").annotate(n=Count("pk")).values_list("desa_id", "n"))
     by_desa: dict[int, list[KimBrief]] = {}
     for kim in kims.order_by("name").only("pk", "name", "desa_id"):
         by_desa.setdefault(kim.desa_id, []).append(KimBrief(kim.pk, kim.name, kim.active_then, kim.vitality_code))
@@ -321,6 +335,7 @@ def desa_coverage(*, on: date, kabupaten: Kabupaten | None = None, kecamatan=Non
             kecamatan_code=d.kecamatan.code,
             kecamatan_name=d.kecamatan.name,
             kims=by_desa.get(d.pk, []),
+            wishes=wish_counts.get(d.pk, 0),
         )
         for d in desa
     ]

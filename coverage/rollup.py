@@ -84,6 +84,11 @@ class RegionCoverage:
         return any(a.target for a in self.areas)
 
     @property
+    def without_kim(self) -> list[AreaCoverage]:
+        """The kabupaten/kota (or provinces) without any active KIM, by name: listed above the map."""
+        return sorted((a for a in self.areas if not a.covered), key=lambda a: a.name)
+
+    @property
     def with_kim(self) -> int:
         return sum(1 for a in self.areas if a.covered)
 

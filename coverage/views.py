@@ -1,17 +1,23 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.forms import requested_day
+from core.ratelimit import over_limit
 from core.region import RegionKind, portal_region
 from registry.decorators import portal_required
-from registry.models import Kabupaten, Kecamatan, Kim
+from registry.models import Desa, Kabupaten, Kecamatan, Kim
 
 from . import charts, maps
 from . import report as report_module
-from .models import OutreachEvent
+from .forms import WishForm
+from .models import OutreachEvent, Wish
 from .queries import Stage, desa_coverage, kecamatan_coverage, monthly_progress
 from .rollup import region_coverage
 from .targets import desa_target_progress, kecamatan_target_progress
@@ -126,7 +132,8 @@ def kecamatan_detail(request, kabupaten, code):
             shape=svg.shapes[d.code],
             name=d.name,
             css_class="has-kim" if d.covered else "no-kim",
-            label=f"{d.name}: {_('ada KIM aktif') if d.covered else _('belum ada KIM aktif')}",
+            label=_desa_label(d),
+            url=None if d.covered else f"{reverse('coverage:forming-kim')}?desa={d.code}#minat",
         )
         for d in desa
         if svg and d.code in svg.shapes
@@ -146,8 +153,17 @@ def kecamatan_detail(request, kabupaten, code):
         "planned_events": list(events.planned().order_by("starts_at", "pk")),
         "in_region": not portal_region().is_kabupaten,
         "desa_target": kecamatan_target_progress(kecamatan=kecamatan, on=on),
+        "wishes_open": sum(d.wishes_open for d in desa),
     }
     return render(request, "coverage/kecamatan_detail.html", context, status=400 if form.errors else 200)
+
+
+def _desa_label(d) -> str:
+    """A desa's map tooltip: "Patai: belum ada KIM aktif · ada minat warga: 2 · Bentuk KIM"."""
+    if d.covered:
+        return f"{d.name}: {_('ada KIM aktif')}"
+    demand = _("ada minat warga: %(n)d") % {"n": d.wishes_open} if d.wishes_open else ""
+    return " · ".join(filter(None, [f"{d.name}: {_('belum ada KIM aktif')}", demand, _("Bentuk KIM")]))
 
 
 @portal_required
@@ -228,16 +244,64 @@ def _region_yearly_report(request, tahun):
     return render(request, "coverage/yearly_report_region.html", context)
 
 
+TOO_MANY_WISHES = gettext_lazy("Terlalu banyak kiriman dari alamat Anda. Coba lagi nanti, atau hubungi Diskominfo.")
+
+
 @portal_required
 def forming_kim(request, kabupaten):
-    """ "Membentuk KIM di desa Anda": what a KIM is, its legal basis, the steps, and whom to contact."""
-    return render(
-        request,
-        "coverage/membentuk_kim.html",
-        {
-            # On a province or country portal: its region's name, as the page only names it.
-            "kabupaten": kabupaten or Kabupaten(name=Kabupaten.objects.portal_name()),
-            "contact": settings.DISKOMINFO_CONTACT,
-            "quiet_months": settings.KIM_QUIET_MONTHS,
-        },
-    )
+    """ "Membentuk KIM di desa Anda": what a KIM is, its legal basis, the steps, whom to contact, and
+    the form *Kami ingin membentuk KIM* (?desa=<code> or ?kecamatan=<code> chooses the place)."""
+    kecamatan, desa, in_kabupaten = _chosen_place(request)
+    if request.method == "POST":
+        if over_limit(request, scope="wish", limit=settings.WISH_RATE_LIMIT, seconds=settings.WISH_RATE_SECONDS):
+            return _forming_kim_page(request, kabupaten, None, kecamatan, status=429, refused=TOO_MANY_WISHES)
+        form = WishForm(request.POST, kecamatan=kecamatan, kabupaten=in_kabupaten)
+        if form.is_spam:
+            return _forming_kim_page(
+                request, kabupaten, None, kecamatan, status=400, refused=_("Kiriman tidak dapat diproses.")
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            fields = ("desa", "name", "phone", "email", "role", "people", "message")
+            try:
+                wish, _created = Wish.objects.receive(**{name: data[name] for name in fields})
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect(f"{reverse('coverage:forming-kim')}?{urlencode({'diterima': wish.receipt})}#minat")
+        return _forming_kim_page(request, kabupaten, form, kecamatan, status=400)
+    form = WishForm(kecamatan=kecamatan, kabupaten=in_kabupaten, initial={"desa": desa.code if desa else ""})
+    return _forming_kim_page(request, kabupaten, form, kecamatan)
+
+
+def _chosen_place(request):
+    """The kecamatan, desa and kabupaten a visitor came for, from ?desa=, ?kecamatan= or ?kabupaten=
+    (codes outside the portal's region ignored)."""
+    kabupaten = Kabupaten.objects.in_portal()
+    code = {name: request.GET.get(name, "")[:20] for name in ("desa", "kecamatan", "kabupaten")}
+    desa = Desa.objects.select_related("kecamatan").filter(code=code["desa"], kecamatan__kabupaten__in=kabupaten)
+    if desa := desa.first():
+        return desa.kecamatan, desa, None
+    if kecamatan := Kecamatan.objects.filter(code=code["kecamatan"], kabupaten__in=kabupaten).first():
+        return kecamatan, None, None
+    return None, None, kabupaten.filter(code=code["kabupaten"]).first()
+
+
+def _forming_kim_page(request, kabupaten, form, kecamatan, *, status=200, refused=""):
+    receipt = request.GET.get("diterima", "")[:20]
+    received = Wish.objects.select_related("desa").filter(receipt=receipt).first() if receipt else None
+    context = {
+        # On a province or country portal: its region's name, as the page only names it.
+        "kabupaten": kabupaten or Kabupaten(name=Kabupaten.objects.portal_name()),
+        "contact": settings.DISKOMINFO_CONTACT,
+        "quiet_months": settings.KIM_QUIET_MONTHS,
+        "retention_months": settings.WISH_RETENTION_MONTHS,
+        "form": form,
+        "kecamatan": kecamatan,
+        "received": received,
+        "refused": refused,
+    }
+    response = render(request, "coverage/membentuk_kim.html", context, status=status)
+    # The form's CSRF token is the visitor's own: never kept in the page cache nor a shared cache.
+    add_never_cache_headers(response)
+    return response

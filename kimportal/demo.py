@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coverage.models import OfficerAssignment, OutreachEvent
+from coverage.models import OfficerAssignment, OutreachEvent, Wish
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, Pengurus, Tier
 from registry.regions import load_regions
 
@@ -171,6 +171,7 @@ def load_demo() -> DemoResult:
         event.full_clean()
         event.kims.set([kims["62.02.04.1004"]])
     _load_vitality_demo(kims, staff)
+    _load_wish_demo()
     return DemoResult(kims=len(kims), events=len(events))
 
 
@@ -220,3 +221,20 @@ def _load_vitality_demo(kims: dict, staff) -> None:
         kecamatan=None,
         defaults={"target_percent": DEMO_TARGET_PERCENT, "note": "Target contoh."},
     )
+
+
+# Citizens' wishes to form a KIM (issue 22): two in Desa Tangar (Kecamatan Mentaya Hulu, no KIM), so
+# its kecamatan page shows "Ada minat warga: 2" and staff find them in the inbox. Example people only.
+WISH_DESA = "62.02.03.2001"
+DEMO_WISHES = [
+    ("Warga Tangar (contoh)", "080000000001", Wish.Role.KARANG_TARUNA, 12, "Pemuda desa siap berkumpul (contoh)."),
+    ("Perangkat Desa Tangar (contoh)", "080000000002", Wish.Role.PERANGKAT, 5, ""),
+]
+
+
+def _load_wish_demo() -> None:
+    desa = Desa.objects.filter(code=WISH_DESA).first()
+    if desa is None or Wish.objects.filter(desa=desa).exists():
+        return
+    for name, phone, role, people, message in DEMO_WISHES:
+        Wish.objects.receive(desa=desa, name=name, phone=phone, email="", role=role, people=people, message=message)

@@ -271,6 +271,13 @@ KIM_QUIET_MONTHS = env.int("KIM_QUIET_MONTHS", default=6)
 PLANNING_HORIZON_DAYS = env.int("PLANNING_HORIZON_DAYS", default=730)
 KIM_QUIET_COUNTS = env.bool("KIM_QUIET_COUNTS", default=True)
 KIM_SK_ENDED_COUNTS = env.bool("KIM_SK_ENDED_COUNTS", default=True)
+# Citizens' wishes to form a KIM (/membentuk-kim/, coverage.models.Wish): their name and contact
+# are erased after this many months (command erase_wish_contacts, run daily), the wish kept anonymous;
+# one address may send at most WISH_RATE_LIMIT forms per WISH_RATE_SECONDS (counted in the cache, the
+# address only as a keyed hash, never stored in the database or a log).
+WISH_RETENTION_MONTHS = env.int("WISH_RETENTION_MONTHS", default=12)
+WISH_RATE_LIMIT = env.int("WISH_RATE_LIMIT", default=5)
+WISH_RATE_SECONDS = env.int("WISH_RATE_SECONDS", default=3600)
 DISKOMINFO_CONTACT = {
     # Kotim's office by default only on Kotim's portal; elsewhere the page names the region's Diskominfo.
     "name": env.str(

@@ -153,6 +153,7 @@ def _desa_row(d) -> dict:
         "covered": d.covered,
         "kim_names": "; ".join(k.name for k in d.kims if k.active),
         "vitality": d.vitality,
+        "wishes_open": d.wishes_open,
     }
 
 
@@ -430,6 +431,13 @@ DATASETS = {
                 Column(
                     "vitality",
                     _("Keadaan KIM terbaik di desa: active, sk_ended (SK berakhir), quiet (vakum), atau kosong"),
+                ),
+                Column(
+                    "wishes_open",
+                    _(
+                        "Ada minat warga: jumlah minat membentuk KIM dari warga yang belum ditolak, untuk desa "
+                        "tanpa KIM aktif (0 bila ada KIM aktif); tidak pernah siapa pengirimnya"
+                    ),
                 ),
             ],
         ),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.region import RegionKind, portal_region
 
 from .models import Desa, Kabupaten, Kecamatan, Kim, Tier
+from .vitality import Vitality
 
 
 def _attrs(attrs: dict) -> str:
@@ -81,6 +82,12 @@ class KimFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label=_("Semua status"),
     )
+    vitalitas = django_filters.ChoiceFilter(
+        label=_("Keadaan"),
+        choices=[("aktif", _("Aktif")), ("vakum", _("Vakum")), ("sk-berakhir", _("SK berakhir"))],
+        method="filter_vitality",
+        empty_label=_("Semua keadaan"),
+    )
     tier = django_filters.ModelChoiceFilter(
         label=_("Tingkatan"), queryset=Tier.objects.all(), empty_label=_("Semua tingkatan")
     )
@@ -102,7 +109,7 @@ class KimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Kim
-        fields = ["kabupaten", "q", "kecamatan", "desa", "status", "tier"]
+        fields = ["kabupaten", "q", "kecamatan", "desa", "status", "vitalitas", "tier"]
 
     def __init__(self, data=None, *args, kabupaten: Kabupaten | None, **kwargs):
         """`kabupaten`: the one kabupaten the directory shows, or None for the portal's whole
@@ -143,6 +150,13 @@ class KimFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(desa__name__icontains=value))
+
+    VITALITY = {"aktif": Vitality.ACTIVE, "vakum": Vitality.QUIET, "sk-berakhir": Vitality.SK_ENDED}
+
+    def filter_vitality(self, queryset, name, value):
+        """The KIM whose vitality today (registry.vitality) is the one chosen: the directory's badges."""
+        chosen = Kim.objects.with_vitality(timezone.localdate()).filter(vitality_code=self.VITALITY[value])
+        return queryset.filter(pk__in=chosen.values("pk"))
 
     def filter_status(self, queryset, name, value):
         active = Kim.objects.active_on(timezone.localdate()).values("pk")

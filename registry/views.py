@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -35,6 +36,7 @@ def kim_list(request, kabupaten):
             "download_query": urlencode(kim_filter.chosen()),
             "kabupaten": kabupaten,
             "portal_name": kabupaten.name if kabupaten else Kabupaten.objects.portal_name(),
+            "quiet_months": settings.KIM_QUIET_MONTHS,
         },
     )
 

@@ -105,3 +105,16 @@ def make_officer_user(*, kecamatan=(), username=None, **fields):
     for k in kecamatan:
         OfficerAssignment.objects.create(user=user, kecamatan=k)
     return user
+
+
+def make_wish(*, desa=None, name="Warga (contoh)", phone="081234567890", email="", role="warga", people=5, **fields):
+    """A citizen's wish to form a KIM, as the public form stores it (with its receipt)."""
+    from coverage.models import Wish
+
+    fields.setdefault("consent_at", timezone.now())
+    wish = Wish.objects.create(
+        desa=desa or make_desa(), name=name, phone=phone, email=email, role=role, people=people, **fields
+    )
+    wish.receipt = wish.make_receipt()
+    wish.save(update_fields=["receipt"])
+    return wish

@@ -27,7 +27,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import Notification
 from core.notifications import unsubscribe_token
-from coverage.models import DesaTarget, FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
+from coverage.models import (
+    DesaTarget,
+    FieldReport,
+    FieldSubmission,
+    OfficerAssignment,
+    OutreachEvent,
+    ReportPhoto,
+    Wish,
+)
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, StaffKabupaten, Tier
 from registry.scope import is_scoped
 
@@ -40,6 +48,7 @@ from .factories import (
     make_officer_user,
     make_pengurus,
     make_user,
+    make_wish,
 )
 from .field.photos import image_file
 
@@ -192,6 +201,7 @@ HAND_ROWS = {
             ("registry", "kim", Kim),
             ("registry", "kimactivity", KimActivity),
             ("coverage", "fieldreport", FieldReport),
+            ("coverage", "wish", Wish),
         ]
     },
     "admin/^(?P<app_label>auth|axes|registry|coverage|core)/$": Row(
@@ -221,6 +231,8 @@ RIGHTS = {
 }
 # Reports only come from the field area; lock-out records only from failed logins.
 NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", "coverage.fieldsubmission", "core.notification", *AXES}
+# Reports only come from the field area, wishes from citizens' form; lock-out records only from failed logins.
+NOT_ADDABLE_IN_ADMIN = {"coverage.fieldreport", "coverage.fieldsubmission", "coverage.wish", *AXES}
 
 
 def staff_expectation(actor, action, model):
@@ -375,6 +387,7 @@ def world(db):
         Notification: Notification.objects.create(
             recipient=officer_a, kind="refused", subject="Ditolak: uji", text="Alasan: uji", url="/petugas/"
         ),
+        Wish: make_wish(desa=desa_a),
     }
 
 

@@ -62,3 +62,62 @@ def test_a_proposed_kim_stays_off_the_public_pages_until_verified(client, demo):
     assert client.get(proposal.get_absolute_url()).status_code == 404
     for url in ["/kim/", "/kecamatan/62.02.15/", "/data/kim.csv", "/data/desa-coverage.json"]:
         assert "KIM Usulan Bukit Santuai" not in body(client.get(url)).decode(), url
+
+
+# Citizens' wishes (issue 22): distinctive contact details, looked for everywhere the public reads.
+WISH_SECRETS = {
+    "name": "Sutarmi Rahasiawati",
+    "phone": "081377778888",
+    "email": "minat.rahasia@contoh.invalid",
+    "message": "PESAN-RAHASIA-WARGA-MINAT",
+}
+
+
+def every_public_url(client):
+    """Every page the sitemap lists (both languages), every download in every format, the catalogue,
+    the form page and a receipt."""
+    import re
+
+    from opendata.datasets import DATASETS
+
+    sections = re.findall(r"<loc>https?://[^/]+(/[^<]*)</loc>", client.get("/sitemap.xml").content.decode())
+    pages = ["/sitemap.xml", *sections]
+    for section in sections:
+        pages += re.findall(r"<loc>https?://[^/]+(/[^<]*)</loc>", body(client.get(section)).decode())
+    downloads = [f"/data/{slug}.{fmt}" for slug in DATASETS for fmt in ("csv", "json", "xlsx")]
+    return [*pages, *downloads, "/data/catalog.ttl", "/data/catalog.jsonld", "/membentuk-kim/", "/en/membentuk-kim/"]
+
+
+def readable(url, content: bytes) -> str:
+    """The text of a download; an .xlsx is a zip of XML files, read inside."""
+    if url.endswith(".xlsx"):
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "".join(archive.read(name).decode() for name in archive.namelist())
+    return content.decode()
+
+
+def test_no_contact_of_a_citizens_wish_appears_on_any_public_page_download_catalogue_or_sitemap(client, demo):
+    from coverage.models import Wish
+
+    from .factories import make_wish
+
+    desa = Kim.objects.order_by("pk").first().desa.kecamatan.desa.exclude(kims__isnull=False).first()
+    wish = make_wish(desa=desa, **WISH_SECRETS)
+    urls = [*every_public_url(client), f"/membentuk-kim/?diterima={wish.receipt}"]
+    assert len(urls) > 50  # the sitemap was read: every kecamatan and KIM page
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = readable(url, body(response))
+        for secret in WISH_SECRETS.values():
+            assert secret not in text, f"{secret} leaked on {url}"
+    assert Wish.objects.open().filter(desa=desa).count() == 1  # counted, never named
+    assert "Ada minat warga: 1" in client.get(desa.kecamatan.get_absolute_url()).content.decode()
+
+
+def test_the_wish_scan_would_see_a_leak(client, demo):
+    """Guard: the scan's reader finds text in a download and in an .xlsx."""
+    assert "Parenggean" in readable("/data/coverage.xlsx", body(client.get("/data/coverage.xlsx")))

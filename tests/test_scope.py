@@ -21,12 +21,29 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from core.models import Notification
-from coverage.models import DesaTarget, FieldReport, FieldSubmission, OfficerAssignment, OutreachEvent, ReportPhoto
+from coverage.models import (
+    DesaTarget,
+    FieldReport,
+    FieldSubmission,
+    OfficerAssignment,
+    OutreachEvent,
+    ReportPhoto,
+    Wish,
+)
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, Pengurus, StaffKabupaten
 from registry.resources import KimResource
 from registry.scope import is_scoped, staff_scope
 
-from .factories import make_desa, make_event, make_kabupaten, make_kecamatan, make_kim, make_officer_user, make_user
+from .factories import (
+    make_desa,
+    make_event,
+    make_kabupaten,
+    make_kecamatan,
+    make_kim,
+    make_officer_user,
+    make_user,
+    make_wish,
+)
 from .field.photos import image_file
 
 User = get_user_model()
@@ -84,6 +101,7 @@ def make_side(code, name, *, prefix):
             Notification: Notification.objects.create(
                 recipient=officer, kind="refused", subject=f"Ditolak: {prefix}", text="Alasan: uji", url="/petugas/"
             ),
+            Wish: make_wish(desa=desa),
             "staff": staff,
         },
     )

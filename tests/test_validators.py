@@ -43,7 +43,6 @@ PAGES = [
     "/en/data/",
     "/data/catalog.ttl",
     "/data/catalog.jsonld",
-    "/membentuk-kim/",
     "/laporan/2022/",
     "/sitemap.xml",
     "/sitemap-halaman.xml",

@@ -19,9 +19,16 @@
     }
   });
 
-  $(document).on("change", "#id_kecamatan", () => {
+  // Only a real change of kecamatan clears the desa: Django's RelatedObjectLookups.js triggers
+  // "change" on every related select when the page loads, which cleared the desa of an event
+  // opened for editing, or prefilled (?kecamatan=..&desa=..: a sosialisasi planned from a wish).
+  $(document).on("change", "#id_kecamatan", (event) => {
+    const kecamatan = event.target;
+    const loaded = [...kecamatan.options].find((option) => option.defaultSelected);
+    const before = kecamatan.dataset.kecamatanBefore ?? (loaded ? loaded.value : "");
+    kecamatan.dataset.kecamatanBefore = kecamatan.value;
     const desa = document.getElementById("id_desa");
-    if (desa && desa.value) {
+    if (kecamatan.value !== before && desa && desa.value) {
       $(desa).val(null).trigger("change");
     }
   });

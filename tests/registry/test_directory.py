@@ -139,3 +139,27 @@ def test_kim_formed_on_the_same_day_keep_their_places_by_name(demo):
     kims = KimFilter({"urut": "-terbentuk"}, queryset=Kim.objects.all(), kabupaten=demo).qs
     names = list(kims.values_list("name", flat=True))
     assert names == sorted(names)
+
+
+def test_the_directory_filters_by_the_vitality_its_badges_show(client, demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    before = {v: filtered(demo, vitalitas=v) for v in ("aktif", "vakum", "sk-berakhir")}
+    assert sum(before.values()) == 12  # every active KIM of the demo is one of the three
+    today, desa = timezone.localdate(), Desa.objects.filter(kecamatan__code="62.02.02")
+    make_kim(desa=desa[0], name="KIM Baru Bersemi", formed_on=today - timedelta(days=10))
+    make_kim(desa=desa[1], name="KIM Lama Sepi", formed_on=date(2020, 1, 1))
+    ended = make_kim(desa=desa[2], name="KIM SK Habis", formed_on=today - timedelta(days=30))
+    ended.sk_number, ended.sk_date, ended.sk_term_end = "1/2026", ended.formed_on, today - timedelta(days=1)
+    ended.save()
+    after = {v: filtered(demo, vitalitas=v) for v in ("aktif", "vakum", "sk-berakhir")}
+    assert after == {
+        "aktif": before["aktif"] + 1,
+        "vakum": before["vakum"] + 1,
+        "sk-berakhir": before["sk-berakhir"] + 1,
+    }
+    page = client.get("/kim/", {"vitalitas": "sk-berakhir"}).content.decode()
+    assert "KIM SK Habis" in page and "KIM Lama Sepi" not in page
+    assert "Masa bakti pengurus menurut SK sudah lewat" in page  # each badge explained beside the list
