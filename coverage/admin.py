@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import LimitedTextForm, SafeAutocompleteMixin
 from core.models import Notification
 from core.paginator import EstimatedCountPaginator
-from registry.admin import KecamatanAdmin, KecamatanFilter, StaffHistoryAdmin, StaffScopeMixin
+from registry.admin import KecamatanAdmin, KecamatanFilter, KimKecamatanFilter, StaffHistoryAdmin, StaffScopeMixin
 from registry.models import Kecamatan
 
 from .models import OutreachEvent
@@ -214,7 +214,7 @@ class WishAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, admin.Mod
     erase a citizen's contact on request. Citizens send them; staff never add or edit one."""
 
     list_display = ["__str__", "created_at", "desa", "kecamatan", "role", "people", "review_status", "planned"]
-    list_filter = ["review_status", KecamatanFilter, "role", "created_at"]
+    list_filter = ["review_status", KimKecamatanFilter, "role", "created_at"]  # a wish names its desa
     list_select_related = ["desa__kecamatan", "event"]
     search_fields = ["receipt", "desa__name", "desa__kecamatan__name"]
     date_hierarchy = "created_at"
