@@ -1,6 +1,5 @@
 """The public page is served from the cache, and every change shows at once."""
 
-import os
 import time
 from datetime import date
 
@@ -16,11 +15,11 @@ from registry.models import Desa, Kecamatan, Kim
 from registry.regions import load_regions
 
 from ..factories import make_event, make_kim, make_pengurus
-from ..tools import missing_tool
+from ..tools import missing_tool, redis_url_for_tests
 
 # A Redis database of its own per test run: CI runs the PostgreSQL and SQLite suites side by side,
 # and each clears its cache between tests.
-TEST_REDIS_URL = os.environ.get("KIM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_REDIS_URL = redis_url_for_tests()
 
 
 def redis_available():
