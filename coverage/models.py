@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
@@ -687,6 +688,8 @@ class Wish(Reviewed):
         related_name="wishes",
         verbose_name=_("sosialisasi yang direncanakan"),
     )
+    # The mail to the citizen (core.models.Notification about this wish): deleted with the wish.
+    notifications = GenericRelation(Notification)
 
     objects = WishQuerySet.as_manager()
 

@@ -207,6 +207,15 @@ def test_a_mail_already_sent_is_erased_with_her_contact(mailbox, staff_client, p
     assert len(mailbox.to(SITI)) == 1  # what went out before stays out; nothing more
 
 
+def test_a_wish_deleted_in_the_admin_takes_its_mail_with_it(mailbox, staff_client, patai):
+    wish = send_wish()
+    plan_in_admin(staff_client, wish, day=the_day())
+    staff_client.post(f"/admin/coverage/wish/{wish.pk}/delete/", {"post": "yes"})
+    assert not Wish.objects.filter(pk=wish.pk).exists()
+    run_send_notifications()
+    assert mailbox.messages == [] and stored_anywhere(SITI) == []
+
+
 def test_retention_erases_the_mail_waiting_for_an_old_wish(mailbox, staff, patai, settings):
     settings.WISH_RETENTION_MONTHS = 12
     wish = make_wish(desa=patai, email=SITI, created_at=timezone.now() - timedelta(days=370))
@@ -247,6 +256,23 @@ def test_staff_see_the_citizens_mail_in_the_outbox_without_her_address_in_the_li
     listing = client.get("/admin/core/notification/").content.decode()
     assert "Sosialisasi pembentukan KIM direncanakan di Desa Patai" in listing
     assert "warga (e-mail pada minatnya)" in listing and SITI not in listing
+
+
+def test_staff_of_another_kabupaten_do_not_see_the_citizens_mail(client, staff, patai):
+    from django.contrib.auth.models import Group
+
+    from registry.models import StaffKabupaten
+
+    from ..factories import make_kabupaten, make_user
+
+    wish = send_wish()
+    wish.plan(make_event(desa=patai, status=OutreachEvent.Status.PLANNED, starts_at=the_day()), by=staff)
+    lina = make_user(username="lina", is_staff=True)  # Diskominfo Katingan
+    lina.groups.add(Group.objects.get(name="Admin Diskominfo"))
+    StaffKabupaten.objects.create(user=lina, kabupaten=make_kabupaten(code="62.06", name="Kabupaten Katingan"))
+    client.force_login(lina)
+    listing = client.get("/admin/core/notification/").content.decode()
+    assert "Desa Patai" not in listing and "warga (e-mail pada minatnya)" not in listing
 
 
 # Two runs at once, and an erasure while a run is sending: other processes on the same database.
