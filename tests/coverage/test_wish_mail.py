@@ -26,7 +26,6 @@ from ..core.test_notifications import ROOT, database_url_for_another_process
 from ..factories import make_event, make_wish
 from ..mailbox import Mailbox
 
-PORT, RACE_PORT, HELD_PORT = 8300, 8301, 8302
 PATAI = "62.02.02.2005"
 SITI = "siti.patai@contoh.invalid"
 CONTACT = {
@@ -39,7 +38,7 @@ CONTACT = {
 
 @pytest.fixture
 def mailbox(settings):
-    box = Mailbox(PORT).start()
+    box = Mailbox().start()
     settings.EMAIL_URL = box.url
     settings.DISKOMINFO_CONTACT = CONTACT
     yield box
@@ -235,7 +234,7 @@ def test_the_hook_tells_nobody_once_the_contact_is_erased(mailbox, staff, patai)
 def test_a_refused_citizens_address_stays_out_of_the_commands_line_and_the_error_record(settings, staff, patai, caplog):
     wish = send_wish()
     wish.plan(make_event(desa=patai, status=OutreachEvent.Status.PLANNED, starts_at=the_day()), by=staff)
-    box = Mailbox(PORT, refuse={SITI}).start()
+    box = Mailbox(refuse={SITI}).start()
     settings.EMAIL_URL = box.url
     try:
         line = run_send_notifications()
@@ -307,7 +306,7 @@ def planned_wish(staff, *, email=SITI, name="Siti Aminah"):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the groups stay for the next test
 def test_two_runs_at_once_send_the_citizen_one_mail(tmp_path, staff):
     planned_wish(staff)
-    box = Mailbox(RACE_PORT, delay=0.5).start()  # a slow server: the two runs overlap
+    box = Mailbox(delay=0.5).start()  # a slow server: the two runs overlap
     try:
         env = environment(tmp_path, box)
         runs = [manage_py(env, "send_notifications") for _ in range(2)]
@@ -321,7 +320,7 @@ def test_two_runs_at_once_send_the_citizen_one_mail(tmp_path, staff):
 class HeldMailbox(Mailbox):
     """A server that holds its answer to the first DATA until the test releases it."""
 
-    def __init__(self, port):
+    def __init__(self, port=None):
         super().__init__(port)
         self.first_data = threading.Event()
         self.release = threading.Event()
@@ -337,7 +336,7 @@ class HeldMailbox(Mailbox):
 def test_a_contact_erased_while_a_run_is_sending_gets_no_mail_from_that_run(tmp_path, staff):
     planned_wish(staff, email="andi@contoh.invalid", name="Andi")  # first in line
     siti = planned_wish(staff)
-    box = HeldMailbox(HELD_PORT).start()
+    box = HeldMailbox().start()
     try:
         env = environment(tmp_path, box)
         run = manage_py(env, "send_notifications")  # claims both, then waits on Andi's mail
