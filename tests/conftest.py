@@ -5,8 +5,12 @@ from kimportal.demo import load_demo
 from registry.regions import load_regions
 
 from .factories import make_officer_user, make_user
+from .replay import Replay
 
 KOTIM, DEMO = "kotim", "demo"
+# What a transactional test gets written before it (tests/replay.py: the loader once, INSERTs after).
+KOTIM_ROWS = Replay(lambda: load_regions(["62.02"]))
+DEMO_ROWS = Replay(load_demo)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -174,7 +178,7 @@ def kotim(db, _rows_before_the_test):
     from registry.models import Kabupaten
 
     if _rows_before_the_test.rows is None:  # a transactional test: written for it alone
-        load_regions(["62.02"])
+        KOTIM_ROWS.write()
     return Kabupaten.objects.get(code="62.02")
 
 
@@ -182,7 +186,7 @@ def kotim(db, _rows_before_the_test):
 def demo(kotim, _rows_before_the_test):
     """The situation of the source report (March 2022)."""
     if _rows_before_the_test.rows != DEMO:  # a transactional test
-        load_demo()
+        DEMO_ROWS.write()
     return kotim
 
 

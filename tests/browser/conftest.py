@@ -215,9 +215,8 @@ def plain_static_files(settings):
 @pytest.fixture
 def live_demo(live_server):
     """The demo data of the source report, served by a live server."""
-    from kimportal.demo import load_demo
-    from registry.regions import load_regions
+    from ..conftest import DEMO_ROWS, KOTIM_ROWS
 
-    load_regions(["62.02"])
-    load_demo()
+    KOTIM_ROWS.write()
+    DEMO_ROWS.write()
     return live_server
