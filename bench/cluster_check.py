@@ -51,6 +51,7 @@ DEMO_PASSWORD = "kotim-demo-2022"  # kimportal/demo.py
 # it behind the microcache), and nginx keeps a page to the end of its second at most
 # (core.middleware.MicrocacheExpiryMiddleware).
 FRESH_WITHIN_S = 1.0
+SERVER_WORKERS, SERVER_THREADS = 2, 8  # each gunicorn: 2 gthread workers of 4 threads
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -93,7 +94,11 @@ events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log off;
+    # Only what went wrong: the answers that were not 2xx, with what the servers said.
+    map $status $kimportal_not_2xx {{ ~^2 0; default 1; }}
+    log_format kimportal_check '$status $request_method $request_uri upstream $upstream_addr $upstream_status '
+                               'cache $upstream_cache_status $request_time s';
+    access_log {prefix}/not-2xx.log kimportal_check if=$kimportal_not_2xx;
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
@@ -186,6 +191,15 @@ class FormFields(html.parser.HTMLParser):
         elif tag == "textarea" and self._textarea:
             self.fields.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
             self._textarea = None
+
+
+def answers_cut_off(error_log: str, upstream: str) -> int:
+    """How many answers of `upstream` nginx's error log says were cut off after their headers."""
+    return sum(
+        1
+        for line in error_log.splitlines()
+        if "prematurely closed connection while reading upstream" in line and f'upstream: "http://{upstream}/' in line
+    )
 
 
 def form_fields(page: str, form_id: str | None = None) -> list[tuple[str, str]]:
@@ -387,8 +401,9 @@ class Check:
     def start_server(self, port: int) -> subprocess.Popen:
         log = open(self.tmp / f"gunicorn-{port}.log", "w")
         gunicorn = Path(sys.executable).parent / "gunicorn"
-        cmd = [str(gunicorn), "kimportal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        cmd += ["--worker-class", "gthread", "--threads", "4", "--log-level", "warning"]
+        cmd = [str(gunicorn), "kimportal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(SERVER_WORKERS)]
+        cmd += ["--worker-class", "gthread", "--threads", str(SERVER_THREADS // SERVER_WORKERS)]
+        cmd += ["--log-level", "warning"]
         return self.procs.start(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
     def start_nginx(self):
@@ -544,9 +559,17 @@ class Check:
         self.result("d", ok, f"a photo uploaded through server 1 is served by server 2 ({detail}, the same bytes)")
 
     def check_failover(self, script: Path):
+        """Kill server 2 (SIGKILL: a crash, no goodbye) while wrk asks nginx for cached pages and for
+        /healthz, which always goes to a server. Every answer must be 2xx. A server killed in the
+        middle of sending an answer cuts that answer off, which nothing in front can repair (nginx has
+        passed its headers on); such a cut shows in wrk as a read error and in nginx's error log as
+        "upstream prematurely closed connection while reading upstream" from server 2, so wrk's socket
+        errors must each be one of those, and there can be no more of them than server 2 had threads."""
         paths = ["/", "/kim/", "/en/", "/healthz", "/kim/?q=Baamang", "/data/"]
         for path in paths:
             Browser().get(self.port, path)
+        error_log = self.tmp / "nginx" / "error.log"
+        log_start = error_log.stat().st_size
         killed = {}
 
         def kill_server_2():
@@ -558,13 +581,17 @@ class Check:
         killer.start()
         run = wrk(f"http://127.0.0.1:{self.port}", seconds=5, connections=16, script=script, paths=paths)
         killer.join()
+        with open(error_log, "rb") as log:
+            log.seek(log_start)
+            cut = answers_cut_off(log.read().decode(errors="replace"), f"127.0.0.1:{self.servers[1]}")
         still = Browser().get(self.port, "/healthz").status
-        ok = run.non2xx == 0 and run.socket_errors == 0 and run.requests > 0 and still == 200 and "at" in killed
+        ok = run.non2xx == 0 and run.socket_errors <= cut <= SERVER_THREADS and run.requests > 0 and still == 200
         self.result(
             "e",
-            ok,
+            ok and "at" in killed,
             f"server 2 killed 1.5 s into 5 s of wrk through nginx ({' '.join(paths)}): "
-            f"{run.requests} requests, {run.non2xx} non-2xx, {run.socket_errors} socket errors",
+            f"{run.requests} requests, {run.non2xx} non-2xx, {run.socket_errors} socket errors "
+            f"({cut} answers cut off by the kill, at most {SERVER_THREADS})",
         )
 
     def check_microcache_scope(self):
@@ -654,8 +681,8 @@ class Check:
             f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {os.cpu_count()} CPUs"
         )
         if self.failed:
-            log = self.tmp / "nginx" / "error.log"
-            print(f"--- nginx's error log:\n{log.read_text()[-3000:]}", file=sys.stderr)
+            for log in ("error.log", "not-2xx.log"):
+                print(f"--- nginx's {log}:\n{(self.tmp / 'nginx' / log).read_text()[-3000:]}", file=sys.stderr)
         print(f"microcache ratio {ratio:.2f}", flush=True)
         return not self.failed
 
