@@ -697,7 +697,34 @@ def tiny_png() -> bytes:
     return out.getvalue()
 
 
+def print_nginx_conf(argv: list[str]) -> int:
+    """`python bench/cluster_check.py nginx-conf ...`: the guide's nginx configuration for a real install."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="cluster_check.py nginx-conf", description=print_nginx_conf.__doc__)
+    parser.add_argument("--listen", default="443 ssl", help="nginx's listen (443 ssl)")
+    parser.add_argument("--server-name", required=True, help="the portal's host name, e.g. kim.example.go.id")
+    parser.add_argument("--upstream", action="append", required=True, help="an app server, e.g. 10.0.0.11:8000")
+    parser.add_argument("--cache-path", default="/var/cache/nginx/kimportal", help="the microcache's folder")
+    parser.add_argument("--extra", default="", help="more server-level lines, e.g. the TLS certificate's")
+    args = parser.parse_args(argv)
+    print(
+        render_nginx_conf(
+            NGINX_TEMPLATE.read_text(),
+            listen=args.listen,
+            server_name=args.server_name,
+            upstreams=args.upstream,
+            cache_path=args.cache_path,
+            server_extra=args.extra.replace("; ", ";\n"),
+        ),
+        end="",
+    )
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["nginx-conf"]:
+        return print_nginx_conf(sys.argv[2:])
     for tool in ("nginx", "wrk"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: apt-get install -y {tool} (make cluster-check installs it)")
