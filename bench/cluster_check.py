@@ -116,6 +116,48 @@ http {{
 """
 
 
+def write_nginx_conf(prefix: Path, *, listen: str, upstreams: list[str], static_listen: str) -> Path:
+    """A private nginx's folders and nginx.conf under `prefix` (made here, inside a temporary folder of
+    the caller's), with deploy/nginx/kimportal.conf for `upstreams` plus `X-Cache-Status`; checked with
+    `nginx -t`. Returns the nginx.conf."""
+    for sub in ("temp", "cache", "files"):
+        (prefix / sub).mkdir(parents=True)
+    user = None
+    if os.geteuid() == 0:  # nginx's workers drop to nobody: let them into these folders
+        user = "nobody nogroup"
+        os.chmod(prefix.parent, 0o755)
+        for path in (prefix / "temp", prefix / "cache"):
+            shutil.chown(path, "nobody", "nogroup")
+    site = render_nginx_conf(
+        NGINX_TEMPLATE.read_text(),
+        listen=listen,
+        server_name="127.0.0.1 localhost",
+        upstreams=upstreams,
+        cache_path=str(prefix / "cache"),
+        server_extra="add_header X-Cache-Status $upstream_cache_status always;",
+    )
+    conf = prefix / "nginx.conf"
+    conf.write_text(
+        nginx_main_conf(site, prefix=prefix, user=user, static_listen=static_listen, static_root=prefix / "files")
+    )
+    test = subprocess.run([*nginx_command(prefix, conf), "-t"], capture_output=True, text=True)
+    if test.returncode:
+        raise RuntimeError(f"nginx -t refused the configuration:\n{test.stderr}")
+    return conf
+
+
+def nginx_command(prefix: Path, conf: Path) -> list[str]:
+    return [
+        shutil.which("nginx") or "/usr/sbin/nginx",
+        "-p",
+        str(prefix),
+        "-c",
+        str(conf),
+        "-e",
+        str(prefix / "error.log"),
+    ]
+
+
 @dataclass
 class WrkRun:
     requests: int
@@ -408,35 +450,13 @@ class Check:
 
     def start_nginx(self):
         prefix = self.tmp / "nginx"
-        for sub in ("temp", "cache", "files"):
-            (prefix / sub).mkdir(parents=True)
-        user = None
-        if os.geteuid() == 0:  # nginx's workers drop to nobody: let them into the check's folders
-            user = "nobody nogroup"
-            os.chmod(self.tmp, 0o755)
-            for path in (prefix / "temp", prefix / "cache"):
-                shutil.chown(path, "nobody", "nogroup")
-        site = render_nginx_conf(
-            NGINX_TEMPLATE.read_text(),
+        conf = write_nginx_conf(
+            prefix,
             listen=f"127.0.0.1:{self.port}",
-            server_name="127.0.0.1 localhost",
             upstreams=[f"127.0.0.1:{p}" for p in self.servers],
-            cache_path=str(prefix / "cache"),
-            server_extra="add_header X-Cache-Status $upstream_cache_status always;",
+            static_listen=f"127.0.0.1:{self.static_port}",
         )
-        conf = prefix / "nginx.conf"
-        main = nginx_main_conf(
-            site, prefix=prefix, user=user, static_listen=f"127.0.0.1:{self.static_port}", static_root=prefix / "files"
-        )
-        conf.write_text(main)
-        test = subprocess.run(
-            ["nginx", "-t", "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")],
-            capture_output=True,
-            text=True,
-        )
-        if test.returncode:
-            raise RuntimeError(f"nginx -t refused the configuration:\n{test.stderr}")
-        self.nginx = self.procs.start(["nginx", "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")])
+        self.nginx = self.procs.start(nginx_command(prefix, conf))
         self.static_files = prefix / "files"
         wait_for(self.port)
 
@@ -494,9 +514,8 @@ class Check:
             stale = [started for started, fresh in mine if not fresh]
             last_stale = max(stale, default=0.0)
             ok = ok and last_stale < FRESH_WITHIN_S and any(fresh for _, fresh in mine) and mine[-1][1]
-            rows.append(
-                f"{label}: last old answer to a request made {last_stale:.2f} s after the write, {len(mine)} requests"
-            )
+            seen = f"the last old name to a request made {last_stale:.2f} s after it" if stale else "no old name"
+            rows.append(f"{label}: {len(mine)} requests, {seen}")
         self.result(
             "b",
             ok,
@@ -608,9 +627,10 @@ class Check:
         day = f"/?tanggal={date.today() - timedelta(days=30):%Y-%m-%d}"
         home = [status(anon, "/") for _ in range(2)]
         expect("anonymous /", home, home[-1] == "HIT")
-        dated = [status(anon, day) for _ in range(2)]
-        differs = Browser().get(self.port, day).body != Browser().get(self.port, "/").body
-        expect("anonymous ?tanggal=", dated, dated == ["MISS", "HIT"] and differs)
+        for label, path in (("anonymous ?tanggal=", day), ("anonymous /en/", "/en/")):
+            got = [status(anon, path) for _ in range(2)]
+            differs = Browser().get(self.port, path).body != Browser().get(self.port, "/").body
+            expect(label, got, got == ["MISS", "HIT"] and differs)
         for label, browser, path in (
             ("signed-in /", self.staff, "/"),
             ("signed-in /kim/", self.staff, "/kim/"),
@@ -619,11 +639,11 @@ class Check:
             ("field officer /petugas/", self.officer_browser(), "/petugas/"),
         ):
             got = [status(browser, path) for _ in range(3)]
-            expect(label, got, all(s in ("BYPASS", "MISS", "-") for s in got))
+            expect(label, got, got == ["BYPASS"] * 3)
         sets_cookie = [status(Browser(), "/membentuk-kim/") for _ in range(3)]  # its form sets csrftoken
         expect("Set-Cookie page", sets_cookie, "HIT" not in sets_cookie)
         post = Browser().request(self.port, "POST", "/", body=b"", headers={"Content-Length": "0"})
-        expect("POST /", [post.headers.get("x-cache-status", "-")], post.headers.get("x-cache-status", "-") != "HIT")
+        expect("POST /", [post.headers.get("x-cache-status") or "not cached"], "x-cache-status" not in post.headers)
         self.result("f", ok, "microcache: " + ", ".join(rows))
 
     def officer_browser(self) -> Browser:

@@ -8,8 +8,13 @@ import importlib.util
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
+import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -40,27 +45,79 @@ def rendered(check, tmp_path, **overrides) -> str:
     return check.render_nginx_conf(TEMPLATE.read_text(), **{**values, **overrides})
 
 
-def test_nginx_accepts_the_configuration_of_the_deployment_guide(check, tmp_path):
-    nginx = shutil.which("nginx") or (os.path.exists("/usr/sbin/nginx") and "/usr/sbin/nginx")
+def nginx_or_missing() -> str:
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
     if not nginx:
         missing_tool("nginx is missing (apt-get install nginx); .ci/run installs it")
-    site = rendered(check, tmp_path, server_extra="add_header X-Cache-Status $upstream_cache_status always;")
-    for sub in ("temp", "cache", "files"):
-        (tmp_path / sub).mkdir()
-    user = "nobody nogroup" if os.geteuid() == 0 else None
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        check.nginx_main_conf(
-            site, prefix=tmp_path, user=user, static_listen="127.0.0.1:8483", static_root=tmp_path / "files"
-        )
+    return nginx
+
+
+@pytest.fixture
+def nginx_folder():
+    """A temporary folder outside pytest's own (whose parents nginx's workers could not enter as nobody)."""
+    folder = Path(tempfile.mkdtemp(prefix="kim-nginx-test-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_nginx_accepts_the_configuration_of_the_deployment_guide(check, nginx_folder):
+    nginx_or_missing()
+    conf = check.write_nginx_conf(  # runs nginx -t, raises when refused
+        nginx_folder / "nginx",
+        listen="127.0.0.1:8480",
+        upstreams=["10.0.0.11:8000", "10.0.0.12:8000"],
+        static_listen="127.0.0.1:8483",
     )
-    test = subprocess.run(
-        [nginx, "-t", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")],
-        capture_output=True,
-        text=True,
+    assert "server 10.0.0.12:8000 max_fails=1 fail_timeout=2s;" in conf.read_text()
+
+
+class StubServer(BaseHTTPRequestHandler):
+    """An app server answering a small page; /cookie also sets a cookie, as Django's CSRF does."""
+
+    def do_GET(self):
+        body = b"<p>halaman</p>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        if self.path == "/cookie":
+            self.send_header("Set-Cookie", "csrftoken=abc; Path=/; SameSite=Lax")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_nginx_keeps_a_public_page_but_never_an_answer_that_sets_a_cookie(check, nginx_folder):
+    nginx_or_missing()
+    app = ThreadingHTTPServer(("127.0.0.1", 0), StubServer)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    port, prefix = free_port(), nginx_folder / "nginx"
+    conf = check.write_nginx_conf(
+        prefix,
+        listen=f"127.0.0.1:{port}",
+        upstreams=[f"127.0.0.1:{app.server_port}"],
+        static_listen=f"127.0.0.1:{free_port()}",
     )
-    assert test.returncode == 0, test.stderr
-    assert "server 10.0.0.12:8000 max_fails=1 fail_timeout=2s;" in site
+    proc = subprocess.Popen(check.nginx_command(prefix, conf), start_new_session=True)
+    try:
+        check.wait_for(port, "/plain", seconds=10)
+
+        def statuses(path):
+            return [check.Browser().get(port, path).headers.get("x-cache-status") for _ in range(3)]
+
+        assert statuses("/plain")[-2:] == ["HIT", "HIT"]
+        assert statuses("/cookie") == ["MISS", "MISS", "MISS"]
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+        app.shutdown()
 
 
 def test_a_placeholder_left_in_the_template_is_an_error(check, tmp_path):
