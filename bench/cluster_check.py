@@ -65,13 +65,16 @@ def render_nginx_conf(
     upstreams: list[str],
     cache_path: str,
     server_extra: str = "",
+    max_fails: int = 3,
     fail_timeout: str = "2s",
 ) -> str:
     """deploy/nginx/kimportal.conf with its {{placeholders}} filled; a placeholder left over is an error."""
     values = {
         "listen": listen,
         "server_name": server_name,
-        "upstream_servers": "\n".join(f"    server {u} max_fails=1 fail_timeout={fail_timeout};" for u in upstreams),
+        "upstream_servers": "\n".join(
+            f"    server {u} max_fails={max_fails} fail_timeout={fail_timeout};" for u in upstreams
+        ),
         "cache_path": cache_path,
         "server_extra": "\n".join(f"    {line}" for line in server_extra.splitlines()),
     }
@@ -233,6 +236,15 @@ class FormFields(html.parser.HTMLParser):
         elif tag == "textarea" and self._textarea:
             self.fields.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
             self._textarea = None
+
+
+def summarize_log(text: str) -> str:
+    """Each line of an nginx log once, without its time and connection number, with how often it came."""
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        line = re.sub(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d |\d+#\d+: \*\d+ |\d+\.\d+ s$", "", line)
+        counts[line] = counts.get(line, 0) + 1
+    return "\n".join(f"{n:6d} {line}" for line, n in sorted(counts.items(), key=lambda item: -item[1]))
 
 
 def answers_cut_off(error_log: str, upstream: str) -> int:
@@ -702,7 +714,8 @@ class Check:
         )
         if self.failed:
             for log in ("error.log", "not-2xx.log"):
-                print(f"--- nginx's {log}:\n{(self.tmp / 'nginx' / log).read_text()[-3000:]}", file=sys.stderr)
+                print(f"--- nginx's {log}, each message once with its count:", file=sys.stderr)
+                print(summarize_log((self.tmp / "nginx" / log).read_text()), file=sys.stderr)
         print(f"microcache ratio {ratio:.2f}", flush=True)
         return not self.failed
 

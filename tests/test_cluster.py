@@ -74,7 +74,7 @@ def test_nginx_accepts_the_configuration_of_the_deployment_guide(check, nginx_fo
         upstreams=["10.0.0.11:8000", "10.0.0.12:8000"],
         static_listen="127.0.0.1:8483",
     )
-    assert "server 10.0.0.12:8000 max_fails=1 fail_timeout=2s;" in conf.read_text()
+    assert "server 10.0.0.12:8000 max_fails=3 fail_timeout=2s;" in conf.read_text()
 
 
 class StubServer(BaseHTTPRequestHandler):
