@@ -653,7 +653,7 @@ class Check:
             got = [status(browser, path) for _ in range(3)]
             expect(label, got, got == ["BYPASS"] * 3)
         sets_cookie = [status(Browser(), "/membentuk-kim/") for _ in range(3)]  # its form sets csrftoken
-        expect("Set-Cookie page", sets_cookie, "HIT" not in sets_cookie)
+        expect("/membentuk-kim/ (sets the CSRF cookie)", sets_cookie, "HIT" not in sets_cookie)
         post = Browser().request(self.port, "POST", "/", body=b"", headers={"Content-Length": "0"})
         expect("POST /", [post.headers.get("x-cache-status") or "not cached"], "x-cache-status" not in post.headers)
         self.result("f", ok, "microcache: " + ", ".join(rows))
