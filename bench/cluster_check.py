@@ -356,9 +356,11 @@ class Processes:
             proc.wait()
 
     def stop_all(self):
+        """SIGKILL to each process group: a test rig has nothing to flush, and gunicorn's graceful
+        stop would wait for its idle keep-alive connections."""
         for proc in reversed(self.procs):
-            if proc.poll() is None:
-                self.kill(proc, signal.SIGTERM)
+            if proc.poll() is None:  # a group whose leader was reaped may no longer be ours
+                self.kill(proc)
 
 
 def wait_for(port: int, path: str = "/healthz", seconds: float = 60):
@@ -766,10 +768,14 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # also when started with SIGINT ignored (in the background)
     tmp = Path(tempfile.mkdtemp(prefix="kim-cluster-"))
     check = Check(tmp)
     try:
         return 0 if check.run() else 1
+    except KeyboardInterrupt:
+        print("cluster-check interrupted: every process it started is stopped", file=sys.stderr)
+        return 130
     except Exception:
         for log in sorted(tmp.glob("gunicorn-*.log")) + sorted(tmp.glob("nginx/error.log")):
             print(f"--- {log.name}:\n{log.read_text()[-2000:]}", file=sys.stderr)
