@@ -72,7 +72,7 @@ bench: $(VENV)/.installed
 # keeps and skips, and `microcache ratio X.XX` as its last line. Needs PostgreSQL and Redis on
 # 127.0.0.1 (CLUSTER_CACHE_URL, default redis://127.0.0.1:6379/5: that database is emptied).
 cluster-check: $(VENV)/.installed
-	{ command -v nginx && command -v wrk; } >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx wrk; }
+	{ { command -v nginx || test -x /usr/sbin/nginx; } && command -v wrk; } >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx wrk; }
 	$(PY) bench/cluster_check.py
 
 # Backups of whatever DATABASE_URL names: PostgreSQL with pg_dump/pg_restore,
