@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast lint messages clean bench backup restore vnu check-html maps
+.PHONY: run setup test test-fast lint messages clean bench cluster-check backup restore vnu check-html maps
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -71,6 +71,14 @@ messages: $(VENV)/.installed
 bench: $(VENV)/.installed
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) bench/bench.py all --json bench/results.json $(BENCH_ARGS)
+
+# Two app servers behind nginx with its microcache (docs/deployment.md, section 8), on loopback:
+# sessions, writes, ETags and photos shared, a server killed under load, what the microcache
+# keeps and skips, and `microcache ratio X.XX` as its last line. Needs PostgreSQL and Redis on
+# 127.0.0.1 (CLUSTER_CACHE_URL, default redis://127.0.0.1:6379/5: that database is emptied).
+cluster-check: $(VENV)/.installed
+	{ { command -v nginx || test -x /usr/sbin/nginx; } && command -v wrk; } >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx wrk; }
+	$(PY) bench/cluster_check.py
 
 # Backups of whatever DATABASE_URL names: PostgreSQL with pg_dump/pg_restore,
 # SQLite as JSON. `make backup` writes backups/kimportal-<time>.{dump,json};

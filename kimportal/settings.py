@@ -111,6 +111,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.MicrocacheExpiryMiddleware",  # first: it sees the answer last (nginx's microcache)
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
