@@ -1,6 +1,6 @@
 """What each hand-written speed trick still saves (issue 23: remove a trick unless it is needed).
 
-    .venv/bin/python bench/tricks.py DB [ROUNDS]
+    .venv/bin/python bench/tricks.py DB [ROUNDS] [TRICK]    # TRICK: only the cases whose name starts so
 
 For each trick and the page it serves, ROUNDS interleaved rounds of: /healthz, the page with the
 trick, the page with Django's own way (the trick switched off in this process), uncached. Prints
@@ -19,6 +19,7 @@ import bench  # noqa: E402
 
 bench.django_setup(sys.argv[1])
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 15
+ONLY = sys.argv[3] if len(sys.argv) > 3 else ""
 
 from django.conf import settings  # noqa: E402
 from django.contrib.admin import ModelAdmin  # noqa: E402
@@ -88,7 +89,7 @@ def med(values):
     return round(statistics.median(values), 1)
 
 
-for name, region, url, kind in CASES:
+for name, region, url, kind in [case for case in CASES if case[0].startswith(ONLY)]:
     settings.PORTAL_REGION = region
     client, healthz = bench._client(kind), Client()
     rows = {True: [], False: []}
