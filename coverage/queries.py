@@ -169,7 +169,12 @@ def _coverage_sql(kabupaten_pk: int, on: date, only_pk: int | None) -> tuple[str
     # earlier of the next planned one and the next one held after `on`.
     next_planned = events.planned().filter(starts_at__gte=day_start).order_by("starts_at", "pk")
     next_held_later = events.held().filter(starts_at__gte=day_end).order_by("starts_at", "pk")
-    held_year = held.filter(starts_at__gte=start_of_day(on.replace(month=1, day=1)))
+    # Held that year: the months before the one of `on` from the stored summary, that month from the events.
+    this_month = on.replace(day=1)
+    held_months = MonthlySummary.objects.filter(
+        kecamatan=OuterRef("pk"), month__gte=on.replace(month=1, day=1), month__lt=this_month
+    )
+    held_this_month = held.filter(starts_at__gte=start_of_day(this_month))
     queryset = (
         Kecamatan.objects.filter(kabupaten_id=kabupaten_pk, **({"pk": only_pk} if only_pk else {}))
         .annotate(
@@ -177,7 +182,7 @@ def _coverage_sql(kabupaten_pk: int, on: date, only_pk: int | None) -> tuple[str
             n_desa_total=_count(desa),
             n_desa_covered=_count(active, Count("desa", distinct=True)),
             n_overdue=_count(events.overdue(on)),
-            n_held_year=_count(held_year),
+            n_held_year=_count(held_months, Sum("held_events")) + _count(held_this_month),
             any_formed_kim=Exists(formed),
             any_held=Exists(held),
             any_planned=Exists(events.planned()) | Exists(next_held_later),

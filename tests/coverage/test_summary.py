@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coverage.models import FieldReport, MonthlySummary, OutreachEvent, summary_month
-from coverage.queries import monthly_progress
+from coverage.queries import kecamatan_coverage, monthly_progress
 from registry.models import Kecamatan
 
 from ..factories import make_event, make_kabupaten, make_kecamatan
@@ -203,18 +203,40 @@ def test_rebuild_writes_what_the_events_say(two):
     ]
 
 
+def random_events(kecamatan, n=120):
+    rng = random.Random(23)
+    today = timezone.localdate()
+    for _n in range(n):
+        day = date(2021, 1, 1) + timedelta(days=rng.randrange((today - date(2021, 1, 1)).days + 1))
+        starts_at = min(at(day, rng.randrange(24), rng.randrange(60)), timezone.now())
+        make_event(kecamatan=rng.choice(kecamatan), starts_at=starts_at, status=rng.choice([HELD, HELD, CANCELLED]))
+
+
+DAYS = [date(2022, 1, 1), date(2022, 3, 1), date(2022, 3, 15), date(2022, 3, 31), date(2022, 12, 31)]
+
+
+def test_events_held_that_year_count_from_the_summary_what_they_counted_from_the_events(two):
+    """Each kecamatan's "held this year" on the dashboard, for days at a year's and a month's
+    start, middle and end, equals a count of its events from 1 January to the end of that day."""
+    random_events(two)
+    for on in [*DAYS, timezone.localdate()]:
+        shown = {k.code: k.held_this_year for k in kecamatan_coverage(kabupaten=two[0].kabupaten, on=on).kecamatan}
+        held = OutreachEvent.objects.public().held()
+        counted = {
+            k.code: held.filter(kecamatan=k, starts_at__gte=at(on.replace(month=1, day=1), 0))
+            .filter(starts_at__lt=at(on + timedelta(days=1), 0))
+            .count()
+            for k in two
+        }
+        assert shown == counted
+
+
 def test_the_chart_counts_from_the_summary_what_it_counted_from_the_events(two):
     """Held events per month on the chart, for days at a month's start, middle and end, equal a
     count of the events themselves up to the end of that day."""
-    a, b = two
-    rng = random.Random(23)
-    today = timezone.localdate()
-    for _n in range(120):
-        day = date(2021, 1, 1) + timedelta(days=rng.randrange((today - date(2021, 1, 1)).days + 1))
-        starts_at = min(at(day, rng.randrange(24), rng.randrange(60)), timezone.now())
-        make_event(kecamatan=rng.choice([a, b]), starts_at=starts_at, status=rng.choice([HELD, HELD, CANCELLED]))
-    for on in [date(2022, 3, 1), date(2022, 3, 15), date(2022, 3, 31), today]:
-        chart = {p.month: p.held_events for p in monthly_progress(kabupaten=a.kabupaten, on=on)}
+    random_events(two)
+    for on in [*DAYS, timezone.localdate()]:
+        chart = {p.month: p.held_events for p in monthly_progress(kabupaten=two[0].kabupaten, on=on)}
         counted = {}
         for event in OutreachEvent.objects.public().held().filter(starts_at__lt=at(on + timedelta(days=1), 0)):
             counted[event.day.replace(day=1)] = counted.get(event.day.replace(day=1), 0) + 1
