@@ -45,7 +45,7 @@ with connection.cursor() as cursor:
         sql = query["sql"]
         declared = re.match(r"DECLARE \S+ NO SCROLL CURSOR WITH(?:OUT)? HOLD FOR (.*)", sql, re.S)
         sql = declared.group(1) if declared else sql
-        if not sql.startswith("SELECT"):
+        if not sql.lstrip("(").startswith("SELECT"):  # a UNION starts with "(SELECT"
             continue  # the cursor's FETCH and CLOSE, read_all's settings
         times = []
         for _ in range(rounds):

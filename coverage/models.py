@@ -34,7 +34,66 @@ def planning_horizon(today: date | None = None) -> date:
     return (today or timezone.localdate()) + timedelta(days=settings.PLANNING_HORIZON_DAYS)
 
 
-class OutreachEventQuerySet(models.QuerySet):
+class SummarizedQuerySet(models.QuerySet):
+    """Bulk writes that keep the stored monthly summary (MonthlySummary) in step, in their own
+    transaction: `update()` (and `bulk_update()`, which calls it), `delete()` and `bulk_create()`
+    recompute the (kecamatan, month) rows of every event they touch, before and after. A write that
+    goes around them (raw SQL, COPY) must call `MonthlySummary.objects.rebuild()`; `manage.py
+    check_summary` finds one that did not."""
+
+    # The fields whose change can move an event in or out of a summary row.
+    summary_fields: frozenset[str] = frozenset()
+
+    def _summary_events(self):
+        """The events this queryset touches, as an OutreachEvent queryset."""
+        raise NotImplementedError
+
+    def update(self, **kwargs):
+        if not self.summary_fields & set(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.order_by().values_list("pk", flat=True))
+            touched = self.model.objects.filter(pk__in=pks)
+            before = touched._summary_events().summary_keys()
+            n = super().update(**kwargs)
+            MonthlySummary.objects.refresh(before | touched._summary_events().summary_keys())
+        return n
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            keys = self._summary_events().summary_keys()
+            result = super().delete()
+            MonthlySummary.objects.refresh(keys)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            pks = [pk for pk in map(self._summary_event_pk, created) if pk is not None]
+            MonthlySummary.objects.refresh(OutreachEvent.objects.filter(pk__in=pks).summary_keys())
+        return created
+
+
+class OutreachEventQuerySet(SummarizedQuerySet):
+    summary_fields = frozenset({"status", "starts_at", "kecamatan", "kecamatan_id"})
+
+    def _summary_events(self):
+        return self
+
+    @staticmethod
+    def _summary_event_pk(event):
+        return event.pk
+
+    def summary_keys(self) -> set[tuple[int, date]]:
+        """The (kecamatan id, month) of every event in this queryset: the summary rows it counts in."""
+        return {
+            (kecamatan_id, summary_month(starts_at))
+            for kecamatan_id, starts_at in self.order_by().values_list("kecamatan_id", "starts_at").distinct()
+        }
+
     def held(self):
         return self.filter(status=OutreachEvent.Status.HELD)
 
@@ -171,6 +230,32 @@ class OutreachEvent(models.Model):
     def __str__(self):
         return f"{self.title} ({timezone.localdate(self.starts_at):%d-%m-%Y})"
 
+    def save(self, *args, **kwargs):
+        """Save, and recompute in the same transaction the summary rows the event leaves and enters
+        (MonthlySummary): its kecamatan and month before and after."""
+        fields = kwargs.get("update_fields")
+        if fields is not None and not OutreachEventQuerySet.summary_fields & set(fields):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            before = set() if self._state.adding else OutreachEvent.objects.filter(pk=self.pk).summary_keys()
+            super().save(*args, **kwargs)
+            MonthlySummary.objects.refresh(before | {self.summary_key})
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            keys = OutreachEvent.objects.filter(pk=self.pk).summary_keys()
+            result = super().delete(*args, **kwargs)
+            MonthlySummary.objects.refresh(keys)
+        return result
+
+    delete.alters_data = True
+
+    @property
+    def summary_key(self) -> tuple[int, date]:
+        return (self.kecamatan_id, summary_month(self.starts_at))
+
     @property
     def day(self) -> date:
         return timezone.localdate(self.starts_at)
@@ -270,10 +355,23 @@ class OfficerAssignment(models.Model):
         return f"{self.user} – {self.kecamatan}"
 
 
-class FieldReportQuerySet(ReviewQuerySet):
+class FieldReportQuerySet(SummarizedQuerySet, ReviewQuerySet):
+    # A report's review decides whether its event is public, so counted (OutreachEvent.public).
+    summary_fields = frozenset({"review_status", "event", "event_id"})
+
+    def _summary_events(self):
+        return OutreachEvent.objects.filter(pk__in=self.order_by().values("event_id"))
+
+    @staticmethod
+    def _summary_event_pk(report):
+        return report.event_id
+
     def visible_to(self, user):
         """Reports of events in the kecamatan `user` is assigned to."""
         return self.filter(event__kecamatan__in=OfficerAssignment.objects.kecamatan_of(user))
+
+    def summary_event_keys(self) -> set[tuple[int, date]]:
+        return self._summary_events().summary_keys()
 
     def unpublished(self):
         """Reports whose event the public may not count yet (waiting) or at all (refused)."""
@@ -355,6 +453,28 @@ class FieldReport(Reviewed):
 
     def __str__(self):
         return self.receipt or str(self.client_id)
+
+    def save(self, *args, **kwargs):
+        """Save, and recompute in the same transaction its event's summary row (MonthlySummary):
+        the review decides whether the event counts."""
+        fields = kwargs.get("update_fields")
+        if fields is not None and not FieldReportQuerySet.summary_fields & set(fields):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            before = set() if self._state.adding else FieldReport.objects.filter(pk=self.pk).summary_event_keys()
+            super().save(*args, **kwargs)
+            MonthlySummary.objects.refresh(before | OutreachEvent.objects.filter(pk=self.event_id).summary_keys())
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            keys = FieldReport.objects.filter(pk=self.pk).summary_event_keys()
+            result = super().delete(*args, **kwargs)
+            MonthlySummary.objects.refresh(keys)
+        return result
+
+    delete.alters_data = True
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -826,3 +946,139 @@ def erase_expired_contacts(now: datetime | None = None) -> int:
 
 
 staff_scope.register(Wish, "desa__kecamatan__kabupaten")
+
+
+# --- The stored monthly summary (issue 23): what the dashboards count over all history. ---
+
+# Months the summary keeps: from the portal's earliest day up to, not including, December 9999 (the
+# local month of a moment in the last hours of 9999 would be year 10000, which no date can hold).
+# A dashboard never asks a stored month outside them: its chart starts at EARLIEST_DAY and its last
+# month, the one of the day shown, is counted from the events themselves.
+SUMMARY_FIRST_MONTH, SUMMARY_END_MONTH = date(2000, 1, 1), date(9999, 12, 1)
+
+
+def _month_start(month: date) -> datetime:
+    """The first instant of `month` in the portal's time zone (settings.TIME_ZONE)."""
+    return timezone.make_aware(datetime.combine(month, time.min), timezone.get_default_timezone())
+
+
+def summary_month(starts_at: datetime | None) -> date | None:
+    """The summary month of an event starting at `starts_at`: its month in the portal's time zone,
+    None outside the months the summary keeps."""
+    if starts_at is None or not _month_start(SUMMARY_FIRST_MONTH) <= starts_at < _month_start(SUMMARY_END_MONTH):
+        return None
+    return timezone.localtime(starts_at, timezone.get_default_timezone()).date().replace(day=1)
+
+
+def _next_month(month: date) -> date:
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+class MonthlySummaryQuerySet(models.QuerySet):
+    def counted(self, events=None):
+        """What the summary should hold, recomputed from the events: (kecamatan id, month, held
+        public events) for every pair with at least one, as a values_list queryset (one SQL query)."""
+        from django.db.models.functions import TruncMonth
+
+        events = OutreachEvent.objects.all() if events is None else events
+        return (
+            events.public()
+            .held()
+            .filter(starts_at__gte=_month_start(SUMMARY_FIRST_MONTH), starts_at__lt=_month_start(SUMMARY_END_MONTH))
+            .annotate(
+                summary_month=TruncMonth(
+                    "starts_at", output_field=models.DateField(), tzinfo=timezone.get_default_timezone()
+                )
+            )
+            .order_by()
+            .values_list("kecamatan_id", "summary_month")
+            .annotate(n=models.Count("*"))
+        )
+
+    def refresh(self, keys):
+        """Recompute the rows of the (kecamatan id, month) pairs `keys` from the events, in the
+        caller's transaction (or one of its own). The rows are locked first (created if missing),
+        so two writers of the same month wait for each other and the second counts the first's
+        event; without the lock each would count what it sees and the last to write would win."""
+        keys = sorted({(kecamatan, month) for kecamatan, month in keys if kecamatan is not None and month is not None})
+        if not keys:
+            return
+        kecamatan, months = {k for k, _m in keys}, {m for _k, m in keys}
+        with transaction.atomic(using=self.db):
+            self.bulk_create([MonthlySummary(kecamatan_id=k, month=m) for k, m in keys], ignore_conflicts=True)
+            locked = (
+                self.select_for_update()
+                .filter(kecamatan__in=kecamatan, month__in=months)
+                .order_by("kecamatan", "month")
+            )
+            wanted = set(keys)
+            rows = [row for row in locked if (row.kecamatan_id, row.month) in wanted]
+            events = OutreachEvent.objects.filter(
+                kecamatan__in=kecamatan,
+                starts_at__gte=_month_start(min(months)),
+                starts_at__lt=_month_start(_next_month(max(months))),
+            )
+            counts = {(k, m): n for k, m, n in self.counted(events)}
+            for row in rows:
+                row.held_events = counts.get((row.kecamatan_id, row.month), 0)
+            self.bulk_update(rows, ["held_events"])
+
+    def rebuild(self) -> int:
+        """Replace the whole summary by what the events say, in one INSERT … SELECT (after a bulk
+        load that went around the models, such as the bench's COPY). Returns the rows written."""
+        from django.db import connections
+
+        sql, params = self.counted().query.sql_with_params()
+        table = self.model._meta.db_table
+        with transaction.atomic(using=self.db), connections[self.db].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(f"INSERT INTO {table} (kecamatan_id, month, held_events) {sql}", params)
+            return cursor.rowcount
+
+    def differences(self) -> list[tuple[int, date, int, int]]:
+        """(kecamatan id, month, stored, recomputed) of every row where the summary and the events
+        disagree (a missing row and a row of 0 are the same)."""
+        stored = {
+            (k, m): n for k, m, n in self.filter(held_events__gt=0).values_list("kecamatan", "month", "held_events")
+        }
+        counted = {(k, m): n for k, m, n in self.counted()}
+        return sorted(
+            (k, m, stored.get((k, m), 0), counted.get((k, m), 0))
+            for k, m in stored.keys() | counted.keys()
+            if stored.get((k, m), 0) != counted.get((k, m), 0)
+        )
+
+
+class MonthlySummary(models.Model):
+    """Public outreach events held per kecamatan and month (in the portal's time zone), stored so
+    that a dashboard reads a kabupaten's history in a few hundred rows instead of counting its tens
+    of thousands of events on every view.
+
+    Kept correct in the same transaction as every write of an event or of a field report's review
+    (OutreachEvent.save/delete, FieldReport.save/delete and their querysets' update, delete and
+    bulk_create): the rows the write touched are recomputed from the events, never incremented.
+    `manage.py check_summary` recomputes all of it and reports (or, with --fix, repairs) any
+    difference."""
+
+    kecamatan = models.ForeignKey(
+        Kecamatan, models.CASCADE, related_name="monthly_summary", verbose_name=_("kecamatan")
+    )
+    month = models.DateField(_("bulan"))
+    held_events = models.PositiveIntegerField(_("kegiatan dilaksanakan"), default=0)
+
+    objects = MonthlySummaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kecamatan", "month"]
+        verbose_name = _("ringkasan bulanan")
+        verbose_name_plural = _("ringkasan bulanan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kecamatan", "month"],
+                name="%(app_label)s_%(class)s_unique_kecamatan_month",
+                violation_error_message=_("Ringkasan kecamatan ini untuk bulan ini sudah ada."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kecamatan_id} {self.month:%Y-%m}: {self.held_events}"

@@ -11,8 +11,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import connection, models
-from django.db.models import Count, DateTimeField, Exists, Func, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DateField, Exists, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,7 @@ from core.db import InArray  # noqa: F401 (registers the `in_array` lookup)
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity
 from registry.vitality import months_before
 
-from .models import OutreachEvent, Wish
+from .models import MonthlySummary, OutreachEvent, Wish
 from .signs import held_event_days
 
 
@@ -169,7 +169,12 @@ def _coverage_sql(kabupaten_pk: int, on: date, only_pk: int | None) -> tuple[str
     # earlier of the next planned one and the next one held after `on`.
     next_planned = events.planned().filter(starts_at__gte=day_start).order_by("starts_at", "pk")
     next_held_later = events.held().filter(starts_at__gte=day_end).order_by("starts_at", "pk")
-    held_year = held.filter(starts_at__gte=start_of_day(on.replace(month=1, day=1)))
+    # Held that year: the months before the one of `on` from the stored summary, that month from the events.
+    this_month = on.replace(day=1)
+    held_months = MonthlySummary.objects.filter(
+        kecamatan=OuterRef("pk"), month__gte=on.replace(month=1, day=1), month__lt=this_month
+    )
+    held_this_month = held.filter(starts_at__gte=start_of_day(this_month))
     queryset = (
         Kecamatan.objects.filter(kabupaten_id=kabupaten_pk, **({"pk": only_pk} if only_pk else {}))
         .annotate(
@@ -177,7 +182,7 @@ def _coverage_sql(kabupaten_pk: int, on: date, only_pk: int | None) -> tuple[str
             n_desa_total=_count(desa),
             n_desa_covered=_count(active, Count("desa", distinct=True)),
             n_overdue=_count(events.overdue(on)),
-            n_held_year=_count(held_year),
+            n_held_year=_count(held_months, Sum("held_events")) + _count(held_this_month),
             any_formed_kim=Exists(formed),
             any_held=Exists(held),
             any_planned=Exists(events.planned()) | Exists(next_held_later),
@@ -439,37 +444,33 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
 
 
 def _held_per_month(*, kabupaten: Kabupaten, first: date, on: date) -> dict[date, int]:
-    """Public events held in each month from the month of `first` to the day `on`, by month.
+    """Public events held in each month from the month of `first` to the day `on`, by month (the
+    months without one left out).
 
-    On PostgreSQL each event is put in its month by a binary search over the months' first
-    instants (width_bucket): half the time of date_trunc in the portal's time zone for the
-    hot kabupaten's 44,000 events (19 ms instead of 34, EXPLAIN ANALYZE, bench database).
+    The months before the one of `on` come from the stored summary (MonthlySummary: a few hundred
+    rows for the hot kabupaten instead of counting its 44,000 events), the month of `on` up to the
+    end of that day from the events, in one SQL query (a UNION ALL).
     """
-    events = (
-        OutreachEvent.objects.public()
-        # `= ANY(ARRAY(kecamatan))` on PostgreSQL: one index range scan instead of one per kecamatan.
-        .filter(kecamatan__in_array=Kecamatan.objects.filter(kabupaten=kabupaten).values("pk"))
-        .held()
-        .filter(starts_at__gte=start_of_day(first), starts_at__lt=end_of_day(on))
+    this_month = on.replace(day=1)
+    kecamatan = Kecamatan.objects.filter(kabupaten=kabupaten).values("pk")
+    # `= ANY(ARRAY(kecamatan))` on PostgreSQL: one index range scan instead of one per kecamatan.
+    stored = (
+        MonthlySummary.objects.filter(kecamatan__in_array=kecamatan, month__gte=first, month__lt=this_month)
         .order_by()
+        .values_list("month")
+        .annotate(n=Sum("held_events"))
     )
-    if connection.vendor != "postgresql":
-        months = events.annotate(month=TruncMonth("starts_at")).values_list("month").annotate(n=Count("*"))
-        return {timezone.localdate(month): n for month, n in months}
-    starts = [first]
-    while starts[-1] <= on:
-        starts.append((starts[-1] + timedelta(days=32)).replace(day=1))
-    bounds = [start_of_day(month) for month in starts]
-    from django.contrib.postgres.fields import ArrayField  # PostgreSQL only
-
-    bucket = Func(
-        "starts_at",
-        Value(bounds, output_field=ArrayField(DateTimeField())),
-        function="width_bucket",
-        output_field=IntegerField(),
+    current = (
+        OutreachEvent.objects.public()
+        .filter(kecamatan__in_array=kecamatan)
+        .held()
+        .filter(starts_at__gte=start_of_day(max(first, this_month)), starts_at__lt=end_of_day(on))
+        .order_by()
+        .annotate(month=Value(this_month, output_field=DateField()))
+        .values_list("month")
+        .annotate(n=Count("*"))
     )
-    # Bucket i (1-based) holds the events from bounds[i - 1] up to bounds[i].
-    return {starts[i - 1]: n for i, n in events.annotate(i=bucket).values_list("i").annotate(n=Count("*"))}
+    return {month: n for month, n in stored.union(current, all=True) if n}
 
 
 def _life_sign_days(kims, on: date) -> dict[int, list[date]]:

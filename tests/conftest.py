@@ -255,3 +255,20 @@ def media_root(settings, tmp_path):
     """Uploads (report photos) go to a temporary folder, never into the work tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def summary_checked(request):
+    """After every database test, the stored monthly summary equals what `manage.py check_summary`
+    recomputes from the events: whatever the test wrote (admin, import, field area, bulk actions,
+    load_demo), it wrote through a path that keeps the summary (coverage.models.MonthlySummary).
+    A test that corrupts the summary on purpose says so with @pytest.mark.summary_unchecked."""
+    if not uses_db(request.node) or request.node.get_closest_marker("summary_unchecked"):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # torn down after this check, not before
+    yield
+    from coverage.models import MonthlySummary
+
+    differences = MonthlySummary.objects.differences()
+    assert differences == [], f"the monthly summary disagrees with the events: {differences[:5]}"
