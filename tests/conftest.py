@@ -111,10 +111,30 @@ def uses_db(item) -> bool:
     return bool(item.get_closest_marker("django_db")) or "db" in getattr(item, "fixturenames", ())
 
 
+def restore_what_the_migrations_wrote(item):
+    """A transactional test ends with every table emptied. Without serialized_rollback Django then
+    writes content types and permissions anew (new ids) but not the groups the migrations made, and
+    the next test that restores the serialized rows collides with them: which test follows which
+    must not matter (pytest-xdist changes it), so every transactional test restores them."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    _, reset_sequences, databases, serialized_rollback, _ = validate_django_db(marker) if marker else (0, 0, None, 0, 0)
+    if not serialized_rollback:
+        item.add_marker(
+            pytest.mark.django_db(
+                transaction=True, serialized_rollback=True, reset_sequences=reset_sequences, databases=databases
+            )
+        )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """pytest-django's order (plain database tests, transactional ones, the rest), and among the
     plain ones those needing the same shared rows one after the other (file order kept within)."""
+    for item in items:
+        if is_transactional(item):
+            restore_what_the_migrations_wrote(item)
     rank = {None: 0, KOTIM: 1, DEMO: 2}
     items.sort(
         key=lambda item: (
