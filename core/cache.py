@@ -441,6 +441,9 @@ def _model_changing(sender, instance, **kwargs):
 def _model_changed(sender, instance, signal, **kwargs):
     if not _watched(sender):
         return
+    if kwargs.get("raw"):  # loaddata (a restore): rows arrive in any order, the whole data changes
+        invalidate_pages()
+        return
     before = instance.__dict__.pop(_BEFORE, set())
     after = set() if signal is post_delete else _instance_codes(instance)
     _invalidate_codes(None if before is None or after is None else before | after)
