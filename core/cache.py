@@ -26,9 +26,9 @@ Which region a page shows is told by the view (`page_shows(request, code)`);
 a view that says nothing shows the portal's whole region. The key must be
 made before the view runs, so the cache guesses the scope from the request (a
 region code in the URL, `?kabupaten=`, or what the view said for the same
-address last time in this process) and keeps the page only when the view
-showed nothing outside the guess: a wrong guess costs a render, never a
-stale page. A hit costs one read of the shared cache (one MGET of the epoch
+address last time in this process, from a render or a hit) and keeps the
+page only when the view showed nothing outside the guess: a wrong guess
+costs a render, never a stale page. A hit costs one read of the shared cache (one MGET of the epoch
 and the scope's version), or none while PAGE_CACHE_VERSION_SECONDS lets a
 process trust the versions it read (its own changes count at once).
 Works with any Django cache backend: locmem for one process, Redis
@@ -337,7 +337,9 @@ def cached_page(view):
             log.exception("Page cache unavailable")
             return view(request, *args, **kwargs)
         if hit is not None:
-            status, headers, content = hit
+            status, headers, content, shown = hit
+            if shown != scope:  # kept under a wider region than it shows: ask for the narrower next time
+                _learn(request.get_full_path(), shown)
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
@@ -350,7 +352,7 @@ def cached_page(view):
             shown = getattr(request, _SHOWN, portal_region().code)
             if _within(shown, scope):
                 headers = [(h, response[h]) for h in CACHED_HEADERS if h in response]
-                entry = (response.status_code, headers, response.content)
+                entry = (response.status_code, headers, response.content, shown)
                 try:
                     cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
                 except Exception:  # noqa: BLE001
