@@ -266,6 +266,8 @@ def _within(shown: str, scope: str) -> bool:
 
 
 def page_key(request, scope: str | None = None) -> str:
+    """The page's key: the epoch and the version of region `scope` (default: `page_scope`), the
+    day, the language and the full path."""
     scope = page_scope(request) if scope is None else scope
     epoch, version = data_version(scope)
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
