@@ -37,6 +37,16 @@ class DataRevision(models.Model):
 
 
 class NotificationQuerySet(models.QuerySet):
+    def about(self, obj):
+        """What was told about `obj` (the row's `about`)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def to_addresses(self):
+        """Those addressed to a person without an account (by `address`: personal data)."""
+        return self.filter(recipient__isnull=True)
+
     def for_user(self, user):
         """What `user` was told, newest first (the portal shows these whether or not mail is on)."""
         return self.filter(recipient=user).order_by("-created_at", "-pk")
@@ -69,13 +79,20 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(models.Model):
     """The outbox of record: one row per thing a person is told (a staff decision on what they sent,
-    a daily digest), recorded in the transaction that made it and mailed later by
-    `manage.py send_notifications` (core/notifications.py), exactly once."""
+    a daily digest, a citizen's sosialisasi planned), recorded in the transaction that made it and
+    mailed later by `manage.py send_notifications` (core/notifications.py), exactly once.
+
+    It goes to a user (`recipient`) or, for a person without an account (a citizen who gave an
+    e-mail with their wish), to an `address`: exactly one of the two. The address is personal data:
+    the rows holding it are deleted when its owner's contact is erased
+    (core.notifications.forget_addresses_about), and it is never shown in `__str__` (the admin's log).
+    """
 
     class Kind(models.TextChoices):
         ACCEPTED = "accepted", _("keputusan: diterima")
         REFUSED = "refused", _("keputusan: ditolak")
         DIGEST = "digest", _("ringkasan harian")
+        PLANNED = "planned", _("sosialisasi direncanakan (untuk warga)")
 
     class State(models.TextChoices):
         PENDING = "pending", _("menunggu dikirim")
@@ -84,8 +101,22 @@ class Notification(models.Model):
         SKIPPED = "skipped", _("tidak dikirim lewat e-mail")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("penerima")
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("penerima"),
+        help_text=_("Pengguna portal; kosong bila yang diberi tahu warga tanpa akun (lihat alamat e-mail)."),
     )
+    address = models.EmailField(
+        _("alamat e-mail warga"),
+        max_length=254,
+        blank=True,
+        help_text=_("Data pribadi: dihapus bersama kontak warga itu."),
+    )
+    # What makes it one of a kind ("wish-7-event-12"): a second record with the same kind and key is the first.
+    key = models.CharField(_("kunci"), max_length=100, blank=True, editable=False)
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     content_type = models.ForeignKey(
         "contenttypes.ContentType", models.SET_NULL, null=True, blank=True, verbose_name=_("jenis data")
@@ -123,10 +154,27 @@ class Notification(models.Model):
                 name="%(app_label)s_%(class)s_one_digest_a_day",
                 violation_error_message=_("Ringkasan harian untuk pengguna ini pada hari itu sudah ada."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, address="")
+                | (models.Q(recipient__isnull=True) & ~models.Q(address="")),
+                name="%(app_label)s_%(class)s_one_recipient",
+                violation_error_message=_("Pemberitahuan ditujukan ke satu pengguna atau satu alamat e-mail."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=~models.Q(key=""),
+                name="%(app_label)s_%(class)s_once_per_key",
+                violation_error_message=_("Pemberitahuan ini sudah tercatat."),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.recipient} · {self.subject}"
+        return f"{self.recipient or _('warga')} · {self.subject}"  # never the address
+
+    @property
+    def mail_to(self) -> str:
+        """The address its mail goes to: the user's, or the citizen's."""
+        return self.recipient.email if self.recipient_id else self.address
 
 
 class MailPreference(models.Model):

@@ -2,8 +2,9 @@
 
 Whatever must reach a person is first recorded as a `core.models.Notification` in the transaction
 that made it (a staff decision: `record_decision`, called by `core.review.Reviewed.verify/refuse`;
-a staff member's daily digest: coverage/digest.py). The table is the outbox of record: the portal
-shows its rows whether or not mail is on. `deliver_due()` (the `send_notifications` command, run
+a staff member's daily digest: coverage/digest.py; a citizen's sosialisasi planned from their wish,
+to their e-mail address, they have no account: coverage.models.tell_citizen_sosialisasi_planned).
+The table is the outbox of record: the portal shows its rows whether or not mail is on. `deliver_due()` (the `send_notifications` command, run
 every minute) mails what is due:
 
 - one setting, `EMAIL_URL` (django-environ's form: smtp://host:25, smtp+tls://user:pass@host:587),
@@ -16,15 +17,22 @@ every minute) mails what is due:
 - a recipient the server refuses for good (5xx at RCPT) is tried at most `EMAIL_MAX_REFUSALS`
   times, then the row is marked failed;
 - a user who turned mail off (the signed link in every mail, `unsubscribe_url`), or has no address,
-  is told in the portal only.
+  is told in the portal only;
+- a citizen's address is personal data (UU 27/2022): when their contact is erased, the rows holding
+  it are deleted (`forget_addresses_about`), so an unsent one is never sent: a run checks its row
+  again just before each mail (on PostgreSQL it keeps the row locked until the mail is recorded
+  sent, so an erasure waits for that one mail or comes first); the address is never in the
+  command's output.
 
 A process killed between the server's "250 OK" and the row's update would send that one mail again
 once its claim lapses (`LEASE`): SMTP gives no way to make that step atomic.
 """
 
+import re
 import smtplib
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import quote
@@ -34,6 +42,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db import connection as database
 from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -58,20 +68,47 @@ def absolute(path: str) -> str:
     return settings.PORTAL_URL.rstrip("/") + path
 
 
-def record(*, recipient, kind, subject: str, text: str, url: str, about=None, day=None) -> Notification:
-    """One notification in the outbox of record (call it inside the transaction that caused it)."""
+def record(
+    *, recipient=None, address: str = "", kind, subject: str, text: str, url: str, about=None, day=None, key=""
+) -> Notification:
+    """One notification in the outbox of record (call it inside the transaction that caused it), to
+    a user (`recipient`) or to a person without an account (`address`, personal data: call
+    `forget_addresses_about(about)` when their contact is erased). With a `key`, recorded once: the
+    same kind and key again (a second save, two at once) returns the first row."""
     from django.contrib.contenttypes.models import ContentType
 
-    return Notification.objects.create(
-        recipient=recipient,
-        kind=kind,
-        content_type=ContentType.objects.get_for_model(about) if about is not None else None,
-        object_id=about.pk if about is not None else None,
-        subject=subject[:200],
-        text=text,
-        url=url,
-        day=day,
-    )
+    if (recipient is None) == (not address):
+        raise ValueError("a notification goes to a recipient or to an address, exactly one")
+    fields = {
+        "recipient": recipient,
+        "address": address,
+        "kind": kind,
+        "content_type": ContentType.objects.get_for_model(about) if about is not None else None,
+        "object_id": about.pk if about is not None else None,
+        "subject": subject[:200],
+        "text": text,
+        "url": url,
+        "day": day,
+        "key": key,
+    }
+    if not key:
+        return Notification.objects.create(**fields)
+    found = Notification.objects.filter(kind=kind, key=key).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(**fields)
+    except IntegrityError:  # recorded by another transaction at the same moment
+        return Notification.objects.get(kind=kind, key=key)
+
+
+def forget_addresses_about(about) -> int:
+    """Erase what the outbox holds of the people without an account told about `about` (a citizen's
+    wish whose contact is erased): their rows are deleted, sent or not, so no mail goes out after
+    (see the module's docstring). Call it in the transaction that erases the contact; returns how many."""
+    deleted, _by_model = Notification.objects.about(about).to_addresses().delete()
+    return deleted
 
 
 def record_decision(item, *, by) -> Notification | None:
@@ -135,6 +172,12 @@ def whatsapp_url(notification: Notification) -> str:
 
 def mail_body(notification: Notification) -> str:
     user = notification.recipient
+    if user is None:  # a citizen: the text says it all; no account, no link to turn mail off
+        with translation.override(settings.LANGUAGE_CODE):
+            return gettext("%(text)s\n\nTentang KIM dan cara menghubungi Diskominfo: %(url)s\n\n-- \nKIM Portal\n") % {
+                "text": notification.text,
+                "url": absolute(notification.url),
+            }
     with translation.override(settings.LANGUAGE_CODE):
         return gettext(
             "Halo %(name)s,\n\n%(text)s\n\nBuka: %(url)s\n\n"
@@ -239,13 +282,13 @@ def _refused(notification, token, now, error: str) -> bool:
 
 def _why_not_mailed(notification, now) -> str:
     recipient = notification.recipient
-    if not recipient.email:
+    if recipient is not None and not recipient.email:
         return gettext("Penerima tidak punya alamat e-mail.")
-    if not recipient.is_active:
+    if recipient is not None and not recipient.is_active:
         return gettext("Akun penerima tidak aktif.")
     if notification.created_at < now - MAIL_WITHIN.get(notification.kind, MAIL_WITHIN_DEFAULT):
         return gettext("Terlalu lama menunggu (e-mail mati?): hanya tampil di portal.")
-    if not MailPreference.receives(recipient):
+    if recipient is not None and not MailPreference.receives(recipient):
         return gettext("Penerima mematikan e-mail dari portal.")
     return ""
 
@@ -255,8 +298,22 @@ def _message(notification) -> EmailMessage:
         subject=notification.subject,
         body=mail_body(notification),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient.email],
+        to=[notification.mail_to],
     )
+
+
+@contextmanager
+def _sending(notification, token):
+    """Around one mail: yields whether its row is still this run's and waiting (a citizen's erased
+    contact deletes it). PostgreSQL: the row stays locked FOR UPDATE until it is recorded sent, so an
+    erasure either comes first (nothing is sent) or waits for this one mail. SQLite: checked just
+    before (a transaction held through an SMTP exchange would hold up every writer)."""
+    rows = Notification.objects.filter(pk=notification.pk, claimed_by=token, state=Notification.State.PENDING)
+    if not database.features.has_select_for_update:
+        yield rows.exists()
+        return
+    with transaction.atomic():
+        yield bool(list(rows.select_for_update().values_list("pk", flat=True)))
 
 
 def _permanent_refusal(error: smtplib.SMTPRecipientsRefused) -> bool:
@@ -298,24 +355,30 @@ def deliver_due(*, now=None, limit: int = BATCH) -> Delivery:
                 Notification.objects.filter(pk__in=rest, claimed_by=token).update(claimed_by="", claimed_until=None)
                 break
             try:
-                connection.send_messages([_message(notification)])
+                with _sending(notification, token) as still_ours:
+                    if not still_ours:  # erased meanwhile (or taken over after a lapsed claim)
+                        done.skipped += 1
+                        continue
+                    connection.send_messages([_message(notification)])
+                    _sent(notification, token, now)
             except smtplib.SMTPRecipientsRefused as error:
+                described = _describe(error, notification)
                 if _permanent_refusal(error):
-                    gave_up = _refused(notification, token, now, _describe(error))
+                    gave_up = _refused(notification, token, now, described)
                     done.failed += gave_up
                     done.retry += not gave_up
                 else:
-                    _retry_later(notification, token, now, _describe(error))
+                    _retry_later(notification, token, now, described)
                     done.retry += 1
-                done.errors.append(_describe(error))
+                done.errors.append(described)
             except (OSError, smtplib.SMTPException) as error:  # the connection broke: the rest wait too
+                described = _describe(error, notification)
                 for waiting in to_mail[index:]:
-                    _retry_later(waiting, token, now, _describe(error))
+                    _retry_later(waiting, token, now, described)
                 done.retry += len(to_mail) - index
-                done.errors.append(_describe(error))
+                done.errors.append(described)
                 break
             else:
-                _sent(notification, token, now)
                 done.sent += 1
     finally:
         try:
@@ -325,10 +388,16 @@ def deliver_due(*, now=None, limit: int = BATCH) -> Delivery:
     return done
 
 
-def _describe(error: Exception) -> str:
+def _describe(error: Exception, notification=None) -> str:
+    """The mail server's answer for the admin and the command's line; a citizen's address (personal
+    data, as a server may echo it) replaced by "<alamat warga>"."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "; ".join(
+        text = "; ".join(
             f"{address}: {code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
             for address, (code, message) in error.recipients.items()
         )
-    return f"{type(error).__name__}: {error}"
+    else:
+        text = f"{type(error).__name__}: {error}"
+    if notification is not None and notification.address:
+        text = re.sub(re.escape(notification.address), "<alamat warga>", text, flags=re.IGNORECASE)
+    return text

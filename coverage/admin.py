@@ -274,7 +274,9 @@ class WishAdmin(StaffScopeMixin, DecisionMixin, SafeAutocompleteMixin, admin.Mod
             wish.erase_contact()
             self.log_change(request, wish, _("Nama dan kontak dihapus atas permintaan"))
         self.message_user(
-            request, _("Nama dan kontak %(n)d minat dihapus; minatnya tetap tercatat.") % {"n": len(erased)}
+            request,
+            _("Nama dan kontak %(n)d minat dihapus, juga e-mail kepada mereka; minatnya tetap tercatat.")
+            % {"n": len(erased)},
         )
 
 
@@ -302,13 +304,14 @@ class NotificationAdmin(StaffScopeMixin, admin.ModelAdmin):
     """The outbox of record (core/notifications.py), read only: what each person was told, whether
     the mail went out, and if not, how often it was tried and the mail server's last answer."""
 
-    list_display = ["created_at", "recipient", "kind", "subject", "state", "attempts", "sent_at", "short_error"]
+    list_display = ["created_at", "to", "kind", "subject", "state", "attempts", "sent_at", "short_error"]
     list_filter = ["state", "kind", "created_at"]
     list_select_related = ["recipient"]
     search_fields = ["subject", "recipient__username", "recipient__first_name", "recipient__last_name"]
     date_hierarchy = "created_at"
     fields = [
         "recipient",
+        "address",
         "kind",
         "subject",
         "text",
@@ -323,6 +326,11 @@ class NotificationAdmin(StaffScopeMixin, admin.ModelAdmin):
         "last_error",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("penerima"), ordering="recipient")
+    def to(self, notification):
+        """A user, or "warga" for a citizen: their address is on the row's page only, not in lists."""
+        return notification.recipient or _("warga (e-mail pada minatnya)")
 
     @admin.display(description=_("kesalahan terakhir"))
     def short_error(self, notification):

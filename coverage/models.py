@@ -6,15 +6,20 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import start_of_day, validate_in_range
+from core.models import Notification
+from core.notifications import forget_addresses_about, record
 from core.review import Review, Reviewed, ReviewQuerySet
 from registry import scope as staff_scope
 from registry.models import Desa, Kecamatan, Kim
@@ -478,14 +483,26 @@ def _submissions_for_staff(user):
 
 def _notifications_for_staff(user):
     """What the portal told the officers and staff of the user's kabupaten, and the user: a
-    notification belongs to its recipient's work (an officer's kecamatan, a staff member's kabupaten)."""
+    notification belongs to its recipient's work (an officer's kecamatan, a staff member's kabupaten);
+    one to a citizen belongs to their wish's kabupaten."""
+    from django.contrib.contenttypes.models import ContentType
     from django.db.models import Q
 
     from registry.models import StaffKabupaten
 
     officers = OfficerAssignment.objects.filter(staff_scope.kabupaten_q("kecamatan__kabupaten", user))
     staff = StaffKabupaten.objects.filter(staff_scope.kabupaten_q("kabupaten", user))
-    return Q(recipient=user.pk) | Q(recipient__in=officers.values("user")) | Q(recipient__in=staff.values("user"))
+    wishes = Wish.objects.filter(staff_scope.kabupaten_q("desa__kecamatan__kabupaten", user))
+    return (
+        Q(recipient=user.pk)
+        | Q(recipient__in=officers.values("user"))
+        | Q(recipient__in=staff.values("user"))
+        | Q(
+            recipient__isnull=True,
+            content_type=ContentType.objects.get_for_model(Wish),
+            object_id__in=wishes.values("pk"),
+        )
+    )
 
 
 staff_scope.register(OutreachEvent, "kecamatan__kabupaten")
@@ -671,6 +688,8 @@ class Wish(Reviewed):
         related_name="wishes",
         verbose_name=_("sosialisasi yang direncanakan"),
     )
+    # The mail to the citizen (core.models.Notification about this wish): deleted with the wish.
+    notifications = GenericRelation(Notification)
 
     objects = WishQuerySet.as_manager()
 
@@ -707,32 +726,94 @@ class Wish(Reviewed):
             raise ValidationError(_("Isi nomor telepon/WhatsApp atau e-mail (salah satu cukup)."))
 
     def erase_contact(self, *, when=None):
-        """Remove who sent it (name, phone, e-mail, message, the duplicate guard); keep the wish."""
+        """Remove who sent it (name, phone, e-mail, message, the duplicate guard) and the mail to
+        them in the notifications outbox, sent or not (core.notifications.forget_addresses_about);
+        keep the wish."""
         self.name = self.phone = self.email = self.message = ""
         self.digest = None
         self.contact_erased_at = when or timezone.now()
-        self.save(update_fields=["name", "phone", "email", "message", "digest", "contact_erased_at"])
+        with transaction.atomic():
+            self.save(update_fields=["name", "phone", "email", "message", "digest", "contact_erased_at"])
+            forget_addresses_about(self)
 
     def plan(self, event: OutreachEvent, *, by):
         """Staff planned `event` (a sosialisasi) from this wish: link it, accept a waiting wish, and
-        tell the citizen (tell_citizen_sosialisasi_planned)."""
+        tell the citizen (tell_citizen_sosialisasi_planned), all in one transaction."""
         if event.kecamatan_id != self.desa.kecamatan_id:
             raise ValidationError(_("Kegiatan ini tidak berada di kecamatan desa yang berminat."))
         self.event = event
         if self.awaits_decision:
             self._decide(Review.ACCEPTED, by=by, when=None, reason="")
-        self.save()
-        tell_citizen_sosialisasi_planned(self)
+        with transaction.atomic():
+            self.save()
+            tell_citizen_sosialisasi_planned(self)
 
 
-def tell_citizen_sosialisasi_planned(wish: Wish) -> None:
-    """The place where the citizen who sent `wish` is told that a sosialisasi is planned in their desa.
+def tell_citizen_sosialisasi_planned(wish: Wish) -> Notification | None:
+    """Record the e-mail telling the citizen who sent `wish` that a sosialisasi is planned in their
+    desa (the day, the time and the place, their receipt number, how to reach Diskominfo, and that
+    they may ask for their data to be erased), mailed by `send_notifications`.
 
-    Not connected yet: the notifications outbox (core.models.Notification, send_notifications) is
-    another change. When it lands, queue an e-mail here for a wish with `wish.email` and
-    `wish.has_contact` (the event's day and place, the receipt number), and nothing otherwise.
+    Only for a wish with an e-mail and its contact kept, linked to a planned event; once per wish
+    and event, however often this is called. Nothing otherwise (a phone only: staff call them).
     """
-    return None
+    event = wish.event
+    if event is None or event.status != OutreachEvent.Status.PLANNED or not wish.email or not wish.has_contact:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):  # in Indonesian, whatever language staff use
+        subject, text = _sosialisasi_planned_mail(wish, event)
+        url = reverse("coverage:forming-kim")
+    return record(
+        address=wish.email,
+        kind=Notification.Kind.PLANNED,
+        subject=subject,
+        text=text,
+        url=url,
+        about=wish,
+        key=f"wish-{wish.pk}-event-{event.pk}",
+    )
+
+
+def _sosialisasi_planned_mail(wish: Wish, event: OutreachEvent) -> tuple[str, str]:
+    """The subject and text of the citizen's mail (in the active language)."""
+    starts = timezone.localtime(event.starts_at)
+    day = date_format(starts, "l, j F Y")
+    place = [event.venue.strip(), str(event.desa or ""), gettext("Kecamatan %(name)s") % {"name": event.kecamatan}]
+    kabupaten = wish.desa.kecamatan.kabupaten
+    contact = settings.DISKOMINFO_CONTACT
+    office = contact.get("name") or gettext("Diskominfo %(name)s") % {"name": kabupaten}
+    ways = [
+        (gettext("Alamat"), contact.get("address", "")),
+        (gettext("Telepon/WhatsApp"), contact.get("phone", "")),
+        (gettext("E-mail"), contact.get("email", "")),
+    ]
+    subject = gettext("Sosialisasi pembentukan KIM direncanakan di %(desa)s, %(day)s") % {
+        "desa": wish.desa,
+        "day": date_format(starts, "j F Y"),
+    }
+    text = gettext(
+        "Halo %(name)s,\n\n"
+        "terima kasih atas minat Anda membentuk Komunitas Informasi Masyarakat (KIM) di %(desa)s "
+        "(nomor tanda terima %(receipt)s). %(office)s merencanakan sosialisasi pembentukan KIM:\n\n"
+        "Tanggal: %(day)s, pukul %(time)s\n"
+        "Tempat: %(place)s\n\n"
+        "Ajak warga yang siap ikut. Jadwal dapat berubah: untuk memastikannya, hubungi %(office)s "
+        "dengan menyebut nomor tanda terima Anda.\n"
+        "%(ways)s\n\n"
+        "Anda dapat meminta nama dan kontak Anda dihapus kapan saja: hubungi %(office)s dengan menyebut "
+        "nomor tanda terima. Tanpa permintaan pun, data itu dihapus %(months)d bulan setelah minat dikirim."
+    ) % {
+        "name": wish.name or gettext("Bapak/Ibu"),
+        "desa": wish.desa,
+        "receipt": wish.receipt,
+        "office": office,
+        "day": day,
+        "time": f"{starts:%H.%M} {starts.tzname()}",
+        "place": ", ".join(part for part in place if part),
+        "ways": "\n".join(f"{label}: {value}" for label, value in ways if value),
+        "months": settings.WISH_RETENTION_MONTHS,
+    }
+    return subject, text
 
 
 def erase_expired_contacts(now: datetime | None = None) -> int:

@@ -17,6 +17,28 @@ def fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def flush_postgresql_by_delete():
+    """After each transactional test (the browser tests, the live servers) Django empties every
+    table. On PostgreSQL it does so with one TRUNCATE of all 39 tables, which takes 1.5 s (new files
+    for every table), against 0.04 s for a DELETE from each: measured on this machine, once per
+    transactional test. Django's foreign keys on PostgreSQL are DEFERRABLE INITIALLY DEFERRED and
+    flush runs in one transaction, so the order of the DELETEs does not matter. A flush that must
+    reset sequences or cascade keeps Django's TRUNCATE."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = truncate
+
+
 def shared_rows_for(item) -> str | None:
     """What an ordinary (not transactional) database test finds already written: Kotim's regions
     for a test that asks for `kotim`, those and the demo for one that asks for `demo`."""

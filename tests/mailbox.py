@@ -2,6 +2,7 @@
 how often each address was offered at RCPT, and the addresses it refuses (550)."""
 
 import asyncio
+import socket
 from collections import Counter
 from email import message_from_bytes
 from email.policy import default
@@ -9,14 +10,22 @@ from email.policy import default
 from aiosmtpd.controller import Controller
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now: the suites (and pytest-xdist's workers) run side by
+    side, so no test may count on a fixed port being free."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Mailbox:
-    def __init__(self, port: int, *, refuse=(), delay: float = 0):
-        self.port = port
+    def __init__(self, port: int | None = None, *, refuse=(), delay: float = 0):
+        self.port = port or free_port()
         self.refuse = set(refuse)
         self.delay = delay  # seconds before answering DATA: a slow server, so two runs overlap
         self.messages = []
         self.rcpt_tries = Counter()
-        self._controller = Controller(self, hostname="127.0.0.1", port=port)
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     @property
     def url(self) -> str:

@@ -100,12 +100,20 @@ def readable(url, content: bytes) -> str:
 
 
 def test_no_contact_of_a_citizens_wish_appears_on_any_public_page_download_catalogue_or_sitemap(client, demo):
-    from coverage.models import Wish
+    from datetime import timedelta
 
-    from .factories import make_wish
+    from django.utils import timezone
+
+    from core.models import Notification
+    from coverage.models import OutreachEvent, Wish
+
+    from .factories import make_event, make_wish
 
     desa = Kim.objects.order_by("pk").first().desa.kecamatan.desa.exclude(kims__isnull=False).first()
     wish = make_wish(desa=desa, **WISH_SECRETS)
+    planned = make_event(desa=desa, status=OutreachEvent.Status.PLANNED, starts_at=timezone.now() + timedelta(days=9))
+    wish.plan(planned, by=None)  # the mail telling the citizen waits in the outbox
+    assert Notification.objects.to_addresses().count() == 1
     urls = [*every_public_url(client), f"/membentuk-kim/?diterima={wish.receipt}"]
     assert len(urls) > 50  # the sitemap was read: every kecamatan and KIM page
     for url in urls:

@@ -23,7 +23,9 @@ from .tools import missing_tool
 ROOT = Path(__file__).resolve().parent.parent
 # The last main before the rooms were split and Officer became Pengurus (issue 8).
 BASE = os.environ.get("UPGRADE_FROM", "d0f2747")
-DB_NAME = "kimportal_upgrade_check"
+# Named after the suite's own database, so suites run side by side (or by several people) never drop
+# each other's upgrade database.
+DB_NAME = f"{settings.DATABASES['default']['NAME']}_upgrade_check"
 
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",

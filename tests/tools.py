@@ -19,3 +19,16 @@ def missing_tool(message: str):
     if under_ci():
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+def redis_url_for_tests() -> str:
+    """The Redis database the cache tests may empty: KIM_TEST_REDIS_URL (CI gives each suite its
+    own), and under pytest-xdist one per worker (gw1 takes the number two below gw0's, gw2 four
+    below...), since every test starts by emptying it."""
+    url = os.environ.get("KIM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    offset = int(worker.removeprefix("gw") or 0) * 2
+    if not offset:
+        return url
+    base, _, number = url.rpartition("/")
+    return f"{base}/{(int(number) - offset) % 16}"

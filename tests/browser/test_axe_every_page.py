@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import AXE, OFFICE_SCREEN, PHONE, admin_log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+walk = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SCREENS = {"phone": PHONE, "office": OFFICE_SCREEN}
 LINKS = "(root) => [...root.querySelectorAll('a[href]')].map(a => new URL(a.getAttribute('href'), location.href).href)"
@@ -72,17 +72,33 @@ def violations_at_both_widths(page, urls, base) -> list[str]:
     return problems
 
 
-def test_axe_finds_nothing_on_any_public_page(live_demo, new_page):
+# The walks are cut into shards, each page in exactly one (pytest-xdist runs shards side by side): the
+# admin's walk alone took two minutes in one test, longer than the rest of a worker's share.
+PUBLIC_SHARDS, ADMIN_SHARDS = 2, 6
+
+
+def shard(urls: list[str], number: int, shards: int) -> list[str]:
+    """Every `shards`-th page from the `number`-th: the shards together hold each page once."""
+    return urls[number::shards]
+
+
+@pytest.mark.browser
+@walk
+@pytest.mark.parametrize("number", range(PUBLIC_SHARDS))
+def test_axe_finds_nothing_on_any_public_page(number, live_demo, new_page):
     page = new_page(PHONE, bypass_csp=True)
     urls = public_pages(page, live_demo.url)
     assert {"/", "/kim/", "/kim/N/", "/kecamatan/N.N.N/", "/data/", "/laporan/N/", "/membentuk-kim/"} <= set(
         map(kind, urls)
     )
-    problems = violations_at_both_widths(page, urls, live_demo.url)
+    problems = violations_at_both_widths(page, shard(urls, number, PUBLIC_SHARDS), live_demo.url)
     assert problems == [], "\n".join(problems)
 
 
-def test_axe_finds_nothing_on_any_admin_page_staff_reach(live_demo, staff, new_page):
+@pytest.mark.browser
+@walk
+@pytest.mark.parametrize("number", range(ADMIN_SHARDS))
+def test_axe_finds_nothing_on_any_admin_page_staff_reach(number, live_demo, staff, new_page):
     page = new_page(OFFICE_SCREEN, bypass_csp=True)
     admin_log_in(page, live_demo.url, "sari")
     urls = admin_pages(page, live_demo.url)
@@ -91,5 +107,11 @@ def test_axe_finds_nothing_on_any_admin_page_staff_reach(live_demo, staff, new_p
         paths
     )
     assert sum(p.endswith("/history/") for p in paths) > 5
-    problems = violations_at_both_widths(page, urls, live_demo.url)
+    problems = violations_at_both_widths(page, shard(urls, number, ADMIN_SHARDS), live_demo.url)
     assert problems == [], "\n".join(problems)
+
+
+def test_the_shards_hold_every_page_once():
+    urls = [f"/page/{n}/" for n in range(23)]
+    held = [url for number in range(ADMIN_SHARDS) for url in shard(urls, number, ADMIN_SHARDS)]
+    assert sorted(held) == sorted(urls)

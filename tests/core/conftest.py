@@ -1,16 +1,14 @@
 """The page cache's backends: each cache test runs on local memory and on Redis."""
 
-import os
-
 import pytest
 import redis
 from django.core.cache import cache
 
-from ..tools import missing_tool
+from ..tools import missing_tool, redis_url_for_tests
 
 # A Redis database of its own per test run: CI runs the PostgreSQL and SQLite suites side by side,
 # and each clears its cache between tests.
-TEST_REDIS_URL = os.environ.get("KIM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_REDIS_URL = redis_url_for_tests()
 
 
 def redis_available():

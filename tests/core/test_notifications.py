@@ -21,17 +21,16 @@ from core.notifications import LEASE, deliver_due
 from coverage.models import FieldReport
 
 from ..factories import make_event
-from ..mailbox import Mailbox
+from ..mailbox import Mailbox, free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-PORT, DOWN_PORT, RACE_PORT = 8625, 8626, 8628
 AGUS = "agus@contoh.invalid"
 REASON = "Foto tidak jelas, ulangi dengan foto kegiatan."
 
 
 @pytest.fixture
 def mailbox(settings):
-    box = Mailbox(PORT).start()
+    box = Mailbox().start()
     settings.EMAIL_URL = box.url
     yield box
     box.stop()
@@ -124,13 +123,14 @@ def test_without_email_url_notifications_are_recorded_not_sent_and_the_command_s
 
 
 def test_with_the_server_down_nothing_is_lost_and_the_next_run_sends_it(settings, agus, parenggean, dewi_client):
-    settings.EMAIL_URL = f"smtp://127.0.0.1:{DOWN_PORT}"  # nothing listens there yet
+    down_port = free_port()
+    settings.EMAIL_URL = f"smtp://127.0.0.1:{down_port}"  # nothing listens there yet
     refuse_in_admin(dewi_client, report_of(agus, parenggean))
     assert deliver_due().retry == 1
     notification = Notification.objects.get()
     assert (notification.state, notification.attempts) == (Notification.State.PENDING, 1)
     assert "Connection refused" in notification.last_error
-    box = Mailbox(DOWN_PORT).start()
+    box = Mailbox(down_port).start()
     try:
         assert deliver_due().sent == 0  # its back-off has not passed yet
         assert deliver_due(now=later()).sent == 1
@@ -149,7 +149,7 @@ def test_a_recipient_refused_at_rcpt_is_recorded_and_tried_at_most_n_times(
     officer_baamang.save()
     report_of(officer_baamang, baamang, receipt="LAP-2026-00010").refuse(by=diskominfo_admin, reason=REASON)
     report_of(agus, parenggean).refuse(by=diskominfo_admin, reason=REASON)
-    box = Mailbox(PORT, refuse={"rina@hilang.invalid"}).start()
+    box = Mailbox(refuse={"rina@hilang.invalid"}).start()
     settings.EMAIL_URL = box.url
     try:
         for hours in range(0, 10, 2):  # five runs, each after the back-off
@@ -193,7 +193,7 @@ def database_url_for_another_process(tmp_path) -> str:
 def test_two_runs_at_once_send_each_notification_once(tmp_path, agus, parenggean, diskominfo_admin):
     for number in range(6):
         report_of(agus, parenggean, receipt=f"LAP-2026-0010{number}").refuse(by=diskominfo_admin, reason=REASON)
-    box = Mailbox(RACE_PORT, delay=0.3).start()  # a slow server: the two runs overlap
+    box = Mailbox(delay=0.3).start()  # a slow server: the two runs overlap
     env = {
         "PATH": "/usr/bin:/bin",
         "SECRET_KEY": "test-only-secret-key-not-for-production",
@@ -237,7 +237,7 @@ def test_a_forged_unsubscribe_link_changes_nothing(client, agus):
 def test_staff_read_attempts_and_the_last_error_in_the_admin_without_changing_them(
     settings, dewi_client, agus, parenggean, diskominfo_admin
 ):
-    settings.EMAIL_URL = f"smtp://127.0.0.1:{DOWN_PORT}"
+    settings.EMAIL_URL = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
     report_of(agus, parenggean).refuse(by=diskominfo_admin, reason=REASON)
     deliver_due()
     notification = Notification.objects.get()
@@ -253,7 +253,7 @@ def test_a_run_on_a_slow_server_leaves_the_rest_to_the_next_run_before_its_claim
     for number in range(3):
         report_of(agus, parenggean, receipt=f"LAP-2026-0020{number}").refuse(by=diskominfo_admin, reason=REASON)
     monkeypatch.setattr("core.notifications.LEASE", timedelta(seconds=0.4))  # stops after 0.2 s
-    box = Mailbox(PORT, delay=0.3).start()
+    box = Mailbox(delay=0.3).start()
     settings.EMAIL_URL = box.url
     try:
         assert deliver_due().sent == 1

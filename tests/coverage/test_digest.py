@@ -15,13 +15,12 @@ from coverage.models import FieldReport
 from ..factories import make_event
 from ..mailbox import Mailbox
 
-PORT = 8627
 DEWI = "dewi@diskominfo.invalid"
 
 
 @pytest.fixture
 def mailbox(settings):
-    box = Mailbox(PORT).start()
+    box = Mailbox().start()
     settings.EMAIL_URL = box.url
     yield box
     box.stop()
