@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.cache import page_shows
 from core.forms import requested_day
 from core.ratelimit import over_limit
 from core.region import RegionKind, portal_region
@@ -85,6 +86,7 @@ def _coverage_class(area) -> str:
 
 
 def _kabupaten_dashboard(request, kabupaten):
+    page_shows(request, kabupaten.code)
     form, on = requested_day(request)
     coverage = kecamatan_coverage(kabupaten=kabupaten, on=on)
     progress = monthly_progress(kabupaten=kabupaten, on=on)
@@ -123,6 +125,7 @@ def kecamatan_detail(request, kabupaten, code):
     in_portal = {"kabupaten": kabupaten} if kabupaten else {"kabupaten__in": Kabupaten.objects.in_portal()}
     kecamatan = get_object_or_404(Kecamatan.objects.select_related("kabupaten"), code=code, **in_portal)
     kabupaten = kecamatan.kabupaten
+    page_shows(request, kabupaten.code)
     form, on = requested_day(request)
     (row,) = kecamatan_coverage(kabupaten=kabupaten, on=on, only=kecamatan).kecamatan
     desa = sorted(desa_coverage(kecamatan=kecamatan, on=on), key=lambda d: d.covered)  # without a KIM first
@@ -179,6 +182,7 @@ def kim_detail(request, kabupaten, pk):
         kims.with_vitality(timezone.localdate()).select_related("desa__kecamatan__kabupaten", "tier"),
         pk=pk,
     )
+    page_shows(request, kim.desa.kecamatan.kabupaten.code)
     pengurus = kim.pengurus.only("name", "role", "kim_id")
     events = (
         OutreachEvent.objects.public()
@@ -211,6 +215,7 @@ def yearly_report(request, kabupaten, tahun):
         if not code:
             return _region_yearly_report(request, tahun)
         kabupaten = get_object_or_404(Kabupaten.objects.in_portal(), code=code)
+    page_shows(request, kabupaten.code)
     today = timezone.localdate()
     try:
         report = report_module.yearly_report(kabupaten=kabupaten, year=tahun, today=today)

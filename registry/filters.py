@@ -145,6 +145,11 @@ class KimFilter(django_filters.FilterSet):
         self.form.is_valid()
         return {name: self.data[name] for name in self._meta.fields if self.form.cleaned_data.get(name)}
 
+    def chosen_kabupaten(self) -> Kabupaten | None:
+        """The kabupaten/kota chosen on a region's directory (a valid ?kabupaten=), or None."""
+        self.form.is_valid()
+        return self.form.cleaned_data.get("kabupaten")
+
     def search(self, queryset, name, value):
         value = value.strip()[:100]
         if not value:

@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.cache import page_shows
+
 from .decorators import portal_required
 from .filters import KimFilter
 from .models import Kabupaten, Kim
@@ -21,6 +23,8 @@ def kim_list(request, kabupaten):
     )
     kims = kims.with_active_on(timezone.localdate()).select_related("desa__kecamatan__kabupaten", "tier")
     kim_filter = KimFilter(request.GET, queryset=kims.order_by("name", "pk"), kabupaten=kabupaten)
+    if chosen := kim_filter.chosen_kabupaten():
+        page_shows(request, chosen.code)  # one kabupaten of the region: cached under its version
     page = Paginator(kim_filter.qs, 25).get_page(request.GET.get("halaman"))
     page.object_list = list(page.object_list)
     _add_vitality(page.object_list, timezone.localdate())

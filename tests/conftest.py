@@ -173,8 +173,7 @@ def empty_cache():
 
     def empty():
         cache.clear()
-        page_cache.LOCAL_PAGES.clear()
-        page_cache._known.update(version=None, read_at=0.0)
+        page_cache.forget_local_state()
 
     empty()
     yield

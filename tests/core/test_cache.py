@@ -4,7 +4,6 @@ import time
 from datetime import date
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import translation
@@ -15,34 +14,6 @@ from registry.models import Desa, Kecamatan, Kim
 from registry.regions import load_regions
 
 from ..factories import make_event, make_kim, make_pengurus
-from ..tools import missing_tool, redis_url_for_tests
-
-# A Redis database of its own per test run: CI runs the PostgreSQL and SQLite suites side by side,
-# and each clears its cache between tests.
-TEST_REDIS_URL = redis_url_for_tests()
-
-
-def redis_available():
-    try:
-        return redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        return False
-
-
-@pytest.fixture(params=["locmem", "redis"])
-def page_cache(request, settings):
-    if request.param == "redis":
-        if not redis_available():
-            missing_tool(f"Redis is not running at {TEST_REDIS_URL}: apt-get install redis-server (.ci/run starts it)")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": TEST_REDIS_URL,
-            }
-        }
-    cache.clear()
-    yield request.param
-    cache.clear()
 
 
 @pytest.fixture
@@ -169,7 +140,7 @@ def test_a_worker_trusting_its_version_sees_another_workers_change_once_the_time
     headline(client)
     with monkeypatch.context() as m:
         m.setattr("core.cache.invalidate_pages", lambda: None)  # the change happens in another worker...
-        m.setattr("core.cache._bump", lambda: None)
+        m.setattr("core.cache._bump", lambda *scopes: None)
         make_kim(desa=parenggean.desa.first())
     cache.incr("kimportal:pages:version")  # ...which bumps the shared version
     assert headline(client) == "0 dari 17 kecamatan sudah memiliki KIM"
