@@ -763,8 +763,16 @@ def stream_json(
     ",\n": `Dataset.database_rows`), those instead."""
     if objects is None:
         return batched_text(_json_parts(dataset, rows, header))
-    head = next(_json_parts(dataset, [], header))
+    return batched_text(_json_objects(dataset, objects, header))
+
+
+def _json_objects(dataset: Dataset, objects: Iterable[str], header: dict) -> Iterator[str]:
+    """The document of the rows' objects (each after ",\n"), read only as the answer is: a
+    streamed answer never read opens no cursor."""
+    yield next(_json_parts(dataset, [], header))
     objects = iter(objects)
     first = next(objects, None)
-    parts = [head] if first is None else [head, first[1:]]  # the first row has no comma before it
-    return batched_text(chain(parts, objects, ["\n]}\n"]))
+    if first is not None:
+        yield first[1:]  # the first row has no comma before it
+    yield from objects
+    yield "\n]}\n"
