@@ -79,3 +79,8 @@ def test_a_province_that_is_not_there_is_404(client, country, code):
 def test_a_province_portal_has_no_province_pages(client, nation, settings, db):
     serve_region(settings, "33")
     assert client.get("/provinsi/33/").status_code == 404
+
+
+def test_the_country_portals_sitemap_lists_every_provinces_page(client, country):
+    body = client.get("/sitemap-provinsi.xml").content.decode()
+    assert sorted(re.findall(r"<loc>http://testserver/provinsi/(\d\d)/</loc>", body)) == sorted(province_names())
