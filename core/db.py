@@ -1,6 +1,5 @@
 """Reading large tables quickly: whole without holding them in memory, or in part through an index."""
 
-import json
 from collections.abc import Iterable, Iterator
 
 from django.db import connections, transaction
@@ -124,28 +123,3 @@ class CsvLine(Func):
             cells.append(template.replace("{v}", f"({sql})::text"))
             params += list(cell_params) * template.count("{v}")
         return " || ',' || ".join(cells) + " || %s", (*params, self.end)
-
-
-class JsonMembers(Func):
-    """Members of a JSON object as json.JSONEncoder(ensure_ascii=False) writes them, `"name":
-    value` joined by ", ", after `start` and before `end`, written by PostgreSQL: to_json escapes
-    text exactly as that encoder does (\\b \\f \\n \\r \\t \\" \\\\, other control characters as \\u00xx);
-    NULL is null. `names`: the members' names, in the order of the expressions. NULL elsewhere."""
-
-    output_field = CharField()
-
-    def __init__(self, *expressions, names: list[str], start: str = "", end: str = ""):
-        super().__init__(*expressions)
-        self.names, self.start, self.end = names, start, end
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return "NULL", ()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        members, params = [], []
-        for position, (name, expression) in enumerate(zip(self.names, self.source_expressions, strict=True)):
-            sql, member_params = compiler.compile(expression)
-            members.append(f"%s || COALESCE(to_json({sql})::text, 'null')")
-            lead = self.start if position == 0 else ", "
-            params += [lead + json.dumps(name, ensure_ascii=False) + ": ", *member_params]
-        return " || ".join(members) + " || %s", (*params, self.end)

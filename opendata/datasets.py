@@ -22,12 +22,12 @@ from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Max, Value
-from django.db.models.functions import Left, NullIf
+from django.db.models import Max
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.db import CsvLine, JsonMembers, LocalMinute, batched_text, read_all
+from core.db import CsvLine, LocalMinute, batched_text, read_all
 from coverage.models import OutreachEvent
 from coverage.queries import Stage, desa_coverage, kecamatan_coverage
 from coverage.rollup import kabupaten_coverage
@@ -67,9 +67,9 @@ class Dataset:
     filterable: bool = False  # takes the directory's filters (kecamatan, desa, status, tier, q)
     regional: bool = False  # its build takes kabupaten None for the portal's whole region
     tuples: bool = False  # its build yields tuples in the order of `columns`, not dicts
-    # (kabupaten, "csv" or "json") -> on PostgreSQL, one kabupaten's CSV lines or JSON objects
-    # written by the database (None elsewhere): the same bytes as stream_csv and stream_json write.
-    database_rows: Callable[[Kabupaten, str], Iterator[str] | None] | None = None
+    # On PostgreSQL, one kabupaten's CSV lines after the header written by the database (None
+    # elsewhere): the same bytes as stream_csv writes from its rows.
+    csv_lines: Callable[[Kabupaten], Iterator[str] | None] | None = None
 
     def rows(self, rows: Iterable) -> Iterator[tuple]:
         """`rows` of this dataset's build as tuples in the order of its columns."""
@@ -380,66 +380,43 @@ def _event_rows(kabupaten: Kabupaten) -> Iterator[tuple]:
         )
 
 
-def event_database_rows(kabupaten: Kabupaten, fmt: str) -> Iterator[str] | None:
-    """On PostgreSQL, the rows of the kabupaten's events CSV (its lines after the header) or JSON
-    (its objects, each after ",\n"): the bytes stream_csv and stream_json write from
-    `_event_rows`, the cells before and after the places written by the database (`CsvLine`,
-    `JsonMembers`), each kecamatan's and desa's cells once by Python (the events read alone, as
-    `_event_rows` reads them). For 50,000 events, about 40 ms of Python's CPU instead of 200
-    (docs/benchmarks.md). None elsewhere."""
+def event_csv_lines(kabupaten: Kabupaten) -> Iterator[str] | None:
+    """On PostgreSQL, the lines of the kabupaten's events CSV after its header: the bytes
+    stream_csv writes from `_event_rows`, the cells before and after the places written by the
+    database (`CsvLine`), each kecamatan's and desa's four cells once by Python (the events read
+    alone, as `_event_rows` reads them). For 52,479 events, 46 ms of Python's CPU instead of 208,
+    and 65 ms more of the database's (docs/benchmarks.md). None elsewhere."""
     if connection.vendor != "postgresql":
         return None
-    places = _Places(kabupaten, fmt)
-    zone = timezone.get_current_timezone_name()
-    summary = Left("summary", OutreachEvent.TEXT_MAX)  # rows stored before the limit
-    if fmt == "csv":
-        head = CsvLine(
-            "pk",
-            "title",
-            "kind",
-            "status",
-            LocalMinute("starts_at", zone, pattern="YYYY-MM-DD,HH24:MI"),  # date and time: digits
-            texts={1, 2, 3},
-            end=",",
-        )
-        tail = CsvLine("venue", "participants", summary, texts={0, 2})
-    else:
-        head = JsonMembers(
-            "pk",
-            "title",
-            "kind",
-            "status",
-            LocalMinute("starts_at", zone, pattern="YYYY-MM-DD"),
-            LocalMinute("starts_at", zone, pattern="HH24:MI"),
-            names=["id", "title", "kind", "status", "date", "time"],
-            start=",\n{",
-            end=", ",
-        )
-        tail = JsonMembers(
-            NullIf("venue", Value("")),
-            "participants",
-            NullIf(summary, Value("")),
-            names=["venue", "participants", "summary"],
-            end="}",
-        )
+    places = _PlaceCells(kabupaten)
     events = (
         OutreachEvent.objects.public()
         .filter(kecamatan__in=list(places.kecamatan))
-        .annotate(head=head, tail=tail)
+        .annotate(
+            head=CsvLine(
+                "pk",
+                "title",
+                "kind",
+                "status",
+                # The date and the time: two cells of digits, never quoted.
+                LocalMinute("starts_at", timezone.get_current_timezone_name(), pattern="YYYY-MM-DD,HH24:MI"),
+                texts={1, 2, 3},
+                end=",",
+            ),
+            tail=CsvLine("venue", "participants", Left("summary", OutreachEvent.TEXT_MAX), texts={0, 2}),
+        )
         .order_by("starts_at", "pk")
         .values_list("kecamatan_id", "desa_id", "head", "tail")
     )
     return (head + places[kec_id, desa_id] + tail for kec_id, desa_id, head, tail in read_all(events))
 
 
-class _Places(dict):
-    """(kecamatan id, desa id or None) -> an event's four place cells as its CSV line writes them
-    ("62.02.04,Parenggean,62.02.04.1004,Parenggean,") or its JSON object ("kecamatan_code":
-    "62.02.04", ... "desa_name": "Parenggean", ), by the writers' own rules, each pair once."""
+class _PlaceCells(dict):
+    """(kecamatan id, desa id or None) -> "62.02.04,Parenggean,62.02.04.1004,Parenggean,": the four
+    place cells of an event's CSV line, written by stream_csv's own rule, each pair once."""
 
-    def __init__(self, kabupaten: Kabupaten, fmt: str):
+    def __init__(self, kabupaten: Kabupaten):
         super().__init__()
-        self.fmt = fmt
         self.kecamatan = {
             pk: (code, name)
             for pk, code, name in Kecamatan.objects.filter(kabupaten=kabupaten).values_list("pk", "code", "name")
@@ -451,16 +428,9 @@ class _Places(dict):
     def __missing__(self, key):
         kec_id, desa_id = key
         desa = self.desa[desa_id] if desa_id in self.desa else _desa_elsewhere(self.desa, desa_id)
-        cells = (*self.kecamatan[kec_id], *desa)
-        if self.fmt == "csv":
-            out = io.StringIO()
-            csv.writer(out, lineterminator="\r\n").writerows(_csv_cells([cells]))
-            self[key] = out.getvalue().removesuffix("\r\n") + ","
-        else:
-            names = ["kecamatan_code", "kecamatan_name", "desa_code", "desa_name"]
-            self[key] = "".join(
-                f"{_to_json(name)}: {_to_json(value)}, " for name, value in zip(names, cells, strict=True)
-            )
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(_csv_cells([(*self.kecamatan[kec_id], *desa)]))
+        self[key] = out.getvalue().removesuffix("\r\n") + ","
         return self[key]
 
 
@@ -595,7 +565,7 @@ DATASETS = {
             takes_day=False,
             build=event_rows,
             tuples=True,
-            database_rows=event_database_rows,
+            csv_lines=event_csv_lines,
             columns=[
                 Column("id", _("Nomor kegiatan di portal (tetap)")),
                 Column("title", _("Judul")),
@@ -756,23 +726,5 @@ def _json_parts(dataset: Dataset, rows: Iterable[tuple], header: dict) -> Iterat
     yield "\n]}\n"
 
 
-def stream_json(
-    dataset: Dataset, rows: Iterable[tuple], header: dict, *, objects: Iterable[str] | None = None
-) -> Iterator[str]:
-    """The JSON document of `rows`; with `objects` (the rows' objects already written, each after
-    ",\n": `Dataset.database_rows`), those instead."""
-    if objects is None:
-        return batched_text(_json_parts(dataset, rows, header))
-    return batched_text(_json_objects(dataset, objects, header))
-
-
-def _json_objects(dataset: Dataset, objects: Iterable[str], header: dict) -> Iterator[str]:
-    """The document of the rows' objects (each after ",\n"), read only as the answer is: a
-    streamed answer never read opens no cursor."""
-    yield next(_json_parts(dataset, [], header))
-    objects = iter(objects)
-    first = next(objects, None)
-    if first is not None:
-        yield first[1:]  # the first row has no comma before it
-    yield from objects
-    yield "\n]}\n"
+def stream_json(dataset: Dataset, rows: Iterable[tuple], header: dict) -> Iterator[str]:
+    return batched_text(_json_parts(dataset, rows, header))

@@ -100,19 +100,15 @@ def download(request, kabupaten, slug, fmt):
         header = {"region": {"code": region.code, "name": Kabupaten.objects.portal_name(), "kind": region.kind}}
     header["as_of" if dataset.takes_day else "generated_on"] = stamp
     header.update(summary)
-    # One kabupaten's whole dataset: on PostgreSQL the database may write the rows' text itself.
-    whole = kabupaten is not None and kim_filter is None and dataset.database_rows is not None
-    written = dataset.database_rows(kabupaten, fmt) if whole and fmt in ("csv", "json") else None
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            stream_csv(dataset, rows, lines=written), content_type="text/csv; charset=utf-8"
-        )
+        # One kabupaten's whole dataset: on PostgreSQL the database may write the lines itself.
+        whole = kabupaten is not None and kim_filter is None and dataset.csv_lines is not None
+        lines = dataset.csv_lines(kabupaten) if whole else None
+        response = StreamingHttpResponse(stream_csv(dataset, rows, lines=lines), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = xlsx_response(dataset, rows, header, source=request.build_absolute_uri())
     else:
-        response = StreamingHttpResponse(
-            stream_json(dataset, rows, header, objects=written), content_type="application/json"
-        )
+        response = StreamingHttpResponse(stream_json(dataset, rows, header), content_type="application/json")
     filename = dataset.file_name(kabupaten or portal_region(), on, fmt, kim_filter.chosen() if kim_filter else None)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
