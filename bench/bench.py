@@ -553,7 +553,7 @@ def measure(args) -> dict:
         settings.PORTAL_REGION = code  # a kabupaten portal per measured kabupaten
         first_kecamatan = Kecamatan.objects.filter(kabupaten__code=code).order_by("code").first().code
         for template, kind in PAGES:
-            if kind == "admin" and code != args.kabupaten[0]:
+            if kind == "admin" and code != args.kabupaten[0] or args.pages and template not in args.pages:
                 continue
             url = template.format(kec=first_kecamatan)
             client = _client(kind)
@@ -842,6 +842,7 @@ def main():
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--load-urls", nargs="+", default=["/", "/kim/", "/data/coverage.json"])
     parser.add_argument("--url", help="the export the rss step measures")
+    parser.add_argument("--pages", nargs="*", help="measure only these of the kabupaten pages (e.g. /data/events.csv)")
     parser.add_argument("--no-collectstatic", action="store_true", help="the static manifest is already there")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
