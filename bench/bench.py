@@ -6,8 +6,9 @@
    kabupaten (32.01, Bogor) gets a tenth of everything. Skipped when the
    database already holds that much (`--reload` forces it).
 2. measure: for each page, SQL query count, median server time (uncached)
-   and, for the exports, peak Python memory; query counts also on a small
-   database (Kotim only, demo data) to show they do not grow with the data.
+   and, for the exports, peak Python memory, the large ones also beside
+   PostgreSQL's COPY of their own queries (`copy_csv`); query counts also on a
+   small database (Kotim only, demo data) to show they do not grow with the data.
 3. serve: gunicorn on 127.0.0.1 and wrk on loopback: throughput of the cached
    `/` as a ratio to /healthz, then 64 connections for 60 s on the URL list
    (`--load-urls`), which must answer without a single error.
