@@ -6,8 +6,9 @@
    kabupaten (32.01, Bogor) gets a tenth of everything. Skipped when the
    database already holds that much (`--reload` forces it).
 2. measure: for each page, SQL query count, median server time (uncached)
-   and, for the exports, peak Python memory; query counts also on a small
-   database (Kotim only, demo data) to show they do not grow with the data.
+   and, for the exports, peak Python memory, the large ones also beside
+   PostgreSQL's COPY of their own queries (`copy_csv`); query counts also on a
+   small database (Kotim only, demo data) to show they do not grow with the data.
 3. serve: gunicorn on 127.0.0.1 and wrk on loopback: throughput of the cached
    `/` as a ratio to /healthz, then 64 connections for 60 s on the URL list
    (`--load-urls`), which must answer without a single error.
@@ -282,6 +283,23 @@ class Sample:
     size: int
     lines: int
     cache: str  # the page cache's X-Cache header: "hit", "miss", or "" for a page it does not cache
+    db_cpu_ms: float = 0.0  # the PostgreSQL backend's CPU time for the request (`backend_cpu_ms`)
+
+
+def backend_cpu_ms() -> float:
+    """CPU time so far of the PostgreSQL backend serving this process's connection, read from the
+    kernel (/proc/<pid>/schedstat, in ns: the server runs on this machine, 127.0.0.1); 0 elsewhere.
+    Beside the process's own CPU time it makes a measure of work that a busy machine does not move."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    connection.ensure_connection()
+    pid = connection.connection.get_backend_pid()
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e6
+    except OSError:  # a server on another machine
+        return 0.0
 
 
 def _read(response) -> tuple[int, int]:
@@ -309,13 +327,16 @@ def fetch(client, url: str, *, cached: bool) -> Sample:
     if not cached:
         invalidate_pages()
     with CaptureQueriesContext(connection) as ctx:
+        db_cpu = backend_cpu_ms()
         start, cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         size, lines = _read(response)
         ms, cpu_ms = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
+        db_cpu_ms = backend_cpu_ms() - db_cpu
     sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
     queries = len(ctx.captured_queries)
-    sample = Sample(url, response.status_code, queries, ms, cpu_ms, sql_ms, size, lines, response.get("X-Cache", ""))
+    cache = response.get("X-Cache", "")
+    sample = Sample(url, response.status_code, queries, ms, cpu_ms, sql_ms, size, lines, cache, db_cpu_ms)
     if response.status_code != 200:
         body = b"" if response.streaming else response.content[:300]
         raise BenchError(f"GET {url} answered {response.status_code}: {body.decode(errors='replace')}")
@@ -347,18 +368,34 @@ def spread(values: list[float], digits: int = 1) -> dict:
     }
 
 
-def measure_url(client, url: str, *, repeat: int, cached: bool = False) -> dict:
+def measure_url(client, url: str, *, repeat: int, cached: bool = False, beside_copy: bool = False) -> dict:
     """`repeat` rounds, each /healthz then `url`: the page's server time, its ratio to /healthz
-    measured right beside it (the machine's noise moves both), and its query count per request."""
+    measured right beside it (the machine's noise moves both), and its query count per request.
+    `beside_copy` (an export on PostgreSQL): each round also times COPY of the export's own
+    queries (`copy_csv`), reported as `copy_ms` and `copy_ratio` (the export's time over COPY's)."""
     from django.test import Client
 
     healthz_client = Client()
     fetch(client, url, cached=False)  # warm-up; fills the cache for a cached measurement
-    samples, healthz = [], []
+    queries_to_copy = export_queries(client, url) if beside_copy else []
+    samples, healthz, copies = [], [], []
     for _ in range(repeat):
         healthz.append(_healthz_ms(healthz_client))
         samples.append(fetch(client, url, cached=cached))
+        if beside_copy:
+            copies.append(copy_csv(queries_to_copy))
     queries = sorted({s.queries for s in samples})
+    copied = {}
+    if beside_copy:  # both in CPU time too (the process's and the server's): a busy machine moves wall time
+        copied = {
+            "db_cpu_ms": spread([s.db_cpu_ms for s in samples], 2),
+            "copy_ms": spread([c.ms for c in copies], 2),
+            "copy_cpu_ms": spread([c.cpu_ms for c in copies], 2),
+            "copy_ratio": spread([s.ms / c.ms for s, c in zip(samples, copies, strict=True)], 2),
+            "copy_cpu_ratio": spread(
+                [(s.cpu_ms + s.db_cpu_ms) / c.cpu_ms for s, c in zip(samples, copies, strict=True)], 2
+            ),
+        }
     return {
         "from_cache": cached,
         "queries": queries[0] if len(queries) == 1 else queries,
@@ -369,7 +406,62 @@ def measure_url(client, url: str, *, repeat: int, cached: bool = False) -> dict:
         "ratio": spread([s.ms / h for s, h in zip(samples, healthz, strict=True)], 1),
         "bytes": samples[-1].size,
         "lines": samples[-1].lines,
+        **copied,
     }
+
+
+_DECLARE = re.compile(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH(?:OUT)? HOLD FOR ', re.S)
+
+
+def export_queries(client, url: str) -> list[str]:
+    """The SELECTs that GET `url` runs, in order, with their parameters written in (a server-side
+    cursor's query without its DECLARE): what the database reads for the export."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        _read(response)
+    if response.status_code != 200:
+        raise BenchError(f"GET {url} answered {response.status_code}")
+    queries = [_DECLARE.sub("", q["sql"]) for q in ctx.captured_queries]
+    return [sql for sql in queries if sql.lstrip()[:6].upper() in ("SELECT", "WITH")]
+
+
+class _Sink:
+    """Where COPY writes: the text is counted (lines) and dropped, as a client reading it would."""
+
+    def __init__(self):
+        self.lines = 0
+
+    def write(self, data):
+        self.lines += data.count(b"\n" if isinstance(data, bytes) else "\n")
+        return len(data)
+
+
+@dataclass(frozen=True)
+class Copied:
+    """PostgreSQL writing an export's rows itself (`copy_csv`)."""
+
+    ms: float  # wall time
+    cpu_ms: float  # CPU time: this process's (reading into the sink) and the server's backend's
+    lines: int
+
+
+def copy_csv(queries: list[str]) -> Copied:
+    """PostgreSQL writing the rows of `queries` (an export's SELECTs, `export_queries`) itself:
+    `COPY (<query>) TO STDOUT WITH CSV` for each, in one transaction as the export reads them
+    (its SET LOCALs included), into a sink that counts lines and keeps nothing."""
+    from django.db import connection, transaction
+
+    sink = _Sink()
+    with transaction.atomic(), connection.cursor() as cursor:
+        db_cpu, start, cpu = backend_cpu_ms(), time.perf_counter(), time.process_time()
+        for sql in queries:
+            cursor.cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH CSV", sink)
+        ms, cpu_ms = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
+        cpu_ms += backend_cpu_ms() - db_cpu
+    return Copied(ms, cpu_ms, sink.lines)
 
 
 def _rss_kib(field: str) -> int:
@@ -450,6 +542,8 @@ PAGES = [
     ("/admin/coverage/outreachevent/?status=planned&kecamatan=62.02.04", "admin"),
 ]
 CACHED = {"/", "/kim/"}  # also measured as the page cache serves them
+# Measured beside PostgreSQL's COPY of the same rows (`copy_csv`): the exports that grow with the data.
+LARGE_EXPORTS = {f"/data/{slug}.{fmt}" for slug in ("events", "kim", "desa-coverage") for fmt in ("csv", "json")}
 
 
 def _is_export(url: str) -> bool:
@@ -482,12 +576,12 @@ def measure(args) -> dict:
         settings.PORTAL_REGION = code  # a kabupaten portal per measured kabupaten
         first_kecamatan = Kecamatan.objects.filter(kabupaten__code=code).order_by("code").first().code
         for template, kind in PAGES:
-            if kind == "admin" and code != args.kabupaten[0]:
+            if kind == "admin" and code != args.kabupaten[0] or args.pages and template not in args.pages:
                 continue
             url = template.format(kec=first_kecamatan)
             client = _client(kind)
             repeat = min(args.repeat, 5) if _is_export(url) and code == HOT_KABUPATEN else args.repeat
-            row = measure_url(client, url, repeat=repeat)
+            row = measure_url(client, url, repeat=repeat, beside_copy=url in LARGE_EXPORTS)
             if _is_export(url):
                 row["rows"] = export_rows(client, url, row["lines"])
                 row["rows_per_s"] = round(row["rows"] / row["ms"]["median"] * 1000) if row["rows"] else None
@@ -735,7 +829,7 @@ def _fmt_ms(row) -> str:
 def report(big: dict, small: dict):
     print(
         f"{'page':52} {'queries':>7} {'small':>5} {'ms median (min–max)':>24} {'× healthz':>9} {'cpu ms':>7} "
-        f"{'sql ms':>7} {'cached ms':>9} {'rows/s':>8} {'RSS+ KiB':>8}"
+        f"{'sql ms':>7} {'cached ms':>9} {'rows/s':>8} {'RSS+ KiB':>8} {'COPY ms':>8} {'× COPY':>6} {'CPU×COPY':>8}"
     )
     for key, row in big.items():
         cached = row.get("cached") or {}
@@ -743,7 +837,8 @@ def report(big: dict, small: dict):
             f"{key:52} {row['queries']!s:>7} {small.get(key, {}).get('queries', '')!s:>5} {_fmt_ms(row):>24} "
             f"{row['ratio']['median']:>9} {row['cpu_ms']['median']:>7} {row['sql_ms']['median']:>7} "
             f"{cached.get('ms', {}).get('median', ''):>9} {row.get('rows_per_s') or '':>8} "
-            f"{row.get('rss_growth_kib', ''):>8}"
+            f"{row.get('rss_growth_kib', ''):>8} {row.get('copy_ms', {}).get('median', ''):>8} "
+            f"{row.get('copy_ratio', {}).get('median', ''):>6} {row.get('copy_cpu_ratio', {}).get('median', ''):>8}"
         )
 
 
@@ -770,6 +865,7 @@ def main():
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--load-urls", nargs="+", default=["/", "/kim/", "/data/coverage.json"])
     parser.add_argument("--url", help="the export the rss step measures")
+    parser.add_argument("--pages", nargs="*", help="measure only these of the kabupaten pages (e.g. /data/events.csv)")
     parser.add_argument("--no-collectstatic", action="store_true", help="the static manifest is already there")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()

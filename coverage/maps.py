@@ -63,8 +63,15 @@ def _load(filename: str) -> list[dict]:
         return json.load(handle)["features"]
 
 
-def _project(features: list[dict]) -> SvgMap | None:
-    """Fit the features into a WIDTH-wide box (equirectangular, scaled by cos of the mid latitude)."""
+def _area(coords: list[tuple[float, float]]) -> float:
+    """The area a ring encloses (shoelace formula), in square map units."""
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(coords, coords[1:] + coords[:1], strict=True))) / 2
+
+
+def _project(features: list[dict], *, min_area: float = 0) -> SvgMap | None:
+    """Fit the features into a WIDTH-wide box (equirectangular, scaled by cos of the mid latitude).
+    With `min_area` (square map units), rings smaller than that are left out (islands too small to
+    see: a kabupaten's largest ring always stays) and points that round to the one before it."""
     if not features:
         return None
     points = [pt for f in features for ring in _rings(f["geometry"]) for pt in ring]
@@ -81,13 +88,18 @@ def _project(features: list[dict]) -> SvgMap | None:
     shapes = {}
     for feature in features:
         props = feature["properties"]
-        parts = []
-        for ring in _rings(feature["geometry"]):
-            coords = [xy(*pt[:2]) for pt in ring]
-            parts.append("M" + "L".join(f"{x:g} {y:g}" for x, y in coords) + "Z")
+        rings = [[xy(*pt[:2]) for pt in ring] for ring in _rings(feature["geometry"])]
+        if min_area:
+            largest = max(rings, key=_area)
+            rings = [_distinct(r) for r in rings if r is largest or _area(r) >= min_area]
+        parts = ["M" + "L".join(f"{x:g} {y:g}" for x, y in coords) + "Z" for coords in rings]
         lx, ly = xy(props.get("lng", 0), props.get("lat", 0))
         shapes[props["kode"]] = Shape(props["kode"], "".join(parts), lx, ly)
     return SvgMap(WIDTH, height, shapes)
+
+
+def _distinct(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    return [pt for i, pt in enumerate(coords) if not i or pt != coords[i - 1]]
 
 
 @lru_cache(maxsize=16)
@@ -114,7 +126,8 @@ def desa_map(kecamatan_code: str) -> SvgMap | None:
 def kabupaten_map(province_code: str) -> SvgMap | None:
     """The kabupaten/kota of a province, outlined from their kecamatan (see `build_region_outlines`)."""
     prefix = province_code + "."
-    return _project([f for f in _load(REGIONS_FILE.name) if f["properties"]["kode"].startswith(prefix)])
+    features = [f for f in _load(REGIONS_FILE.name) if f["properties"]["kode"].startswith(prefix)]
+    return _project(features, min_area=PROVINCE_MAP_MIN_AREA)
 
 
 @lru_cache(maxsize=1)
@@ -137,8 +150,13 @@ def build_region_outlines(source: Path = KECAMATAN_FILE, target: Path = REGIONS_
     from shapely.geometry import MultiPolygon, Polygon, mapping, shape
     from shapely.ops import unary_union
 
-    def outline(parts, tolerance):
-        merged = unary_union(parts).simplify(tolerance, preserve_topology=True)
+    def outline(parts, tolerance, island_min=0.0):
+        merged = unary_union(parts)
+        polygons = list(merged.geoms) if isinstance(merged, MultiPolygon) else [merged]
+        if island_min:  # the country's map: islands too small to see go, each region keeps its largest
+            largest = max(polygons, key=lambda p: p.area)
+            merged = MultiPolygon([p for p in polygons if p.area >= island_min or p is largest])
+        merged = merged.simplify(tolerance, preserve_topology=True)
         polygons = merged.geoms if isinstance(merged, MultiPolygon) else [merged]
         filled = MultiPolygon(
             [Polygon(p.exterior, [h for h in p.interiors if Polygon(h).area > HOLE_MIN]) for p in polygons if p.area]
@@ -161,7 +179,9 @@ def build_region_outlines(source: Path = KECAMATAN_FILE, target: Path = REGIONS_
     provinces = defaultdict(list)
     for code, geometry in kabupaten.items():
         provinces[code[:2]].append(geometry)
-    features = [feature(code, outline(parts, 0.02)) for code, parts in sorted(provinces.items())]
+    features = [
+        feature(code, outline(parts, PROVINCE_TOLERANCE, ISLAND_MIN)) for code, parts in sorted(provinces.items())
+    ]
     features += [feature(code, geometry) for code, geometry in kabupaten.items()]
     text = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
     with gzip.GzipFile(target, "wb", mtime=0) as handle:  # mtime 0: the same input gives the same bytes
@@ -170,6 +190,15 @@ def build_region_outlines(source: Path = KECAMATAN_FILE, target: Path = REGIONS_
 
 
 HOLE_MIN = 0.01  # square degrees, about 11 km by 11 km at the equator
+# The provinces are drawn on the country's map only, where the 600-unit width spans 46 degrees of
+# longitude: a unit is about 0.077 degrees (1 to 2 CSS px). Simplified to half a unit, without the
+# islands under about 0.85 square units (each province keeps its largest), the 38 outlines are
+# about 47 KB of SVG instead of 938 KB (18,215 islands, most smaller than a pixel).
+PROVINCE_TOLERANCE = 0.04  # degrees
+# A province's map of its kabupaten/kota leaves out the islands under a quarter of a square unit
+# (a pixel or less on any screen): Maluku's page was 133 KB, Papua Barat Daya's 166 KB.
+PROVINCE_MAP_MIN_AREA = 0.25
+ISLAND_MIN = 0.005  # square degrees, about 7.5 km by 7.5 km
 
 # Map labels: numbers in circles, keyed to a list beside the map. Names do not fit: on a
 # 360 px phone the 600-unit map is drawn about 300 px wide, where a name legible at 11 px

@@ -178,7 +178,7 @@ def kabupaten_coverage(*, kabupaten, on: date) -> list[AreaCoverage]:
 def region_coverage(*, region: PortalRegion, on: date) -> RegionCoverage:
     """The roll-up of a province (one row per kabupaten/kota) or of the country (one row per
     province) on day `on`, in four SQL queries whatever the data size."""
-    areas = kabupaten_coverage(kabupaten=Kabupaten.objects.in_portal(), on=on)
+    areas = kabupaten_coverage(kabupaten=Kabupaten.objects.in_region(region), on=on)
     if region.kind is RegionKind.COUNTRY:
         areas, name = _by_province(areas), _("Indonesia")
     else:

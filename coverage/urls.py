@@ -9,6 +9,7 @@ app_name = "coverage"
 # Public pages, under i18n_patterns (Indonesian at /, English at /en/).
 urlpatterns = [
     path("", cached_page(views.dashboard), name="dashboard"),
+    path("provinsi/<str:code>/", cached_page(views.province_dashboard), name="province-dashboard"),
     path("kabupaten/<str:code>/", cached_page(views.kabupaten_dashboard), name="kabupaten-dashboard"),
     path("kecamatan/<str:code>/", cached_page(views.kecamatan_detail), name="kecamatan-detail"),
     path("kim/<int:pk>/", cached_page(views.kim_detail), name="kim-detail"),

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from core.cache import page_shows
 from core.forms import requested_day
 from core.ratelimit import over_limit
-from core.region import RegionKind, portal_region
+from core.region import PortalRegion, RegionKind, portal_region
 from registry.decorators import portal_required
 from registry.models import Desa, Kabupaten, Kecamatan, Kim
 
@@ -39,12 +40,24 @@ def kabupaten_dashboard(request, code):
     return _kabupaten_dashboard(request, kabupaten)
 
 
-def _region_dashboard(request):
+def province_dashboard(request, code):
+    """/provinsi/<code>/ on a country portal: the province's roll-up, one row per kabupaten/kota,
+    which the country's map and table link to (the country's `/` lists only the provinces)."""
+    region = PortalRegion(code[:2])
+    if portal_region().kind is not RegionKind.COUNTRY or code != region.code or not code.isascii():
+        raise Http404(_("Provinsi tidak ditemukan."))
+    if not Kabupaten.objects.in_region(region).exists():  # "62" when loaded; "6x" never is
+        raise Http404(_("Provinsi tidak ditemukan."))
+    return _region_dashboard(request, region)
+
+
+def _region_dashboard(request, region=None):
+    """The roll-up of `region`: the portal's own (on `/`), or one province of a country portal."""
     form, on = requested_day(request)
-    region = portal_region()
+    region = region or portal_region()
     coverage = region_coverage(region=region, on=on)
     is_country = region.kind is RegionKind.COUNTRY
-    svg, areas = _region_map(coverage.areas, is_country=is_country, links=True)
+    svg, areas = _region_map(coverage.areas, region=region, links=True)
     context = {
         "coverage": coverage,
         "form": form,
@@ -52,16 +65,19 @@ def _region_dashboard(request):
         "map": svg,
         "map_areas": areas,
         "wide_map": is_country,
-        "map_links": not is_country,
+        "map_links": True,
+        "in_country": region != portal_region(),  # a province's page on a country portal
     }
     return render(request, "coverage/region_dashboard.html", context, status=400 if form.errors else 200)
 
 
-def _region_map(rows, *, is_country: bool, links: bool):
+def _region_map(rows, *, region, links: bool):
     """The region's map (provinces of the country, or kabupaten/kota of a province) and its areas
-    coloured by the share of kecamatan covered; `rows` have code, name, kecamatan_covered/_total."""
-    region = portal_region()
+    coloured by the share of kecamatan covered; `rows` have code, name, kecamatan_covered/_total.
+    With `links`, each area leads to its own page: a province's roll-up, a kabupaten's dashboard."""
+    is_country = region.kind is RegionKind.COUNTRY
     svg = maps.province_map() if is_country else maps.kabupaten_map(region.code)
+    page = "coverage:province-dashboard" if is_country else "coverage:kabupaten-dashboard"
     areas = [
         maps.MapArea(
             shape=svg.shapes[a.code],
@@ -70,7 +86,7 @@ def _region_map(rows, *, is_country: bool, links: bool):
             css_class=_coverage_class(a),
             label=_("%(name)s: %(covered)d dari %(total)d kecamatan ber-KIM")
             % {"name": a.name, "covered": a.kecamatan_covered, "total": a.kecamatan_total},
-            url=reverse("coverage:kabupaten-dashboard", args=[a.code]) if links and not is_country else None,
+            url=reverse(page, args=[a.code]) if links else None,
         )
         for a in rows
         if svg and a.code in svg.shapes
@@ -243,7 +259,7 @@ def _region_yearly_report(request, tahun):
         context = {"year": tahun, "first": error.first, "last": error.last}
         return render(request, "coverage/yearly_report_missing.html", context, status=404)
     rows = report.provinces if report.is_country else report.kabupaten
-    svg, areas = _region_map(rows, is_country=report.is_country, links=False)
+    svg, areas = _region_map(rows, region=report.region, links=False)
     context = {"report": report, "map": svg, "map_areas": areas, "wide_map": report.is_country, "today": today}
     context["contact"] = settings.DISKOMINFO_CONTACT
     return render(request, "coverage/yearly_report_region.html", context)

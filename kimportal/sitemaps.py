@@ -3,7 +3,8 @@
 Each page is listed once per language (/ and /en/) with its alternates
 (`xhtml:link hreflang`, x-default the Indonesian one), through
 django.contrib.sitemaps. The pages are those of the portal's region (settings.PORTAL_REGION):
-one kabupaten's, or a province's or the country's with each kabupaten/kota's dashboard.
+one kabupaten's, or a province's or the country's with each kabupaten/kota's dashboard (and on the
+country's each province's roll-up).
 Every section is paginated (sitemap-kim.xml?p=2), so no response grows with the region.
 """
 
@@ -62,6 +63,18 @@ class KabupatenSitemap(_Bilingual):
         return reverse("coverage:kabupaten-dashboard", args=[item.code])
 
 
+class ProvinceSitemap(_Bilingual):
+    """Each province's roll-up (/provinsi/<code>/) on a country portal."""
+
+    def items(self):
+        if portal_region().code:
+            return []
+        return sorted({code[:2] for code in Kabupaten.objects.values_list("code", flat=True)})
+
+    def location(self, item):
+        return reverse("coverage:province-dashboard", args=[item])
+
+
 class KecamatanSitemap(_Bilingual):
     def items(self):
         return Kecamatan.objects.filter(kabupaten__in=Kabupaten.objects.in_portal()).only("code").order_by("code")
@@ -91,6 +104,7 @@ class KimSitemap(_Bilingual):
 SITEMAPS = {
     "halaman": PageSitemap,
     "laporan": ReportSitemap,
+    "provinsi": ProvinceSitemap,
     "kabupaten": KabupatenSitemap,
     "kecamatan": KecamatanSitemap,
     "kim": KimSitemap,

@@ -101,7 +101,10 @@ def download(request, kabupaten, slug, fmt):
     header["as_of" if dataset.takes_day else "generated_on"] = stamp
     header.update(summary)
     if fmt == "csv":
-        response = StreamingHttpResponse(stream_csv(dataset, rows), content_type="text/csv; charset=utf-8")
+        # One kabupaten's whole dataset: on PostgreSQL the database may write the lines itself.
+        whole = kabupaten is not None and kim_filter is None and dataset.csv_lines is not None
+        lines = dataset.csv_lines(kabupaten) if whole else None
+        response = StreamingHttpResponse(stream_csv(dataset, rows, lines=lines), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = xlsx_response(dataset, rows, header, source=request.build_absolute_uri())
     else:

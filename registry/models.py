@@ -84,7 +84,10 @@ class KabupatenQuerySet(models.QuerySet):
     def in_portal(self):
         """The loaded kabupaten/kota of the portal's region (settings.PORTAL_REGION): one for a
         kabupaten portal, those of the province, or all of them for the country."""
-        region = portal_region()
+        return self.in_region(portal_region())
+
+    def in_region(self, region):
+        """The loaded kabupaten/kota of `region` (a core.region.PortalRegion)."""
         if region.kind is RegionKind.COUNTRY:
             return self.all()
         if region.kind is RegionKind.PROVINCE:

@@ -85,3 +85,32 @@ Requests/sec:    400.00
 def test_the_memory_measurement_sees_a_large_allocation_and_not_a_small_one(bench):
     assert bench.peak_rss_growth(lambda: len(b"x" * (64 * 1024 * 1024))) > 48 * 1024
     assert bench.peak_rss_growth(lambda: len(b"x" * (64 * 1024))) < 4 * 1024
+
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+
+
+def test_the_queries_copied_beside_an_export_are_its_own_selects_without_a_cursor(bench, client, demo):
+    queries = bench.export_queries(client, "/data/events.csv")
+
+    assert any('FROM "coverage_outreachevent"' in sql for sql in queries)
+    assert all(sql.startswith("SELECT") for sql in queries)  # no DECLARE, BEGIN or COMMIT
+
+
+@on_postgresql
+def test_copy_beside_the_events_export_writes_at_least_its_rows(bench, client, demo):
+    exported = bench.fetch(client, "/data/events.csv", cached=False)
+
+    copied = bench.copy_csv(bench.export_queries(client, "/data/events.csv"))
+
+    assert copied.lines >= exported.lines - 1 >= 2  # every event row, and the small queries' lines
+    assert copied.ms > 0 and copied.cpu_ms > 0
+
+
+@on_postgresql
+def test_an_export_measured_beside_copy_reports_both_ratios(bench, client, demo):
+    row = bench.measure_url(client, "/data/kim.csv", repeat=2, beside_copy=True)
+
+    assert row["copy_ms"]["median"] > 0 and row["copy_ratio"]["median"] > 0
+    assert row["db_cpu_ms"]["median"] > 0 and row["copy_cpu_ratio"]["median"] > 0
+    assert {"ms", "cpu_ms", "sql_ms", "ratio", "bytes"} <= set(row)

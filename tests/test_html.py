@@ -175,6 +175,25 @@ def test_province_portal_pages_have_no_html_errors(client, db, settings, tmp_pat
     assert errors == [], "\n".join(errors)
 
 
+def test_country_portal_pages_have_no_html_errors(client, db, settings, tmp_path):
+    """The country's roll-up, linking provinces, and a province's page on it (issue 23)."""
+    from kimportal.demo import load_demo
+    from registry.regions import load_regions
+
+    command = vnu_command()
+    settings.PORTAL_REGION = ""
+    load_regions(["62.02", "62.06", "63.01"])
+    load_demo()
+    files = []
+    with translation.override("id"):
+        for prefix, lang in (("", "id"), ("/en", "en")):
+            for name, url in {"rollup": "/", "province": "/provinsi/62/"}.items():
+                files.append(save(tmp_path, f"country-{lang}-{name}", client.get(prefix + url)))
+    assert command
+    errors = vnu_errors(files)
+    assert errors == [], "\n".join(errors)
+
+
 def admin_pages(client) -> dict[str, str]:
     """Every page of the admin a superuser reaches from its home page: each model's list, its add
     form, the change form and history of its first row, and the spreadsheet import. (Not the

@@ -91,6 +91,7 @@ HAND_ROWS = {
     # Public pages and open data: everyone.
     "": Row(lambda w: "/", everyone(200)),
     "kabupaten/<str:code>/": Row(lambda w: f"/kabupaten/{w[Kecamatan].kabupaten.code}/", everyone(200)),
+    "provinsi/<str:code>/": Row(lambda w: "/provinsi/62/", everyone(404)),  # a country portal's page only
     "kecamatan/<str:code>/": Row(lambda w: w[Kecamatan].get_absolute_url(), everyone(200)),
     "kim/": Row(lambda w: reverse("registry:kim-list"), everyone(200)),
     "kim/<int:pk>/": Row(lambda w: w[Kim].get_absolute_url(), everyone(200)),
