@@ -60,4 +60,3 @@ def test_a_country_portals_catalogue_has_no_dcat_ap_3_violation(client, db, sett
     load_regions(["62.02", "63.01"])
     load_demo()
     assert violations(client, url, rdf_format) == []
-
