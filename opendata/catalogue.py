@@ -31,7 +31,7 @@ from core.dates import EARLIEST_DAY
 from coverage.models import OutreachEvent
 from registry.models import Kabupaten, Kim
 
-from .datasets import DATASETS, LICENCE, Dataset, last_updated
+from .datasets import DATASETS, LICENCE, REGION_CODES_NOTE, Dataset, last_updated
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
@@ -78,11 +78,16 @@ def catalogue_title(kabupaten: Kabupaten) -> str:
 
 
 def catalogue_description(kabupaten: Kabupaten) -> str:
-    return gettext(
-        "Data KIM dan kegiatan penjangkauan %(name)s, terbuka untuk siapa saja sesuai UU No. 14 Tahun 2008 "
-        "tentang Keterbukaan Informasi Publik. Setiap dataset tersedia sebagai CSV (UTF-8), JSON dan Excel "
-        "(XLSX); nama kolom tetap dan tidak akan diubah."
-    ) % {"name": kabupaten.name}
+    return (
+        gettext(
+            "Data KIM dan kegiatan penjangkauan %(name)s, terbuka untuk siapa saja sesuai UU No. 14 Tahun 2008 "
+            "tentang Keterbukaan Informasi Publik. Setiap dataset tersedia sebagai CSV (UTF-8), JSON dan Excel "
+            "(XLSX); nama kolom tetap dan tidak akan diubah."
+        )
+        % {"name": kabupaten.name}
+        + " "
+        + str(REGION_CODES_NOTE)
+    )
 
 
 def _when(value: datetime | None) -> Literal | None:

@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import Max
 from django.db.models.functions import Left
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.db import LocalMinute, batched_text, read_all
@@ -47,11 +48,72 @@ STAGE_CODES = {
 }
 
 
+# The Kemendagri code of each level of region, dotted as the portal stores it; the undotted form
+# many Indonesian systems key on drops the dots (62.02.04.2001 -> 6202042001).
+REGION_CODE_PATTERNS = {
+    "kabupaten": r"\d{2}\.\d{2}",
+    "kecamatan": r"\d{2}\.\d{2}\.\d{2}",
+    "desa": r"\d{2}\.\d{2}\.\d{2}\.\d{4}",
+}
+UNDOTTED_CODE_PATTERNS = {"kabupaten": r"\d{4}", "kecamatan": r"\d{6}", "desa": r"\d{10}"}
+REGION_CODE_EXAMPLES = {"kabupaten": "62.02", "kecamatan": "62.02.04", "desa": "62.02.04.2001"}
+REGION_CODES_NOTE = _(
+    "Kode wilayah mengikuti Kepmendagri 2025 dan ditulis dua kali: bertitik (62.02.04.2001) dan, di kolom "
+    "berakhiran _kemendagri, tanpa titik seperti yang dipakai banyak sistem pemerintahan (6202042001)."
+)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     description: str
-    kind: str = "text"  # "date" (YYYY-MM-DD) and "time" (HH:MM) are typed as such in XLSX
+    # "text", "integer", "number", "boolean", "date" (YYYY-MM-DD), "time" (HH:MM), "code" (a dotted
+    # Kemendagri region code of `levels`) or "kemendagri" (the same code undotted, from column `source`).
+    # Dates and times are typed as such in XLSX.
+    kind: str = "text"
+    levels: tuple[str, ...] = ()  # a region code's levels: ("kecamatan",), ("kabupaten", "kecamatan")
+    source: str = ""  # the dotted column an undotted "kemendagri" column is written from
+
+    @property
+    def examples(self) -> list[str]:
+        codes = [REGION_CODE_EXAMPLES[level] for level in self.levels]
+        return [c.replace(".", "") for c in codes] if self.kind == "kemendagri" else codes
+
+    def pattern(self) -> str:
+        """The regular expression a region code matches (whole value), dotted or undotted."""
+        known = UNDOTTED_CODE_PATTERNS if self.kind == "kemendagri" else REGION_CODE_PATTERNS
+        patterns = [known[level] for level in self.levels]
+        return patterns[0] if len(patterns) == 1 else "(" + "|".join(patterns) + ")"
+
+
+def code(name: str, description, *levels: str) -> Column:
+    return Column(name, description, "code", levels=levels)
+
+
+def with_kemendagri(columns: list[Column]) -> list[Column]:
+    """`columns`, then for every dotted region code column its undotted Kemendagri form,
+    `<name>_kemendagri` (added at the end: column names and places never change)."""
+    undotted = [
+        Column(
+            f"{c.name}_kemendagri",
+            format_lazy(
+                _("{description}; tanpa titik (mis. {example})"),
+                description=c.description,
+                example=" / ".join(Column("", "", "kemendagri", levels=c.levels).examples),
+            ),
+            "kemendagri",
+            levels=c.levels,
+            source=c.name,
+        )
+        for c in columns
+        if c.kind == "code"
+    ]
+    return [*columns, *undotted]
+
+
+def _undotted(rows: Iterable[tuple], positions: list[int]) -> Iterator[tuple]:
+    for row in rows:
+        yield row + tuple([None if row[i] is None else row[i].replace(".", "") for i in positions])
 
 
 @dataclass(frozen=True)
@@ -69,14 +131,20 @@ class Dataset:
     tuples: bool = False  # its build yields tuples in the order of `columns`, not dicts
 
     def rows(self, rows: Iterable) -> Iterator[tuple]:
-        """`rows` of this dataset's build as tuples in the order of its columns."""
-        if self.tuples:
-            return iter(rows)
-        return map(itemgetter(*self.column_names), rows)  # a missing key raises, never shifts a column
+        """`rows` of this dataset's build as tuples in the order of its columns: the build gives every
+        column but the undotted codes, which are written here from their dotted column."""
+        built = [c.name for c in self.columns if not c.source]
+        # a missing key raises, never shifts a column
+        rows = iter(rows) if self.tuples else map(itemgetter(*built), rows)
+        positions = [built.index(c.source) for c in self.columns if c.source]
+        return _undotted(rows, positions) if positions else rows
 
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
 
     def file_name(self, kabupaten: Kabupaten, on: date, fmt: str, filters: dict[str, str] | None = None) -> str:
         """kim-direktori-62.02-2026-01-31.csv; filtered, the desa's or kecamatan's code instead of the
@@ -396,21 +464,29 @@ DATASETS = {
             list_key="kecamatan",
             takes_day=True,
             build=coverage_rows,
-            columns=[
-                Column("code", _("Kode kecamatan Kemendagri")),
-                Column("name", _("Nama kecamatan")),
-                Column("active_kim", _("Jumlah KIM aktif pada tanggal tersebut")),
-                Column("desa_total", _("Jumlah desa/kelurahan di kecamatan")),
-                Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif")),
-                Column("covered", _("true bila ada KIM aktif")),
-                Column("last_event", _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong"), "date"),
-                Column("last_event_kind", _("Jenis kegiatan terakhir")),
-                Column("next_event", _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong"), "date"),
-                Column("next_event_kind", _("Jenis kegiatan berikutnya")),
-                Column("overdue_events", _("Kegiatan direncanakan yang sudah lewat tanggalnya tanpa laporan")),
-                Column("stage", _("Tahap: no_activity, planned, held, kim_formed, kim_active")),
-                Column("held_this_year", _("Kegiatan yang dilaksanakan sejak 1 Januari tahun tersebut")),
-            ],
+            columns=with_kemendagri(
+                [
+                    code("code", _("Kode kecamatan Kemendagri"), "kecamatan"),
+                    Column("name", _("Nama kecamatan")),
+                    Column("active_kim", _("Jumlah KIM aktif pada tanggal tersebut"), "integer"),
+                    Column("desa_total", _("Jumlah desa/kelurahan di kecamatan"), "integer"),
+                    Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif"), "integer"),
+                    Column("covered", _("true bila ada KIM aktif"), "boolean"),
+                    Column(
+                        "last_event", _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong"), "date"
+                    ),
+                    Column("last_event_kind", _("Jenis kegiatan terakhir")),
+                    Column("next_event", _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong"), "date"),
+                    Column("next_event_kind", _("Jenis kegiatan berikutnya")),
+                    Column(
+                        "overdue_events",
+                        _("Kegiatan direncanakan yang sudah lewat tanggalnya tanpa laporan"),
+                        "integer",
+                    ),
+                    Column("stage", _("Tahap: no_activity, planned, held, kim_formed, kim_active")),
+                    Column("held_this_year", _("Kegiatan yang dilaksanakan sejak 1 Januari tahun tersebut"), "integer"),
+                ]
+            ),
         ),
         Dataset(
             slug="desa-coverage",
@@ -419,27 +495,30 @@ DATASETS = {
             list_key="desa",
             takes_day=True,
             build=desa_rows,
-            columns=[
-                Column("code", _("Kode desa/kelurahan Kemendagri")),
-                Column("name", _("Nama desa/kelurahan")),
-                Column("kind", _("desa atau kelurahan")),
-                Column("kecamatan_code", _("Kode kecamatan")),
-                Column("kecamatan_name", _("Nama kecamatan")),
-                Column("active_kim", _("Jumlah KIM aktif")),
-                Column("covered", _("true bila ada KIM aktif")),
-                Column("kim_names", _("Nama KIM aktif, dipisah titik koma")),
-                Column(
-                    "vitality",
-                    _("Keadaan KIM terbaik di desa: active, sk_ended (SK berakhir), quiet (vakum), atau kosong"),
-                ),
-                Column(
-                    "wishes_open",
-                    _(
-                        "Ada minat warga: jumlah minat membentuk KIM dari warga yang belum ditolak, untuk desa "
-                        "tanpa KIM aktif (0 bila ada KIM aktif); tidak pernah siapa pengirimnya"
+            columns=with_kemendagri(
+                [
+                    code("code", _("Kode desa/kelurahan Kemendagri"), "desa"),
+                    Column("name", _("Nama desa/kelurahan")),
+                    Column("kind", _("desa atau kelurahan")),
+                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan"),
+                    Column("kecamatan_name", _("Nama kecamatan")),
+                    Column("active_kim", _("Jumlah KIM aktif"), "integer"),
+                    Column("covered", _("true bila ada KIM aktif"), "boolean"),
+                    Column("kim_names", _("Nama KIM aktif, dipisah titik koma")),
+                    Column(
+                        "vitality",
+                        _("Keadaan KIM terbaik di desa: active, sk_ended (SK berakhir), quiet (vakum), atau kosong"),
                     ),
-                ),
-            ],
+                    Column(
+                        "wishes_open",
+                        _(
+                            "Ada minat warga: jumlah minat membentuk KIM dari warga yang belum ditolak, untuk desa "
+                            "tanpa KIM aktif (0 bila ada KIM aktif); tidak pernah siapa pengirimnya"
+                        ),
+                        "integer",
+                    ),
+                ]
+            ),
         ),
         Dataset(
             slug="kim",
@@ -453,30 +532,36 @@ DATASETS = {
             file_stem="kim-direktori",
             filterable=True,
             tuples=True,
-            columns=[
-                Column("id", _("Nomor KIM di portal (tetap)")),
-                Column("name", _("Nama KIM")),
-                Column("desa_code", _("Kode desa/kelurahan yang dilayani")),
-                Column("desa_name", _("Nama desa/kelurahan")),
-                Column("kecamatan_code", _("Kode kecamatan")),
-                Column("kecamatan_name", _("Nama kecamatan")),
-                Column("tier", _("Tingkatan KIM, atau kosong")),
-                Column("active", _("true bila aktif hari ini")),
-                Column("formed_on", _("Tanggal terbentuk"), "date"),
-                Column("inactive_since", _("Tidak aktif sejak, atau kosong"), "date"),
-                Column("sk_number", _("Nomor SK pembentukan")),
-                Column("sk_date", _("Tanggal SK"), "date"),
-                Column("address", _("Alamat sekretariat")),
-                Column("website", _("Situs web")),
-                Column("facebook", _("Halaman Facebook")),
-                Column("instagram", _("Akun Instagram")),
-                Column("youtube", _("Kanal YouTube")),
-                Column("vitality", _("Keadaan hari ini: active, quiet (vakum), sk_ended (SK berakhir), inactive")),
-                Column("sk_term_end", _("Akhir masa bakti pengurus menurut SK, atau kosong")),
-                Column("last_activity", _("Tanggal aktivitas atau kegiatan terakhir yang tercatat, atau kosong")),
-                Column("kimid_number", _("Nomor registrasi KIM.id, atau kosong")),
-                Column("kimid_url", _("Alamat situs KIM di KIM.id, atau kosong")),
-            ],
+            columns=with_kemendagri(
+                [
+                    Column("id", _("Nomor KIM di portal (tetap)"), "integer"),
+                    Column("name", _("Nama KIM")),
+                    code("desa_code", _("Kode desa/kelurahan yang dilayani"), "desa"),
+                    Column("desa_name", _("Nama desa/kelurahan")),
+                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan"),
+                    Column("kecamatan_name", _("Nama kecamatan")),
+                    Column("tier", _("Tingkatan KIM, atau kosong")),
+                    Column("active", _("true bila aktif hari ini"), "boolean"),
+                    Column("formed_on", _("Tanggal terbentuk"), "date"),
+                    Column("inactive_since", _("Tidak aktif sejak, atau kosong"), "date"),
+                    Column("sk_number", _("Nomor SK pembentukan")),
+                    Column("sk_date", _("Tanggal SK"), "date"),
+                    Column("address", _("Alamat sekretariat")),
+                    Column("website", _("Situs web")),
+                    Column("facebook", _("Halaman Facebook")),
+                    Column("instagram", _("Akun Instagram")),
+                    Column("youtube", _("Kanal YouTube")),
+                    Column("vitality", _("Keadaan hari ini: active, quiet (vakum), sk_ended (SK berakhir), inactive")),
+                    Column("sk_term_end", _("Akhir masa bakti pengurus menurut SK, atau kosong"), "date"),
+                    Column(
+                        "last_activity",
+                        _("Tanggal aktivitas atau kegiatan terakhir yang tercatat, atau kosong"),
+                        "date",
+                    ),
+                    Column("kimid_number", _("Nomor registrasi KIM.id, atau kosong")),
+                    Column("kimid_url", _("Alamat situs KIM di KIM.id, atau kosong")),
+                ]
+            ),
         ),
         Dataset(
             slug="targets",
@@ -487,16 +572,23 @@ DATASETS = {
             list_key="targets",
             takes_day=False,
             build=target_rows,
-            columns=[
-                Column("year", _("Tahun target")),
-                Column("scope_code", _("Kode Kemendagri kabupaten atau kecamatan yang ditargetkan")),
-                Column("scope_name", _("Nama kabupaten atau kecamatan")),
-                Column("target_percent", _("Target: persentase desa/kelurahan dengan KIM aktif")),
-                Column("as_of", _("Tanggal capaian dihitung: hari ini, atau 31 Desember untuk tahun lalu")),
-                Column("desa_total", _("Jumlah desa/kelurahan")),
-                Column("desa_covered", _("Desa/kelurahan dengan KIM aktif pada tanggal itu")),
-                Column("actual_percent", _("Capaian dalam persen")),
-            ],
+            columns=with_kemendagri(
+                [
+                    Column("year", _("Tahun target"), "integer"),
+                    code(
+                        "scope_code",
+                        _("Kode Kemendagri kabupaten atau kecamatan yang ditargetkan"),
+                        "kabupaten",
+                        "kecamatan",
+                    ),
+                    Column("scope_name", _("Nama kabupaten atau kecamatan")),
+                    Column("target_percent", _("Target: persentase desa/kelurahan dengan KIM aktif"), "number"),
+                    Column("as_of", _("Tanggal capaian dihitung: hari ini, atau 31 Desember untuk tahun lalu"), "date"),
+                    Column("desa_total", _("Jumlah desa/kelurahan"), "integer"),
+                    Column("desa_covered", _("Desa/kelurahan dengan KIM aktif pada tanggal itu"), "integer"),
+                    Column("actual_percent", _("Capaian dalam persen"), "number"),
+                ]
+            ),
         ),
         Dataset(
             slug="events",
@@ -508,21 +600,23 @@ DATASETS = {
             takes_day=False,
             build=event_rows,
             tuples=True,
-            columns=[
-                Column("id", _("Nomor kegiatan di portal (tetap)")),
-                Column("title", _("Judul")),
-                Column("kind", _("Jenis: sosialisasi, pembinaan, konsolidasi, pelatihan, monitoring, lainnya")),
-                Column("status", _("Status: planned, held, cancelled")),
-                Column("date", _("Tanggal (TTTT-BB-HH, WIB)"), "date"),
-                Column("time", _("Jam mulai (WIB)"), "time"),
-                Column("kecamatan_code", _("Kode kecamatan")),
-                Column("kecamatan_name", _("Nama kecamatan")),
-                Column("desa_code", _("Kode desa/kelurahan, atau kosong")),
-                Column("desa_name", _("Nama desa/kelurahan, atau kosong")),
-                Column("venue", _("Tempat")),
-                Column("participants", _("Jumlah peserta (kegiatan yang dilaksanakan)")),
-                Column("summary", _("Ringkasan hasil")),
-            ],
+            columns=with_kemendagri(
+                [
+                    Column("id", _("Nomor kegiatan di portal (tetap)"), "integer"),
+                    Column("title", _("Judul")),
+                    Column("kind", _("Jenis: sosialisasi, pembinaan, konsolidasi, pelatihan, monitoring, lainnya")),
+                    Column("status", _("Status: planned, held, cancelled")),
+                    Column("date", _("Tanggal (TTTT-BB-HH, WIB)"), "date"),
+                    Column("time", _("Jam mulai (WIB)"), "time"),
+                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan"),
+                    Column("kecamatan_name", _("Nama kecamatan")),
+                    code("desa_code", _("Kode desa/kelurahan, atau kosong"), "desa"),
+                    Column("desa_name", _("Nama desa/kelurahan, atau kosong")),
+                    Column("venue", _("Tempat")),
+                    Column("participants", _("Jumlah peserta (kegiatan yang dilaksanakan)"), "integer"),
+                    Column("summary", _("Ringkasan hasil")),
+                ]
+            ),
         ),
         Dataset(
             slug="kabupaten",
@@ -534,15 +628,17 @@ DATASETS = {
             takes_day=True,
             build=kabupaten_rows,
             regional=True,
-            columns=[
-                Column("code", _("Kode kabupaten/kota Kemendagri")),
-                Column("name", _("Nama kabupaten/kota")),
-                Column("kecamatan_total", _("Jumlah kecamatan")),
-                Column("kecamatan_covered", _("Jumlah kecamatan dengan minimal satu KIM aktif")),
-                Column("desa_total", _("Jumlah desa/kelurahan")),
-                Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif")),
-                Column("active_kim", _("Jumlah KIM aktif pada tanggal tersebut")),
-            ],
+            columns=with_kemendagri(
+                [
+                    code("code", _("Kode kabupaten/kota Kemendagri"), "kabupaten"),
+                    Column("name", _("Nama kabupaten/kota")),
+                    Column("kecamatan_total", _("Jumlah kecamatan"), "integer"),
+                    Column("kecamatan_covered", _("Jumlah kecamatan dengan minimal satu KIM aktif"), "integer"),
+                    Column("desa_total", _("Jumlah desa/kelurahan"), "integer"),
+                    Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif"), "integer"),
+                    Column("active_kim", _("Jumlah KIM aktif pada tanggal tersebut"), "integer"),
+                ]
+            ),
         ),
     ]
 }
