@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast lint messages clean bench backup restore vnu check-html maps check-dcat
+.PHONY: run setup test test-fast lint messages clean bench backup restore vnu check-html maps check-dcat check-datapackage
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -69,6 +69,8 @@ check-dcat: $(VENV)/.installed $(CKAN_VENV)/.installed
 	curl -fsS $(PORTAL)/data/catalog.ttl | $(VENV)/bin/pyshacl -s opendata/shapes/dcat-ap_3_shacl_shapes.ttl -df turtle /dev/stdin
 	curl -fsS $(PORTAL)/data/catalog.jsonld | $(VENV)/bin/pyshacl -s opendata/shapes/dcat-ap_3_shacl_shapes.ttl -df json-ld /dev/stdin
 	curl -fsS $(PORTAL)/data/catalog.ttl | $(CKAN_VENV)/bin/python tests/opendata/ckan_parse.py turtle
+check-datapackage: $(VENV)/.installed
+	$(VENV)/bin/frictionless validate $(PORTAL)/data/datapackage.json
 
 # Rebuild the committed kabupaten/province outlines of the roll-up maps from the kecamatan polygons.
 maps: $(VENV)/.installed

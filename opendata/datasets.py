@@ -35,7 +35,7 @@ from coverage.rollup import kabupaten_coverage
 from coverage.targets import all_targets, desa_target_progress
 from registry.filters import KimFilter
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, validate_kimid_url
-from registry.vitality import as_day
+from registry.vitality import Vitality, as_day
 
 LICENCE = _("Creative Commons Atribusi 4.0 Internasional (CC BY 4.0)")
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.id"
@@ -73,6 +73,7 @@ class Column:
     kind: str = "text"
     levels: tuple[str, ...] = ()  # a region code's levels: ("kecamatan",), ("kabupaten", "kecamatan")
     source: str = ""  # the dotted column an undotted "kemendagri" column is written from
+    values: tuple[str, ...] = ()  # the codes a text column takes (its classification), when fixed
 
     @property
     def examples(self) -> list[str]:
@@ -129,6 +130,9 @@ class Dataset:
     filterable: bool = False  # takes the directory's filters (kecamatan, desa, status, tier, q)
     regional: bool = False  # its build takes kabupaten None for the portal's whole region
     tuples: bool = False  # its build yields tuples in the order of `columns`, not dicts
+    primary_key: tuple[str, ...] = ()  # the columns that name a row, unique in every file
+    # (column, dataset, its column): each value of `column` is a row of that dataset of the same file set
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
 
     def rows(self, rows: Iterable) -> Iterator[tuple]:
         """`rows` of this dataset's build as tuples in the order of its columns: the build gives every
@@ -452,6 +456,9 @@ def _desa_elsewhere(known: dict, pk: int) -> tuple[str, str]:
     return known[pk]
 
 
+EVENT_KINDS = tuple(OutreachEvent.Kind.values)
+VITALITY = tuple(Vitality.values)
+
 DATASETS = {
     d.slug: d
     for d in [
@@ -464,6 +471,7 @@ DATASETS = {
             list_key="kecamatan",
             takes_day=True,
             build=coverage_rows,
+            primary_key=("code",),
             columns=with_kemendagri(
                 [
                     code("code", _("Kode kecamatan Kemendagri"), "kecamatan"),
@@ -475,15 +483,19 @@ DATASETS = {
                     Column(
                         "last_event", _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong"), "date"
                     ),
-                    Column("last_event_kind", _("Jenis kegiatan terakhir")),
+                    Column("last_event_kind", _("Jenis kegiatan terakhir"), values=EVENT_KINDS),
                     Column("next_event", _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong"), "date"),
-                    Column("next_event_kind", _("Jenis kegiatan berikutnya")),
+                    Column("next_event_kind", _("Jenis kegiatan berikutnya"), values=EVENT_KINDS),
                     Column(
                         "overdue_events",
                         _("Kegiatan direncanakan yang sudah lewat tanggalnya tanpa laporan"),
                         "integer",
                     ),
-                    Column("stage", _("Tahap: no_activity, planned, held, kim_formed, kim_active")),
+                    Column(
+                        "stage",
+                        _("Tahap: no_activity, planned, held, kim_formed, kim_active"),
+                        values=tuple(STAGE_CODES.values()),
+                    ),
                     Column("held_this_year", _("Kegiatan yang dilaksanakan sejak 1 Januari tahun tersebut"), "integer"),
                 ]
             ),
@@ -495,11 +507,13 @@ DATASETS = {
             list_key="desa",
             takes_day=True,
             build=desa_rows,
+            primary_key=("code",),
+            foreign_keys=(("kecamatan_code", "coverage", "code"),),
             columns=with_kemendagri(
                 [
                     code("code", _("Kode desa/kelurahan Kemendagri"), "desa"),
                     Column("name", _("Nama desa/kelurahan")),
-                    Column("kind", _("desa atau kelurahan")),
+                    Column("kind", _("desa atau kelurahan"), values=tuple(Desa.Kind.values)),
                     code("kecamatan_code", _("Kode kecamatan"), "kecamatan"),
                     Column("kecamatan_name", _("Nama kecamatan")),
                     Column("active_kim", _("Jumlah KIM aktif"), "integer"),
@@ -508,6 +522,7 @@ DATASETS = {
                     Column(
                         "vitality",
                         _("Keadaan KIM terbaik di desa: active, sk_ended (SK berakhir), quiet (vakum), atau kosong"),
+                        values=VITALITY,
                     ),
                     Column(
                         "wishes_open",
@@ -529,6 +544,8 @@ DATASETS = {
             list_key="kim",
             takes_day=False,
             build=kim_rows,
+            primary_key=("id",),
+            foreign_keys=(("desa_code", "desa-coverage", "code"), ("kecamatan_code", "coverage", "code")),
             file_stem="kim-direktori",
             filterable=True,
             tuples=True,
@@ -551,7 +568,11 @@ DATASETS = {
                     Column("facebook", _("Halaman Facebook")),
                     Column("instagram", _("Akun Instagram")),
                     Column("youtube", _("Kanal YouTube")),
-                    Column("vitality", _("Keadaan hari ini: active, quiet (vakum), sk_ended (SK berakhir), inactive")),
+                    Column(
+                        "vitality",
+                        _("Keadaan hari ini: active, quiet (vakum), sk_ended (SK berakhir), inactive"),
+                        values=VITALITY,
+                    ),
                     Column("sk_term_end", _("Akhir masa bakti pengurus menurut SK, atau kosong"), "date"),
                     Column(
                         "last_activity",
@@ -572,6 +593,7 @@ DATASETS = {
             list_key="targets",
             takes_day=False,
             build=target_rows,
+            primary_key=("year", "scope_code"),
             columns=with_kemendagri(
                 [
                     Column("year", _("Tahun target"), "integer"),
@@ -599,13 +621,19 @@ DATASETS = {
             list_key="events",
             takes_day=False,
             build=event_rows,
+            primary_key=("id",),
+            foreign_keys=(("kecamatan_code", "coverage", "code"), ("desa_code", "desa-coverage", "code")),
             tuples=True,
             columns=with_kemendagri(
                 [
                     Column("id", _("Nomor kegiatan di portal (tetap)"), "integer"),
                     Column("title", _("Judul")),
-                    Column("kind", _("Jenis: sosialisasi, pembinaan, konsolidasi, pelatihan, monitoring, lainnya")),
-                    Column("status", _("Status: planned, held, cancelled")),
+                    Column(
+                        "kind",
+                        _("Jenis: sosialisasi, pembinaan, konsolidasi, pelatihan, monitoring, lainnya"),
+                        values=EVENT_KINDS,
+                    ),
+                    Column("status", _("Status: planned, held, cancelled"), values=tuple(OutreachEvent.Status.values)),
                     Column("date", _("Tanggal (TTTT-BB-HH, WIB)"), "date"),
                     Column("time", _("Jam mulai (WIB)"), "time"),
                     code("kecamatan_code", _("Kode kecamatan"), "kecamatan"),
@@ -627,6 +655,7 @@ DATASETS = {
             list_key="kabupaten",
             takes_day=True,
             build=kabupaten_rows,
+            primary_key=("code",),
             regional=True,
             columns=with_kemendagri(
                 [

@@ -15,6 +15,7 @@ urlpatterns = [
 download_urlpatterns = [
     path("catalog.jsonld", cached_page(views.catalogue), {"fmt": "jsonld"}, name="catalogue-jsonld"),
     path("catalog.ttl", cached_page(views.catalogue), {"fmt": "ttl"}, name="catalogue-ttl"),
+    path("datapackage.json", views.datapackage, name="datapackage"),
     path("<slug:slug>.csv", views.download, {"fmt": "csv"}, name="csv"),
     path("<slug:slug>.json", views.download, {"fmt": "json"}, name="json"),
     path("<slug:slug>.xlsx", views.download, {"fmt": "xlsx"}, name="xlsx"),

@@ -1,3 +1,4 @@
+import json
 from functools import wraps
 
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -11,7 +12,8 @@ from registry.decorators import portal_required
 from registry.models import Kabupaten
 
 from .catalogue import catalogue_jsonld, catalogue_turtle, schema_org_datasets
-from .conditional import conditional_download
+from .conditional import conditional_document, conditional_download
+from .datapackage import data_package
 from .datasets import (
     DATASETS,
     LICENCE,
@@ -133,3 +135,14 @@ def catalogue(request, kabupaten, fmt):
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@portal_required(answer_json=True)
+@chosen_kabupaten
+def datapackage(request, kabupaten):
+    """The Frictionless Data Package of every dataset's CSV, for the portal's region or, with
+    ?kabupaten=, one kabupaten/kota (its files carry the same parameter)."""
+    chosen = kabupaten.code if kabupaten and request.GET.get("kabupaten") else ""
+    descriptor = data_package(described=_described(kabupaten), chosen=chosen, base=_origin(request))
+    body = json.dumps(descriptor, ensure_ascii=False, indent=1)
+    return conditional_document(request, body, "application/json")
