@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -88,6 +89,12 @@ def catalogue_description(kabupaten: Kabupaten) -> str:
         + " "
         + str(REGION_CODES_NOTE)
     )
+
+
+def dataset_page_path(dataset: Dataset) -> str:
+    """/data/<slug>/, the dataset's metadata page, in the portal's language (no prefix)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse("opendata:dataset", args=[dataset.slug])
 
 
 def _when(value: datetime | None) -> Literal | None:
@@ -219,7 +226,10 @@ def _dataset(graph: Graph, dataset: Dataset, *, kabupaten, base, page, publisher
     for description in _both(dataset.description):
         graph.add((node, DCTERMS.description, description))
     graph.add((node, DCTERMS.identifier, Literal(str(node))))
-    graph.add((node, DCAT.landingPage, _typed(graph, URIRef(f"{page}#ds-{dataset.slug}"), FOAF.Document)))
+    # The page a person reads: its Satu Data Indonesia metadata (opendata.metadata), every column explained.
+    landing = _typed(graph, URIRef(base + dataset_page_path(dataset)), FOAF.Document)
+    graph.add((node, DCAT.landingPage, landing))
+    graph.add((node, FOAF.page, landing))
     graph.add((node, DCTERMS.publisher, publisher))
     contact = URIRef(base + "/#kontak")
     _typed(graph, contact, VCARD.Organization, VCARD.Kind)
@@ -306,7 +316,7 @@ def schema_org_datasets(*, kabupaten: Kabupaten, base: str, updated: dict) -> st
             "@id": f"{page}#ds-{dataset.slug}",
             "name": str(dataset.title),
             "description": str(dataset.description),
-            "url": f"{page}#ds-{dataset.slug}",
+            "url": base + dataset_page_path(dataset),
             "license": str(LICENCE_URI),
             "isAccessibleForFree": True,
             "inLanguage": "id",

@@ -74,6 +74,8 @@ class Column:
     levels: tuple[str, ...] = ()  # a region code's levels: ("kecamatan",), ("kabupaten", "kecamatan")
     source: str = ""  # the dotted column an undotted "kemendagri" column is written from
     values: tuple[str, ...] = ()  # the codes a text column takes (its classification), when fixed
+    concept: str = ""  # its konsep, a key of CONCEPTS (Satu Data Indonesia's MS-Var)
+    unit: str = "none"  # its satuan and ukuran, a key of UNITS
 
     @property
     def examples(self) -> list[str]:
@@ -88,7 +90,68 @@ class Column:
 
 
 def code(name: str, description, *levels: str) -> Column:
-    return Column(name, description, "code", levels=levels)
+    return Column(name, description, "code", levels=levels, concept="wilayah")
+
+
+# The concepts the columns measure or name (MS-Var's konsep, Peraturan BPS No. 5 Tahun 2020).
+CONCEPTS = {
+    "wilayah": _(
+        "Wilayah administrasi pemerintahan (provinsi, kabupaten/kota, kecamatan, desa/kelurahan) dengan kode "
+        "dan nama menurut Kepmendagri No. 300.2.2-2138 Tahun 2025."
+    ),
+    "kim": _(
+        "Komunitas Informasi Masyarakat (KIM): lembaga komunikasi sosial yang dibentuk dan dikelola dari, oleh "
+        "dan untuk masyarakat, untuk layanan informasi dan pemberdayaan masyarakat."
+    ),
+    "kim_aktif": _(
+        "KIM aktif: KIM terverifikasi Diskominfo yang pada tanggal tersebut sudah terbentuk dan belum "
+        "dinyatakan tidak aktif."
+    ),
+    "cakupan": _("Cakupan KIM: sebuah wilayah tercakup bila di dalamnya ada minimal satu KIM aktif."),
+    "kegiatan": _(
+        "Kegiatan penjangkauan Diskominfo untuk KIM: sosialisasi, pembinaan, rapat konsolidasi, pelatihan, "
+        "monitoring dan evaluasi, yang direncanakan, dilaksanakan atau dibatalkan."
+    ),
+    "keadaan": _(
+        "Keadaan KIM menurut tanda kegiatan terakhirnya dan masa SK-nya: aktif, vakum, SK berakhir, tidak aktif."
+    ),
+    "legalitas": _("Surat Keputusan (SK) pembentukan KIM dan masa bakti pengurusnya."),
+    "kanal": _("Alamat sekretariat dan kanal informasi publik KIM: situs web, media sosial, KIM.id."),
+    "target": _("Target tahunan Diskominfo atas persentase desa/kelurahan yang memiliki KIM aktif."),
+    "minat": _("Minat warga membentuk KIM, disampaikan lewat portal."),
+    "identitas": _("Nomor tetap yang diberikan portal kepada setiap catatan; tidak pernah dipakai ulang."),
+}
+
+# Each column's satuan (unit) and ukuran (measure); "none" for a column that names or classifies.
+UNITS = {
+    "none": (_("tidak berlaku"), _("tidak berlaku")),
+    "status": (_("tidak berlaku"), _("status (true/false)")),
+    "kim": (_("KIM"), _("jumlah")),
+    "desa": (_("desa/kelurahan"), _("jumlah")),
+    "kecamatan": (_("kecamatan"), _("jumlah")),
+    "kegiatan": (_("kegiatan"), _("jumlah")),
+    "orang": (_("orang"), _("jumlah")),
+    "minat": (_("minat"), _("jumlah")),
+    "persen": (_("persen (%)"), _("persentase")),
+    "tanggal": (_("hari"), _("tanggal")),
+    "jam": (_("jam:menit (WIB)"), _("waktu")),
+    "tahun": (_("tahun"), _("tahun kalender")),
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator the dataset answers (MS-Ind of Peraturan BPS No. 5 Tahun 2020)."""
+
+    name: str
+    concept: str
+    definition: str
+    formula: str
+    unit: str  # a key of UNITS
+    interpretation: str
+    estimation_level: str
+    built_from: tuple[str, ...]  # its variabel pembangun: columns of the dataset
+    presented_by: str  # klasifikasi penyajian
 
 
 def with_kemendagri(columns: list[Column]) -> list[Column]:
@@ -105,6 +168,7 @@ def with_kemendagri(columns: list[Column]) -> list[Column]:
             "kemendagri",
             levels=c.levels,
             source=c.name,
+            concept=c.concept,
         )
         for c in columns
         if c.kind == "code"
@@ -131,6 +195,8 @@ class Dataset:
     regional: bool = False  # its build takes kabupaten None for the portal's whole region
     tuples: bool = False  # its build yields tuples in the order of `columns`, not dicts
     primary_key: tuple[str, ...] = ()  # the columns that name a row, unique in every file
+    observation: str = ""  # what one row describes (unit observasi)
+    indicator: Indicator | None = None
     # (column, dataset, its column): each value of `column` is a row of that dataset of the same file set
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
 
@@ -472,31 +538,103 @@ DATASETS = {
             takes_day=True,
             build=coverage_rows,
             primary_key=("code",),
+            observation=_("Kecamatan"),
+            indicator=Indicator(
+                name=_("Persentase kecamatan yang memiliki KIM aktif"),
+                concept=_(
+                    "Cakupan pengembangan dan pemberdayaan Kelompok Informasi Masyarakat (KIM) di tingkat "
+                    "kecamatan, indikator Standar Pelayanan Minimal bidang komunikasi dan informatika."
+                ),
+                definition=_(
+                    "Banyaknya kecamatan yang memiliki minimal satu KIM aktif pada tanggal tertentu, dibagi "
+                    "banyaknya seluruh kecamatan di wilayah, dikali 100."
+                ),
+                formula=_(
+                    "Cakupan (%) = (jumlah kecamatan dengan covered = true ÷ jumlah seluruh baris kecamatan) × 100"
+                ),
+                unit="persen",
+                interpretation=_(
+                    "Semakin tinggi nilainya, semakin banyak kecamatan yang dijangkau layanan informasi KIM; 100% "
+                    "berarti setiap kecamatan memiliki minimal satu KIM aktif. Kecamatan dengan covered = false "
+                    "adalah sasaran pembentukan atau pembinaan KIM berikutnya."
+                ),
+                estimation_level=_(
+                    "Kabupaten/kota; provinsi dan nasional sebagai jumlah dari kabupaten/kota di dalamnya."
+                ),
+                built_from=("code", "active_kim", "covered"),
+                presented_by=_("Menurut kecamatan dan kabupaten/kota, per tanggal."),
+            ),
             columns=with_kemendagri(
                 [
                     code("code", _("Kode kecamatan Kemendagri"), "kecamatan"),
-                    Column("name", _("Nama kecamatan")),
-                    Column("active_kim", _("Jumlah KIM aktif pada tanggal tersebut"), "integer"),
-                    Column("desa_total", _("Jumlah desa/kelurahan di kecamatan"), "integer"),
-                    Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif"), "integer"),
-                    Column("covered", _("true bila ada KIM aktif"), "boolean"),
+                    Column("name", _("Nama kecamatan"), concept="wilayah", unit="none"),
                     Column(
-                        "last_event", _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong"), "date"
+                        "active_kim",
+                        _("Jumlah KIM aktif pada tanggal tersebut"),
+                        "integer",
+                        concept="kim_aktif",
+                        unit="kim",
                     ),
-                    Column("last_event_kind", _("Jenis kegiatan terakhir"), values=EVENT_KINDS),
-                    Column("next_event", _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong"), "date"),
-                    Column("next_event_kind", _("Jenis kegiatan berikutnya"), values=EVENT_KINDS),
+                    Column(
+                        "desa_total", _("Jumlah desa/kelurahan di kecamatan"), "integer", concept="wilayah", unit="desa"
+                    ),
+                    Column(
+                        "desa_covered",
+                        _("Jumlah desa/kelurahan dengan minimal satu KIM aktif"),
+                        "integer",
+                        concept="cakupan",
+                        unit="desa",
+                    ),
+                    Column("covered", _("true bila ada KIM aktif"), "boolean", concept="cakupan", unit="status"),
+                    Column(
+                        "last_event",
+                        _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong"),
+                        "date",
+                        concept="kegiatan",
+                        unit="tanggal",
+                    ),
+                    Column(
+                        "last_event_kind",
+                        _("Jenis kegiatan terakhir"),
+                        values=EVENT_KINDS,
+                        concept="kegiatan",
+                        unit="none",
+                    ),
+                    Column(
+                        "next_event",
+                        _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong"),
+                        "date",
+                        concept="kegiatan",
+                        unit="tanggal",
+                    ),
+                    Column(
+                        "next_event_kind",
+                        _("Jenis kegiatan berikutnya"),
+                        values=EVENT_KINDS,
+                        concept="kegiatan",
+                        unit="none",
+                    ),
                     Column(
                         "overdue_events",
                         _("Kegiatan direncanakan yang sudah lewat tanggalnya tanpa laporan"),
                         "integer",
+                        concept="kegiatan",
+                        unit="kegiatan",
                     ),
                     Column(
                         "stage",
                         _("Tahap: no_activity, planned, held, kim_formed, kim_active"),
                         values=tuple(STAGE_CODES.values()),
+                        concept="cakupan",
+                        unit="none",
                     ),
-                    Column("held_this_year", _("Kegiatan yang dilaksanakan sejak 1 Januari tahun tersebut"), "integer"),
+                    Column(
+                        "held_this_year",
+                        _("Kegiatan yang dilaksanakan sejak 1 Januari tahun tersebut"),
+                        "integer",
+                        concept="kegiatan",
+                        unit="kegiatan",
+                    ),
                 ]
             ),
         ),
@@ -508,21 +646,26 @@ DATASETS = {
             takes_day=True,
             build=desa_rows,
             primary_key=("code",),
+            observation=_("Desa/kelurahan"),
             foreign_keys=(("kecamatan_code", "coverage", "code"),),
             columns=with_kemendagri(
                 [
                     code("code", _("Kode desa/kelurahan Kemendagri"), "desa"),
-                    Column("name", _("Nama desa/kelurahan")),
-                    Column("kind", _("desa atau kelurahan"), values=tuple(Desa.Kind.values)),
+                    Column("name", _("Nama desa/kelurahan"), concept="wilayah", unit="none"),
+                    Column(
+                        "kind", _("desa atau kelurahan"), values=tuple(Desa.Kind.values), concept="wilayah", unit="none"
+                    ),
                     code("kecamatan_code", _("Kode kecamatan"), "kecamatan"),
-                    Column("kecamatan_name", _("Nama kecamatan")),
-                    Column("active_kim", _("Jumlah KIM aktif"), "integer"),
-                    Column("covered", _("true bila ada KIM aktif"), "boolean"),
-                    Column("kim_names", _("Nama KIM aktif, dipisah titik koma")),
+                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none"),
+                    Column("active_kim", _("Jumlah KIM aktif"), "integer", concept="kim_aktif", unit="kim"),
+                    Column("covered", _("true bila ada KIM aktif"), "boolean", concept="cakupan", unit="status"),
+                    Column("kim_names", _("Nama KIM aktif, dipisah titik koma"), concept="kim", unit="none"),
                     Column(
                         "vitality",
                         _("Keadaan KIM terbaik di desa: active, sk_ended (SK berakhir), quiet (vakum), atau kosong"),
                         values=VITALITY,
+                        concept="keadaan",
+                        unit="none",
                     ),
                     Column(
                         "wishes_open",
@@ -531,6 +674,8 @@ DATASETS = {
                             "tanpa KIM aktif (0 bila ada KIM aktif); tidak pernah siapa pengirimnya"
                         ),
                         "integer",
+                        concept="minat",
+                        unit="minat",
                     ),
                 ]
             ),
@@ -545,42 +690,59 @@ DATASETS = {
             takes_day=False,
             build=kim_rows,
             primary_key=("id",),
+            observation=_("KIM terverifikasi"),
             foreign_keys=(("desa_code", "desa-coverage", "code"), ("kecamatan_code", "coverage", "code")),
             file_stem="kim-direktori",
             filterable=True,
             tuples=True,
             columns=with_kemendagri(
                 [
-                    Column("id", _("Nomor KIM di portal (tetap)"), "integer"),
-                    Column("name", _("Nama KIM")),
+                    Column("id", _("Nomor KIM di portal (tetap)"), "integer", concept="identitas", unit="none"),
+                    Column("name", _("Nama KIM"), concept="kim", unit="none"),
                     code("desa_code", _("Kode desa/kelurahan yang dilayani"), "desa"),
-                    Column("desa_name", _("Nama desa/kelurahan")),
+                    Column("desa_name", _("Nama desa/kelurahan"), concept="wilayah", unit="none"),
                     code("kecamatan_code", _("Kode kecamatan"), "kecamatan"),
-                    Column("kecamatan_name", _("Nama kecamatan")),
-                    Column("tier", _("Tingkatan KIM, atau kosong")),
-                    Column("active", _("true bila aktif hari ini"), "boolean"),
-                    Column("formed_on", _("Tanggal terbentuk"), "date"),
-                    Column("inactive_since", _("Tidak aktif sejak, atau kosong"), "date"),
-                    Column("sk_number", _("Nomor SK pembentukan")),
-                    Column("sk_date", _("Tanggal SK"), "date"),
-                    Column("address", _("Alamat sekretariat")),
-                    Column("website", _("Situs web")),
-                    Column("facebook", _("Halaman Facebook")),
-                    Column("instagram", _("Akun Instagram")),
-                    Column("youtube", _("Kanal YouTube")),
+                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none"),
+                    Column("tier", _("Tingkatan KIM, atau kosong"), concept="kim", unit="none"),
+                    Column("active", _("true bila aktif hari ini"), "boolean", concept="kim_aktif", unit="status"),
+                    Column("formed_on", _("Tanggal terbentuk"), "date", concept="kim", unit="tanggal"),
+                    Column(
+                        "inactive_since",
+                        _("Tidak aktif sejak, atau kosong"),
+                        "date",
+                        concept="kim_aktif",
+                        unit="tanggal",
+                    ),
+                    Column("sk_number", _("Nomor SK pembentukan"), concept="legalitas", unit="none"),
+                    Column("sk_date", _("Tanggal SK"), "date", concept="legalitas", unit="tanggal"),
+                    Column("address", _("Alamat sekretariat"), concept="kanal", unit="none"),
+                    Column("website", _("Situs web"), concept="kanal", unit="none"),
+                    Column("facebook", _("Halaman Facebook"), concept="kanal", unit="none"),
+                    Column("instagram", _("Akun Instagram"), concept="kanal", unit="none"),
+                    Column("youtube", _("Kanal YouTube"), concept="kanal", unit="none"),
                     Column(
                         "vitality",
                         _("Keadaan hari ini: active, quiet (vakum), sk_ended (SK berakhir), inactive"),
                         values=VITALITY,
+                        concept="keadaan",
+                        unit="none",
                     ),
-                    Column("sk_term_end", _("Akhir masa bakti pengurus menurut SK, atau kosong"), "date"),
+                    Column(
+                        "sk_term_end",
+                        _("Akhir masa bakti pengurus menurut SK, atau kosong"),
+                        "date",
+                        concept="legalitas",
+                        unit="tanggal",
+                    ),
                     Column(
                         "last_activity",
                         _("Tanggal aktivitas atau kegiatan terakhir yang tercatat, atau kosong"),
                         "date",
+                        concept="keadaan",
+                        unit="tanggal",
                     ),
-                    Column("kimid_number", _("Nomor registrasi KIM.id, atau kosong")),
-                    Column("kimid_url", _("Alamat situs KIM di KIM.id, atau kosong")),
+                    Column("kimid_number", _("Nomor registrasi KIM.id, atau kosong"), concept="kanal", unit="none"),
+                    Column("kimid_url", _("Alamat situs KIM di KIM.id, atau kosong"), concept="kanal", unit="none"),
                 ]
             ),
         ),
@@ -594,21 +756,40 @@ DATASETS = {
             takes_day=False,
             build=target_rows,
             primary_key=("year", "scope_code"),
+            observation=_("Target tahunan untuk kabupaten/kota atau kecamatan"),
             columns=with_kemendagri(
                 [
-                    Column("year", _("Tahun target"), "integer"),
+                    Column("year", _("Tahun target"), "integer", concept="target", unit="tahun"),
                     code(
                         "scope_code",
                         _("Kode Kemendagri kabupaten atau kecamatan yang ditargetkan"),
                         "kabupaten",
                         "kecamatan",
                     ),
-                    Column("scope_name", _("Nama kabupaten atau kecamatan")),
-                    Column("target_percent", _("Target: persentase desa/kelurahan dengan KIM aktif"), "number"),
-                    Column("as_of", _("Tanggal capaian dihitung: hari ini, atau 31 Desember untuk tahun lalu"), "date"),
-                    Column("desa_total", _("Jumlah desa/kelurahan"), "integer"),
-                    Column("desa_covered", _("Desa/kelurahan dengan KIM aktif pada tanggal itu"), "integer"),
-                    Column("actual_percent", _("Capaian dalam persen"), "number"),
+                    Column("scope_name", _("Nama kabupaten atau kecamatan"), concept="wilayah", unit="none"),
+                    Column(
+                        "target_percent",
+                        _("Target: persentase desa/kelurahan dengan KIM aktif"),
+                        "number",
+                        concept="target",
+                        unit="persen",
+                    ),
+                    Column(
+                        "as_of",
+                        _("Tanggal capaian dihitung: hari ini, atau 31 Desember untuk tahun lalu"),
+                        "date",
+                        concept="target",
+                        unit="tanggal",
+                    ),
+                    Column("desa_total", _("Jumlah desa/kelurahan"), "integer", concept="wilayah", unit="desa"),
+                    Column(
+                        "desa_covered",
+                        _("Desa/kelurahan dengan KIM aktif pada tanggal itu"),
+                        "integer",
+                        concept="cakupan",
+                        unit="desa",
+                    ),
+                    Column("actual_percent", _("Capaian dalam persen"), "number", concept="cakupan", unit="persen"),
                 ]
             ),
         ),
@@ -622,27 +803,42 @@ DATASETS = {
             takes_day=False,
             build=event_rows,
             primary_key=("id",),
+            observation=_("Kegiatan penjangkauan"),
             foreign_keys=(("kecamatan_code", "coverage", "code"), ("desa_code", "desa-coverage", "code")),
             tuples=True,
             columns=with_kemendagri(
                 [
-                    Column("id", _("Nomor kegiatan di portal (tetap)"), "integer"),
-                    Column("title", _("Judul")),
+                    Column("id", _("Nomor kegiatan di portal (tetap)"), "integer", concept="identitas", unit="none"),
+                    Column("title", _("Judul"), concept="kegiatan", unit="none"),
                     Column(
                         "kind",
                         _("Jenis: sosialisasi, pembinaan, konsolidasi, pelatihan, monitoring, lainnya"),
                         values=EVENT_KINDS,
+                        concept="kegiatan",
+                        unit="none",
                     ),
-                    Column("status", _("Status: planned, held, cancelled"), values=tuple(OutreachEvent.Status.values)),
-                    Column("date", _("Tanggal (TTTT-BB-HH, WIB)"), "date"),
-                    Column("time", _("Jam mulai (WIB)"), "time"),
+                    Column(
+                        "status",
+                        _("Status: planned, held, cancelled"),
+                        values=tuple(OutreachEvent.Status.values),
+                        concept="kegiatan",
+                        unit="none",
+                    ),
+                    Column("date", _("Tanggal (TTTT-BB-HH, WIB)"), "date", concept="kegiatan", unit="tanggal"),
+                    Column("time", _("Jam mulai (WIB)"), "time", concept="kegiatan", unit="jam"),
                     code("kecamatan_code", _("Kode kecamatan"), "kecamatan"),
-                    Column("kecamatan_name", _("Nama kecamatan")),
+                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none"),
                     code("desa_code", _("Kode desa/kelurahan, atau kosong"), "desa"),
-                    Column("desa_name", _("Nama desa/kelurahan, atau kosong")),
-                    Column("venue", _("Tempat")),
-                    Column("participants", _("Jumlah peserta (kegiatan yang dilaksanakan)"), "integer"),
-                    Column("summary", _("Ringkasan hasil")),
+                    Column("desa_name", _("Nama desa/kelurahan, atau kosong"), concept="wilayah", unit="none"),
+                    Column("venue", _("Tempat"), concept="kegiatan", unit="none"),
+                    Column(
+                        "participants",
+                        _("Jumlah peserta (kegiatan yang dilaksanakan)"),
+                        "integer",
+                        concept="kegiatan",
+                        unit="orang",
+                    ),
+                    Column("summary", _("Ringkasan hasil"), concept="kegiatan", unit="none"),
                 ]
             ),
         ),
@@ -656,16 +852,35 @@ DATASETS = {
             takes_day=True,
             build=kabupaten_rows,
             primary_key=("code",),
+            observation=_("Kabupaten/kota"),
             regional=True,
             columns=with_kemendagri(
                 [
                     code("code", _("Kode kabupaten/kota Kemendagri"), "kabupaten"),
-                    Column("name", _("Nama kabupaten/kota")),
-                    Column("kecamatan_total", _("Jumlah kecamatan"), "integer"),
-                    Column("kecamatan_covered", _("Jumlah kecamatan dengan minimal satu KIM aktif"), "integer"),
-                    Column("desa_total", _("Jumlah desa/kelurahan"), "integer"),
-                    Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif"), "integer"),
-                    Column("active_kim", _("Jumlah KIM aktif pada tanggal tersebut"), "integer"),
+                    Column("name", _("Nama kabupaten/kota"), concept="wilayah", unit="none"),
+                    Column("kecamatan_total", _("Jumlah kecamatan"), "integer", concept="wilayah", unit="kecamatan"),
+                    Column(
+                        "kecamatan_covered",
+                        _("Jumlah kecamatan dengan minimal satu KIM aktif"),
+                        "integer",
+                        concept="cakupan",
+                        unit="kecamatan",
+                    ),
+                    Column("desa_total", _("Jumlah desa/kelurahan"), "integer", concept="wilayah", unit="desa"),
+                    Column(
+                        "desa_covered",
+                        _("Jumlah desa/kelurahan dengan minimal satu KIM aktif"),
+                        "integer",
+                        concept="cakupan",
+                        unit="desa",
+                    ),
+                    Column(
+                        "active_kim",
+                        _("Jumlah KIM aktif pada tanggal tersebut"),
+                        "integer",
+                        concept="kim_aktif",
+                        unit="kim",
+                    ),
                 ]
             ),
         ),

@@ -3,7 +3,7 @@ from functools import wraps
 
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.forms import DayForm
@@ -25,6 +25,7 @@ from .datasets import (
     stream_csv,
     stream_json,
 )
+from .metadata import ACTIVITY_LABELS, INDICATOR_LABELS, VARIABLE_LABELS, dataset_metadata
 from .xlsx import xlsx_response
 
 
@@ -146,3 +147,42 @@ def datapackage(request, kabupaten):
     descriptor = data_package(described=_described(kabupaten), chosen=chosen, base=_origin(request))
     body = json.dumps(descriptor, ensure_ascii=False, indent=1)
     return conditional_document(request, body, "application/json")
+
+
+def _labelled(part: dict, labels) -> list[tuple]:
+    """(label, value) pairs in the labels' order, a list of names as one line."""
+    return [(label, ", ".join(part[key]) if isinstance(part[key], list) else part[key]) for key, label in labels]
+
+
+def _dataset_or_404(slug: str):
+    dataset = DATASETS.get(slug)
+    if dataset is None:
+        raise Http404(_("Dataset tidak ditemukan."))
+    return dataset
+
+
+@portal_required
+def dataset_page(request, kabupaten, slug):
+    """One dataset's Satu Data Indonesia metadata (MS-Keg, MS-Var, MS-Ind) as a page to read and print."""
+    dataset = _dataset_or_404(slug)
+    metadata = dataset_metadata(dataset, region=_described(kabupaten), base=_origin(request))
+    return render(
+        request,
+        "opendata/dataset_detail.html",
+        {
+            "dataset": dataset,
+            "metadata": metadata,
+            "activity": _labelled(metadata["kegiatan"], ACTIVITY_LABELS),
+            "indicator": _labelled(metadata["indikator"], INDICATOR_LABELS) if dataset.indicator else None,
+            "variables": [(v["nama"], _labelled(v, VARIABLE_LABELS)) for v in metadata["variabel"]],
+        },
+    )
+
+
+@portal_required(answer_json=True)
+def metadata_json(request, kabupaten, slug):
+    """The same metadata for machines, always in Indonesian (Satu Data Indonesia's language)."""
+    dataset = _dataset_or_404(slug)
+    with translation.override("id"):
+        metadata = dataset_metadata(dataset, region=_described(kabupaten), base=_origin(request))
+    return conditional_document(request, json.dumps(metadata, ensure_ascii=False, indent=1), "application/json")
