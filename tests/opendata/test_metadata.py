@@ -114,6 +114,12 @@ def test_an_unknown_dataset_has_no_metadata(client, demo):
     assert client.get("/data/rahasia/metadata.json").status_code == 404
 
 
+def test_the_sitemap_lists_each_metadata_page_in_both_languages(client, demo):
+    body = client.get("/sitemap-data.xml").content.decode()
+    assert all(f"<loc>http://testserver/data/{slug}/</loc>" in body for slug in DATASETS)
+    assert all(f"<loc>http://testserver/en/data/{slug}/</loc>" in body for slug in DATASETS)
+
+
 def test_the_open_data_page_and_the_catalogue_lead_to_each_metadata_page(client, demo):
     html = client.get("/data/").content.decode()
     assert all(f'href="/data/{slug}/"' in html for slug in DATASETS)
