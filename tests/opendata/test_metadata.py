@@ -125,3 +125,9 @@ def test_the_open_data_page_and_the_catalogue_lead_to_each_metadata_page(client,
     assert all(f'href="/data/{slug}/"' in html for slug in DATASETS)
     turtle = client.get("/data/catalog.ttl").content.decode()
     assert all(f"<http://testserver/data/{slug}/>" in turtle for slug in DATASETS)
+
+
+@pytest.mark.parametrize("url", ["/data/coverage/", "/data/coverage/metadata.json", "/data/datapackage.json"])
+def test_the_metadata_costs_a_few_queries_whatever_the_data(client, demo, url, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        assert client.get(url).status_code == 200
