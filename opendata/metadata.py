@@ -40,7 +40,7 @@ LEVELS = {
 
 # The keys of each part and their labels on the page, in order (one list for page and JSON).
 ACTIVITY_LABELS = [
-    ("judul", gettext_lazy("Judul kegiatan")),
+    ("judul", gettext_lazy("Judul kegiatan statistik")),
     ("jenis_statistik", gettext_lazy("Jenis statistik")),
     ("cara_pengumpulan_data", gettext_lazy("Cara pengumpulan data")),
     ("sektor", gettext_lazy("Sektor kegiatan")),
@@ -123,7 +123,7 @@ def validation_rules(field: dict, dataset: Dataset) -> str:
     if field["type"] == "boolean":
         rules.append(_("true atau false"))
     if field["type"] in ("date", "time"):
-        rules.append(_("format %(format)s") % {"format": "TTTT-BB-HH" if field["type"] == "date" else "JJ:MM"})
+        rules.append(_("format TTTT-BB-HH") if field["type"] == "date" else _("format JJ:MM"))
     for column, resource, other in dataset.foreign_keys:
         if column == field["name"]:
             rules.append(_("ada di kolom %(column)s dataset %(dataset)s") % {"column": other, "dataset": resource})
