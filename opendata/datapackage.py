@@ -44,7 +44,7 @@ def table_field(column: Column, dataset: Dataset) -> dict:
         constraints["enum"] = list(column.values)
     if column.kind in ("integer", "number") and column.name not in ("year", "id"):
         constraints["minimum"] = 0  # counts and percentages
-    if column.name in dataset.primary_key:
+    if column.required or column.name in dataset.primary_key:
         constraints["required"] = True
     if constraints:
         field["constraints"] = constraints

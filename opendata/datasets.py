@@ -76,6 +76,7 @@ class Column:
     values: tuple[str, ...] = ()  # the codes a text column takes (its classification), when fixed
     concept: str = ""  # its konsep, a key of CONCEPTS (Satu Data Indonesia's MS-Var)
     unit: str = "none"  # its satuan and ukuran, a key of UNITS
+    required: bool = False  # never empty (a primary key's columns are required too)
 
     @property
     def examples(self) -> list[str]:
@@ -89,8 +90,8 @@ class Column:
         return patterns[0] if len(patterns) == 1 else "(" + "|".join(patterns) + ")"
 
 
-def code(name: str, description, *levels: str) -> Column:
-    return Column(name, description, "code", levels=levels, concept="wilayah")
+def code(name: str, description, *levels: str, required: bool = False) -> Column:
+    return Column(name, description, "code", levels=levels, concept="wilayah", required=required)
 
 
 # The concepts the columns measure or name (MS-Var's konsep, Peraturan BPS No. 5 Tahun 2020).
@@ -169,6 +170,7 @@ def with_kemendagri(columns: list[Column]) -> list[Column]:
             levels=c.levels,
             source=c.name,
             concept=c.concept,
+            required=c.required,
         )
         for c in columns
         if c.kind == "code"
@@ -566,17 +568,23 @@ DATASETS = {
             ),
             columns=with_kemendagri(
                 [
-                    code("code", _("Kode kecamatan Kemendagri"), "kecamatan"),
-                    Column("name", _("Nama kecamatan"), concept="wilayah", unit="none"),
+                    code("code", _("Kode kecamatan Kemendagri"), "kecamatan", required=True),
+                    Column("name", _("Nama kecamatan"), concept="wilayah", unit="none", required=True),
                     Column(
                         "active_kim",
                         _("Jumlah KIM aktif pada tanggal tersebut"),
                         "integer",
                         concept="kim_aktif",
                         unit="kim",
+                        required=True,
                     ),
                     Column(
-                        "desa_total", _("Jumlah desa/kelurahan di kecamatan"), "integer", concept="wilayah", unit="desa"
+                        "desa_total",
+                        _("Jumlah desa/kelurahan di kecamatan"),
+                        "integer",
+                        concept="wilayah",
+                        unit="desa",
+                        required=True,
                     ),
                     Column(
                         "desa_covered",
@@ -584,8 +592,16 @@ DATASETS = {
                         "integer",
                         concept="cakupan",
                         unit="desa",
+                        required=True,
                     ),
-                    Column("covered", _("true bila ada KIM aktif"), "boolean", concept="cakupan", unit="status"),
+                    Column(
+                        "covered",
+                        _("true bila ada KIM aktif"),
+                        "boolean",
+                        concept="cakupan",
+                        unit="status",
+                        required=True,
+                    ),
                     Column(
                         "last_event",
                         _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong"),
@@ -620,6 +636,7 @@ DATASETS = {
                         "integer",
                         concept="kegiatan",
                         unit="kegiatan",
+                        required=True,
                     ),
                     Column(
                         "stage",
@@ -627,6 +644,7 @@ DATASETS = {
                         values=tuple(STAGE_CODES.values()),
                         concept="cakupan",
                         unit="none",
+                        required=True,
                     ),
                     Column(
                         "held_this_year",
@@ -634,6 +652,7 @@ DATASETS = {
                         "integer",
                         concept="kegiatan",
                         unit="kegiatan",
+                        required=True,
                     ),
                 ]
             ),
@@ -650,15 +669,29 @@ DATASETS = {
             foreign_keys=(("kecamatan_code", "coverage", "code"),),
             columns=with_kemendagri(
                 [
-                    code("code", _("Kode desa/kelurahan Kemendagri"), "desa"),
-                    Column("name", _("Nama desa/kelurahan"), concept="wilayah", unit="none"),
+                    code("code", _("Kode desa/kelurahan Kemendagri"), "desa", required=True),
+                    Column("name", _("Nama desa/kelurahan"), concept="wilayah", unit="none", required=True),
                     Column(
-                        "kind", _("desa atau kelurahan"), values=tuple(Desa.Kind.values), concept="wilayah", unit="none"
+                        "kind",
+                        _("desa atau kelurahan"),
+                        values=tuple(Desa.Kind.values),
+                        concept="wilayah",
+                        unit="none",
+                        required=True,
                     ),
-                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan"),
-                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none"),
-                    Column("active_kim", _("Jumlah KIM aktif"), "integer", concept="kim_aktif", unit="kim"),
-                    Column("covered", _("true bila ada KIM aktif"), "boolean", concept="cakupan", unit="status"),
+                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan", required=True),
+                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none", required=True),
+                    Column(
+                        "active_kim", _("Jumlah KIM aktif"), "integer", concept="kim_aktif", unit="kim", required=True
+                    ),
+                    Column(
+                        "covered",
+                        _("true bila ada KIM aktif"),
+                        "boolean",
+                        concept="cakupan",
+                        unit="status",
+                        required=True,
+                    ),
                     Column("kim_names", _("Nama KIM aktif, dipisah titik koma"), concept="kim", unit="none"),
                     Column(
                         "vitality",
@@ -676,6 +709,7 @@ DATASETS = {
                         "integer",
                         concept="minat",
                         unit="minat",
+                        required=True,
                     ),
                 ]
             ),
@@ -698,13 +732,20 @@ DATASETS = {
             columns=with_kemendagri(
                 [
                     Column("id", _("Nomor KIM di portal (tetap)"), "integer", concept="identitas", unit="none"),
-                    Column("name", _("Nama KIM"), concept="kim", unit="none"),
-                    code("desa_code", _("Kode desa/kelurahan yang dilayani"), "desa"),
-                    Column("desa_name", _("Nama desa/kelurahan"), concept="wilayah", unit="none"),
-                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan"),
-                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none"),
+                    Column("name", _("Nama KIM"), concept="kim", unit="none", required=True),
+                    code("desa_code", _("Kode desa/kelurahan yang dilayani"), "desa", required=True),
+                    Column("desa_name", _("Nama desa/kelurahan"), concept="wilayah", unit="none", required=True),
+                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan", required=True),
+                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none", required=True),
                     Column("tier", _("Tingkatan KIM, atau kosong"), concept="kim", unit="none"),
-                    Column("active", _("true bila aktif hari ini"), "boolean", concept="kim_aktif", unit="status"),
+                    Column(
+                        "active",
+                        _("true bila aktif hari ini"),
+                        "boolean",
+                        concept="kim_aktif",
+                        unit="status",
+                        required=True,
+                    ),
                     Column("formed_on", _("Tanggal terbentuk"), "date", concept="kim", unit="tanggal"),
                     Column(
                         "inactive_since",
@@ -765,14 +806,18 @@ DATASETS = {
                         _("Kode Kemendagri kabupaten atau kecamatan yang ditargetkan"),
                         "kabupaten",
                         "kecamatan",
+                        required=True,
                     ),
-                    Column("scope_name", _("Nama kabupaten atau kecamatan"), concept="wilayah", unit="none"),
+                    Column(
+                        "scope_name", _("Nama kabupaten atau kecamatan"), concept="wilayah", unit="none", required=True
+                    ),
                     Column(
                         "target_percent",
                         _("Target: persentase desa/kelurahan dengan KIM aktif"),
                         "number",
                         concept="target",
                         unit="persen",
+                        required=True,
                     ),
                     Column(
                         "as_of",
@@ -780,14 +825,23 @@ DATASETS = {
                         "date",
                         concept="target",
                         unit="tanggal",
+                        required=True,
                     ),
-                    Column("desa_total", _("Jumlah desa/kelurahan"), "integer", concept="wilayah", unit="desa"),
+                    Column(
+                        "desa_total",
+                        _("Jumlah desa/kelurahan"),
+                        "integer",
+                        concept="wilayah",
+                        unit="desa",
+                        required=True,
+                    ),
                     Column(
                         "desa_covered",
                         _("Desa/kelurahan dengan KIM aktif pada tanggal itu"),
                         "integer",
                         concept="cakupan",
                         unit="desa",
+                        required=True,
                     ),
                     Column("actual_percent", _("Capaian dalam persen"), "number", concept="cakupan", unit="persen"),
                 ]
@@ -809,13 +863,14 @@ DATASETS = {
             columns=with_kemendagri(
                 [
                     Column("id", _("Nomor kegiatan di portal (tetap)"), "integer", concept="identitas", unit="none"),
-                    Column("title", _("Judul"), concept="kegiatan", unit="none"),
+                    Column("title", _("Judul"), concept="kegiatan", unit="none", required=True),
                     Column(
                         "kind",
                         _("Jenis: sosialisasi, pembinaan, konsolidasi, pelatihan, monitoring, lainnya"),
                         values=EVENT_KINDS,
                         concept="kegiatan",
                         unit="none",
+                        required=True,
                     ),
                     Column(
                         "status",
@@ -823,11 +878,19 @@ DATASETS = {
                         values=tuple(OutreachEvent.Status.values),
                         concept="kegiatan",
                         unit="none",
+                        required=True,
                     ),
-                    Column("date", _("Tanggal (TTTT-BB-HH, WIB)"), "date", concept="kegiatan", unit="tanggal"),
-                    Column("time", _("Jam mulai (WIB)"), "time", concept="kegiatan", unit="jam"),
-                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan"),
-                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none"),
+                    Column(
+                        "date",
+                        _("Tanggal (TTTT-BB-HH, WIB)"),
+                        "date",
+                        concept="kegiatan",
+                        unit="tanggal",
+                        required=True,
+                    ),
+                    Column("time", _("Jam mulai (WIB)"), "time", concept="kegiatan", unit="jam", required=True),
+                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan", required=True),
+                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none", required=True),
                     code("desa_code", _("Kode desa/kelurahan, atau kosong"), "desa"),
                     Column("desa_name", _("Nama desa/kelurahan, atau kosong"), concept="wilayah", unit="none"),
                     Column("venue", _("Tempat"), concept="kegiatan", unit="none"),
@@ -856,23 +919,39 @@ DATASETS = {
             regional=True,
             columns=with_kemendagri(
                 [
-                    code("code", _("Kode kabupaten/kota Kemendagri"), "kabupaten"),
-                    Column("name", _("Nama kabupaten/kota"), concept="wilayah", unit="none"),
-                    Column("kecamatan_total", _("Jumlah kecamatan"), "integer", concept="wilayah", unit="kecamatan"),
+                    code("code", _("Kode kabupaten/kota Kemendagri"), "kabupaten", required=True),
+                    Column("name", _("Nama kabupaten/kota"), concept="wilayah", unit="none", required=True),
+                    Column(
+                        "kecamatan_total",
+                        _("Jumlah kecamatan"),
+                        "integer",
+                        concept="wilayah",
+                        unit="kecamatan",
+                        required=True,
+                    ),
                     Column(
                         "kecamatan_covered",
                         _("Jumlah kecamatan dengan minimal satu KIM aktif"),
                         "integer",
                         concept="cakupan",
                         unit="kecamatan",
+                        required=True,
                     ),
-                    Column("desa_total", _("Jumlah desa/kelurahan"), "integer", concept="wilayah", unit="desa"),
+                    Column(
+                        "desa_total",
+                        _("Jumlah desa/kelurahan"),
+                        "integer",
+                        concept="wilayah",
+                        unit="desa",
+                        required=True,
+                    ),
                     Column(
                         "desa_covered",
                         _("Jumlah desa/kelurahan dengan minimal satu KIM aktif"),
                         "integer",
                         concept="cakupan",
                         unit="desa",
+                        required=True,
                     ),
                     Column(
                         "active_kim",
@@ -880,6 +959,7 @@ DATASETS = {
                         "integer",
                         concept="kim_aktif",
                         unit="kim",
+                        required=True,
                     ),
                 ]
             ),

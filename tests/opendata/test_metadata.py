@@ -53,6 +53,8 @@ def test_a_variables_validation_rule_is_its_table_schema_fields_pattern(client, 
         pattern = table_field(dataset.column(name), dataset)["constraints"]["pattern"]
         assert pattern in variables[name]["aturan_validasi"]
     assert "ada di kolom code dataset coverage" in variables["kecamatan_code"]["aturan_validasi"]
+    assert variables["active_kim"]["aturan_validasi"].startswith("wajib diisi")
+    assert variables["vitality"]["aturan_validasi"].startswith("boleh kosong")  # no KIM, no vitality
 
 
 def test_producer_walidata_frequency_and_coverage_come_from_settings(client, demo, settings):
