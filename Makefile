@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast lint messages clean bench cluster-check backup restore vnu check-html maps
+.PHONY: run setup test test-fast lint messages clean bench cluster-check backup restore vnu check-html maps check-dcat check-datapackage
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -56,6 +56,27 @@ check-html: $(VNU_JAR)
 	@command -v java >/dev/null || { echo "java is missing: apt-get install default-jre-headless"; exit 2; }
 	$(MAKE) test TEST_WORKERS=0 PYTEST_ARGS="-q tests/test_html.py"
 
+# CKAN with ckanext-dcat (what Satu Data Indonesia harvests with) in a virtualenv of its own:
+# CKAN pins about a hundred packages (Flask, SQLAlchemy, ...) that must not meet the portal's.
+# tests/opendata/test_ckan_harvest.py parses the catalogue with its RDF parser.
+CKAN_VENV := .venv-ckan
+CKAN_VERSION := 2.12.0
+CKANEXT_DCAT_VERSION := 2.4.4
+$(CKAN_VENV)/.installed:
+	test -x $(CKAN_VENV)/bin/python || $(PYTHON) -m venv $(CKAN_VENV)
+	$(CKAN_VENV)/bin/python -m pip install --quiet "ckan[requirements]==$(CKAN_VERSION)" ckanext-dcat==$(CKANEXT_DCAT_VERSION)
+	touch $@
+
+# Check a running portal's open data with the tools its users have, e.g.
+# make check-dcat PORTAL=http://127.0.0.1:8000
+PORTAL ?= http://127.0.0.1:8000
+check-dcat: $(VENV)/.installed $(CKAN_VENV)/.installed
+	curl -fsS $(PORTAL)/data/catalog.ttl | $(VENV)/bin/pyshacl -s opendata/shapes/dcat-ap_3_shacl_shapes.ttl -df turtle /dev/stdin
+	curl -fsS $(PORTAL)/data/catalog.jsonld | $(VENV)/bin/pyshacl -s opendata/shapes/dcat-ap_3_shacl_shapes.ttl -df json-ld /dev/stdin
+	curl -fsS $(PORTAL)/data/catalog.ttl | $(CKAN_VENV)/bin/python tests/opendata/ckan_parse.py turtle
+check-datapackage: $(VENV)/.installed
+	$(VENV)/bin/frictionless validate $(PORTAL)/data/datapackage.json
+
 # Rebuild the committed kabupaten/province outlines of the roll-up maps from the kecamatan polygons.
 maps: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py build_region_maps
@@ -94,4 +115,4 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) $(CKAN_VENV) staticfiles db.sqlite3

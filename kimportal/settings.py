@@ -289,3 +289,13 @@ DISKOMINFO_CONTACT = {
     "phone": env.str("DISKOMINFO_PHONE", default=""),
     "email": env.str("DISKOMINFO_EMAIL", default=""),
 }
+# Satu Data Indonesia (Perpres 39/2019): the open datasets' metadata by Peraturan BPS No. 5 Tahun
+# 2020 (/data/<name>/ and /data/<name>/metadata.json) names who produces the data (produsen data),
+# the walidata that checks and publishes it, how often it is renewed and what it covers. Empty
+# produsen, walidata or cakupan: named from the portal's region (opendata.metadata).
+SATU_DATA = {
+    "produsen": env.str("SATU_DATA_PRODUSEN", default=""),
+    "walidata": env.str("SATU_DATA_WALIDATA", default=""),
+    "frekuensi": env.str("SATU_DATA_FREKUENSI", default="Harian: berkas dibuat dari data terkini setiap diunduh"),
+    "cakupan": env.str("SATU_DATA_CAKUPAN", default=""),
+}

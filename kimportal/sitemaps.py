@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from core.region import portal_region
 from coverage.report import report_years
+from opendata.datasets import DATASETS
 from registry.models import Kabupaten, Kecamatan, Kim
 
 
@@ -38,6 +39,16 @@ class PageSitemap(_Bilingual):
 
     def location(self, item):
         return reverse(item)
+
+
+class DatasetSitemap(_Bilingual):
+    """Each open dataset's metadata page (/data/<name>/, Satu Data Indonesia's MS-Keg, MS-Var, MS-Ind)."""
+
+    def items(self):
+        return list(DATASETS)
+
+    def location(self, item):
+        return reverse("opendata:dataset", args=[item])
 
 
 class ReportSitemap(_Bilingual):
@@ -103,6 +114,7 @@ class KimSitemap(_Bilingual):
 
 SITEMAPS = {
     "halaman": PageSitemap,
+    "data": DatasetSitemap,
     "laporan": ReportSitemap,
     "provinsi": ProvinceSitemap,
     "kabupaten": KabupatenSitemap,

@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,7 +32,7 @@ from core.dates import EARLIEST_DAY
 from coverage.models import OutreachEvent
 from registry.models import Kabupaten, Kim
 
-from .datasets import DATASETS, LICENCE, Dataset, last_updated
+from .datasets import DATASETS, LICENCE, REGION_CODES_NOTE, Dataset, last_updated
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
@@ -78,11 +79,22 @@ def catalogue_title(kabupaten: Kabupaten) -> str:
 
 
 def catalogue_description(kabupaten: Kabupaten) -> str:
-    return gettext(
-        "Data KIM dan kegiatan penjangkauan %(name)s, terbuka untuk siapa saja sesuai UU No. 14 Tahun 2008 "
-        "tentang Keterbukaan Informasi Publik. Setiap dataset tersedia sebagai CSV (UTF-8), JSON dan Excel "
-        "(XLSX); nama kolom tetap dan tidak akan diubah."
-    ) % {"name": kabupaten.name}
+    return (
+        gettext(
+            "Data KIM dan kegiatan penjangkauan %(name)s, terbuka untuk siapa saja sesuai UU No. 14 Tahun 2008 "
+            "tentang Keterbukaan Informasi Publik. Setiap dataset tersedia sebagai CSV (UTF-8), JSON dan Excel "
+            "(XLSX); nama kolom tetap dan tidak akan diubah."
+        )
+        % {"name": kabupaten.name}
+        + " "
+        + str(REGION_CODES_NOTE)
+    )
+
+
+def dataset_page_path(dataset: Dataset) -> str:
+    """/data/<slug>/, the dataset's metadata page, in the portal's language (no prefix)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse("opendata:dataset", args=[dataset.slug])
 
 
 def _when(value: datetime | None) -> Literal | None:
@@ -113,11 +125,36 @@ def temporal_coverage(kabupaten: Kabupaten) -> dict[str, tuple[date, date]]:
     }
 
 
+def _typed(graph: Graph, node, *classes) -> URIRef:
+    """`node` with its classes stated: DCAT-AP 3's shapes check the class of every linked node
+    (`sh:class`) without inference, so a subclass (foaf:Organization) does not make a foaf:Agent."""
+    for cls in classes:
+        graph.add((node, RDF.type, cls))
+    return node
+
+
+# Concepts of the EU vocabularies the catalogue links, with their labels (DCAT-AP 3 asks every
+# skos:Concept for a skos:prefLabel): English as the vocabularies give it, and Indonesian.
+CONCEPTS = {
+    EU + "data-theme/GOVE": ("Government and public sector", "Pemerintahan dan sektor publik"),
+    EU + "planned-availability/STABLE": ("Stable", "Stabil"),
+    "http://purl.org/adms/publishertype/LocalAuthority": ("Local Authority", "Pemerintah daerah"),
+}
+
+
+def _concept(graph: Graph, iri: str) -> URIRef:
+    node = _typed(graph, URIRef(iri), SKOS.Concept)
+    english, indonesian = CONCEPTS[iri]
+    graph.add((node, SKOS.prefLabel, Literal(english, lang="en")))
+    graph.add((node, SKOS.prefLabel, Literal(indonesian, lang="id")))
+    return node
+
+
 def _agent(graph: Graph, node, kabupaten: Kabupaten, home: str):
-    graph.add((node, RDF.type, FOAF.Organization))
+    _typed(graph, node, FOAF.Organization, FOAF.Agent)
     graph.add((node, FOAF.name, Literal(f"Dinas Komunikasi dan Informatika {kabupaten.name}", lang="id")))
     graph.add((node, FOAF.homepage, URIRef(home)))
-    graph.add((node, DCTERMS.type, URIRef("http://purl.org/adms/publishertype/LocalAuthority")))
+    graph.add((node, DCTERMS.type, _concept(graph, "http://purl.org/adms/publishertype/LocalAuthority")))
 
 
 def _place(graph: Graph, kabupaten: Kabupaten):
@@ -145,7 +182,7 @@ def catalogue_graph(*, kabupaten: Kabupaten, base: str) -> Graph:
     graph.add((LICENCE_URI, RDFS.label, Literal(str(LICENCE))))
     for f in FORMATS:
         file_type = URIRef(EU + "file-type/" + f.file_type)
-        graph.add((file_type, RDF.type, DCTERMS.IMT))
+        _typed(graph, file_type, DCTERMS.IMT, DCTERMS.MediaTypeOrExtent)  # IMT: what CKAN reads
         graph.add((file_type, RDF.value, Literal(f.media_type)))
         graph.add((file_type, RDFS.label, Literal(f.label)))
 
@@ -157,11 +194,13 @@ def catalogue_graph(*, kabupaten: Kabupaten, base: str) -> Graph:
     for description in _both(lambda: catalogue_description(kabupaten)):
         graph.add((catalogue, DCTERMS.description, description))
     graph.add((catalogue, DCTERMS.publisher, publisher))
-    graph.add((catalogue, FOAF.homepage, URIRef(page)))
+    graph.add((catalogue, FOAF.homepage, _typed(graph, URIRef(page), FOAF.Document)))
     graph.add((catalogue, DCTERMS.license, LICENCE_URI))
     graph.add((catalogue, DCTERMS.spatial, _place(graph, kabupaten)))
     for code in ("IND", "ENG"):
-        graph.add((catalogue, DCTERMS.language, URIRef(EU + "language/" + code)))
+        graph.add(
+            (catalogue, DCTERMS.language, _typed(graph, URIRef(EU + "language/" + code), DCTERMS.LinguisticSystem))
+        )
     newest = max(filter(None, updated.values()), default=None)
     if newest:
         graph.add((catalogue, DCTERMS.modified, _when(newest)))
@@ -187,21 +226,24 @@ def _dataset(graph: Graph, dataset: Dataset, *, kabupaten, base, page, publisher
     for description in _both(dataset.description):
         graph.add((node, DCTERMS.description, description))
     graph.add((node, DCTERMS.identifier, Literal(str(node))))
-    graph.add((node, DCAT.landingPage, URIRef(f"{page}#ds-{dataset.slug}")))
+    # The page a person reads: its Satu Data Indonesia metadata (opendata.metadata), every column explained.
+    landing = _typed(graph, URIRef(base + dataset_page_path(dataset)), FOAF.Document)
+    graph.add((node, DCAT.landingPage, landing))
+    graph.add((node, FOAF.page, landing))
     graph.add((node, DCTERMS.publisher, publisher))
     contact = URIRef(base + "/#kontak")
-    graph.add((contact, RDF.type, VCARD.Organization))
+    _typed(graph, contact, VCARD.Organization, VCARD.Kind)
     graph.add((contact, VCARD.fn, Literal(f"Diskominfo {kabupaten.name}")))
     graph.add((contact, VCARD.hasURL, URIRef(base + "/")))
     graph.add((node, DCAT.contactPoint, contact))
     for keyword in [*COMMON_KEYWORDS, *KEYWORDS.get(dataset.slug, []), kabupaten.name]:
         graph.add((node, DCAT.keyword, Literal(keyword, lang="id")))
-    graph.add((node, DCAT.theme, URIRef(EU + "data-theme/GOVE")))
+    graph.add((node, DCAT.theme, _concept(graph, EU + "data-theme/GOVE")))
     graph.add((node, DCTERMS.spatial, _place(graph, kabupaten)))
-    graph.add((node, DCTERMS.accessRights, URIRef(EU + "access-right/PUBLIC")))
-    graph.add((node, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/CONT")))
+    graph.add((node, DCTERMS.accessRights, _typed(graph, URIRef(EU + "access-right/PUBLIC"), DCTERMS.RightsStatement)))
+    graph.add((node, DCTERMS.accrualPeriodicity, _typed(graph, URIRef(EU + "frequency/CONT"), DCTERMS.Frequency)))
     for code in ("IND",):
-        graph.add((node, DCTERMS.language, URIRef(EU + "language/" + code)))
+        graph.add((node, DCTERMS.language, _typed(graph, URIRef(EU + "language/" + code), DCTERMS.LinguisticSystem)))
     for f in FORMATS:
         url = URIRef(base + reverse(f"data:{f.ext}", args=[dataset.slug]))
         distribution = URIRef(f"{url}#distribusi")
@@ -209,14 +251,17 @@ def _dataset(graph: Graph, dataset: Dataset, *, kabupaten, base, page, publisher
         graph.add((distribution, RDF.type, DCAT.Distribution))
         for title in _both(dataset.title):
             graph.add((distribution, DCTERMS.title, Literal(f"{title} ({f.label})", lang=title.language)))
+        _typed(graph, url, RDFS.Resource)
         graph.add((distribution, DCAT.accessURL, url))
         graph.add((distribution, DCAT.downloadURL, url))
-        graph.add((distribution, DCAT.mediaType, URIRef("http://www.iana.org/assignments/media-types/" + f.media_type)))
+        media_type = URIRef("http://www.iana.org/assignments/media-types/" + f.media_type)
+        graph.add((distribution, DCAT.mediaType, _typed(graph, media_type, DCTERMS.MediaType)))
         graph.add((distribution, DCTERMS.format, URIRef(EU + "file-type/" + f.file_type)))
         graph.add((distribution, DCTERMS.license, LICENCE_URI))
-        graph.add((distribution, DCATAP.availability, URIRef(EU + "planned-availability/STABLE")))
+        graph.add((distribution, DCATAP.availability, _concept(graph, EU + "planned-availability/STABLE")))
         if f.ext == "csv":
-            graph.add((distribution, DCTERMS.conformsTo, URIRef("https://www.rfc-editor.org/rfc/rfc4180")))
+            rfc4180 = URIRef("https://www.rfc-editor.org/rfc/rfc4180")
+            graph.add((distribution, DCTERMS.conformsTo, _typed(graph, rfc4180, DCTERMS.Standard)))
     return node
 
 
@@ -271,7 +316,7 @@ def schema_org_datasets(*, kabupaten: Kabupaten, base: str, updated: dict) -> st
             "@id": f"{page}#ds-{dataset.slug}",
             "name": str(dataset.title),
             "description": str(dataset.description),
-            "url": f"{page}#ds-{dataset.slug}",
+            "url": base + dataset_page_path(dataset),
             "license": str(LICENCE_URI),
             "isAccessibleForFree": True,
             "inLanguage": "id",

@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import Max
 from django.db.models.functions import Left
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.db import CsvLine, LocalMinute, batched_text, read_all
@@ -34,7 +35,7 @@ from coverage.rollup import kabupaten_coverage
 from coverage.targets import all_targets, desa_target_progress
 from registry.filters import KimFilter
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, validate_kimid_url
-from registry.vitality import as_day
+from registry.vitality import Vitality, as_day
 
 LICENCE = _("Creative Commons Atribusi 4.0 Internasional (CC BY 4.0)")
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.id"
@@ -47,11 +48,139 @@ STAGE_CODES = {
 }
 
 
+# The Kemendagri code of each level of region, dotted as the portal stores it; the undotted form
+# many Indonesian systems key on drops the dots (62.02.04.2001 -> 6202042001).
+REGION_CODE_PATTERNS = {
+    "kabupaten": r"\d{2}\.\d{2}",
+    "kecamatan": r"\d{2}\.\d{2}\.\d{2}",
+    "desa": r"\d{2}\.\d{2}\.\d{2}\.\d{4}",
+}
+UNDOTTED_CODE_PATTERNS = {"kabupaten": r"\d{4}", "kecamatan": r"\d{6}", "desa": r"\d{10}"}
+REGION_CODE_EXAMPLES = {"kabupaten": "62.02", "kecamatan": "62.02.04", "desa": "62.02.04.2001"}
+REGION_CODES_NOTE = _(
+    "Kode wilayah mengikuti Kepmendagri 2025 dan ditulis dua kali: bertitik (62.02.04.2001) dan, di kolom "
+    "berakhiran _kemendagri, tanpa titik seperti yang dipakai banyak sistem pemerintahan (6202042001)."
+)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     description: str
-    kind: str = "text"  # "date" (YYYY-MM-DD) and "time" (HH:MM) are typed as such in XLSX
+    # "text", "integer", "number", "boolean", "date" (YYYY-MM-DD), "time" (HH:MM), "code" (a dotted
+    # Kemendagri region code of `levels`) or "kemendagri" (the same code undotted, from column `source`).
+    # Dates and times are typed as such in XLSX.
+    kind: str = "text"
+    levels: tuple[str, ...] = ()  # a region code's levels: ("kecamatan",), ("kabupaten", "kecamatan")
+    source: str = ""  # the dotted column an undotted "kemendagri" column is written from
+    values: tuple[str, ...] = ()  # the codes a text column takes (its classification), when fixed
+    concept: str = ""  # its konsep, a key of CONCEPTS (Satu Data Indonesia's MS-Var)
+    unit: str = "none"  # its satuan and ukuran, a key of UNITS
+    required: bool = False  # never empty (a primary key's columns are required too)
+
+    @property
+    def examples(self) -> list[str]:
+        codes = [REGION_CODE_EXAMPLES[level] for level in self.levels]
+        return [c.replace(".", "") for c in codes] if self.kind == "kemendagri" else codes
+
+    def pattern(self) -> str:
+        """The regular expression a region code matches (whole value), dotted or undotted."""
+        known = UNDOTTED_CODE_PATTERNS if self.kind == "kemendagri" else REGION_CODE_PATTERNS
+        patterns = [known[level] for level in self.levels]
+        return patterns[0] if len(patterns) == 1 else "(" + "|".join(patterns) + ")"
+
+
+def code(name: str, description, *levels: str, required: bool = False) -> Column:
+    return Column(name, description, "code", levels=levels, concept="wilayah", required=required)
+
+
+# The concepts the columns measure or name (MS-Var's konsep, Peraturan BPS No. 5 Tahun 2020).
+CONCEPTS = {
+    "wilayah": _(
+        "Wilayah administrasi pemerintahan (provinsi, kabupaten/kota, kecamatan, desa/kelurahan) dengan kode "
+        "dan nama menurut Kepmendagri No. 300.2.2-2138 Tahun 2025."
+    ),
+    "kim": _(
+        "Komunitas Informasi Masyarakat (KIM): lembaga komunikasi sosial yang dibentuk dan dikelola dari, oleh "
+        "dan untuk masyarakat, untuk layanan informasi dan pemberdayaan masyarakat."
+    ),
+    "kim_aktif": _(
+        "KIM aktif: KIM terverifikasi Diskominfo yang pada tanggal tersebut sudah terbentuk dan belum "
+        "dinyatakan tidak aktif."
+    ),
+    "cakupan": _("Cakupan KIM: sebuah wilayah tercakup bila di dalamnya ada minimal satu KIM aktif."),
+    "kegiatan": _(
+        "Kegiatan penjangkauan Diskominfo untuk KIM: sosialisasi, pembinaan, rapat konsolidasi, pelatihan, "
+        "monitoring dan evaluasi, yang direncanakan, dilaksanakan atau dibatalkan."
+    ),
+    "keadaan": _(
+        "Keadaan KIM menurut tanda kegiatan terakhirnya dan masa SK-nya: aktif, vakum, SK berakhir, tidak aktif."
+    ),
+    "legalitas": _("Surat Keputusan (SK) pembentukan KIM dan masa bakti pengurusnya."),
+    "kanal": _("Alamat sekretariat dan kanal informasi publik KIM: situs web, media sosial, KIM.id."),
+    "target": _("Target tahunan Diskominfo atas persentase desa/kelurahan yang memiliki KIM aktif."),
+    "minat": _("Minat warga membentuk KIM, disampaikan lewat portal."),
+    "identitas": _("Nomor tetap yang diberikan portal kepada setiap catatan; tidak pernah dipakai ulang."),
+}
+
+# Each column's satuan (unit) and ukuran (measure); "none" for a column that names or classifies.
+UNITS = {
+    "none": (_("tidak berlaku"), _("tidak berlaku")),
+    "status": (_("tidak berlaku"), _("status (true/false)")),
+    "kim": (_("KIM"), _("jumlah")),
+    "desa": (_("desa/kelurahan"), _("jumlah")),
+    "kecamatan": (_("kecamatan"), _("jumlah")),
+    "kegiatan": (_("kegiatan"), _("jumlah")),
+    "orang": (_("orang"), _("jumlah")),
+    "minat": (_("minat"), _("jumlah")),
+    "persen": (_("persen (%)"), _("persentase")),
+    "tanggal": (_("hari"), _("tanggal")),
+    "jam": (_("jam:menit (WIB)"), _("waktu")),
+    "tahun": (_("tahun"), _("tahun kalender")),
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator the dataset answers (MS-Ind of Peraturan BPS No. 5 Tahun 2020)."""
+
+    name: str
+    concept: str
+    definition: str
+    formula: str
+    unit: str  # a key of UNITS
+    interpretation: str
+    estimation_level: str
+    built_from: tuple[str, ...]  # its variabel pembangun: columns of the dataset
+    presented_by: str  # klasifikasi penyajian
+
+
+def with_kemendagri(columns: list[Column]) -> list[Column]:
+    """`columns`, then for every dotted region code column its undotted Kemendagri form,
+    `<name>_kemendagri` (added at the end: column names and places never change)."""
+    undotted = [
+        Column(
+            f"{c.name}_kemendagri",
+            format_lazy(
+                _("{description}; tanpa titik (mis. {example})"),
+                description=c.description,
+                example=" / ".join(Column("", "", "kemendagri", levels=c.levels).examples),
+            ),
+            "kemendagri",
+            levels=c.levels,
+            source=c.name,
+            concept=c.concept,
+            required=c.required,
+        )
+        for c in columns
+        if c.kind == "code"
+    ]
+    return [*columns, *undotted]
+
+
+def _undotted(rows: Iterable[tuple], positions: list[int]) -> Iterator[tuple]:
+    for row in rows:
+        yield row + tuple([None if row[i] is None else row[i].replace(".", "") for i in positions])
 
 
 @dataclass(frozen=True)
@@ -70,16 +199,27 @@ class Dataset:
     # On PostgreSQL, one kabupaten's CSV lines after the header written by the database (None
     # elsewhere): the same bytes as stream_csv writes from its rows.
     csv_lines: Callable[[Kabupaten], Iterator[str] | None] | None = None
+    primary_key: tuple[str, ...] = ()  # the columns that name a row, unique in every file
+    observation: str = ""  # what one row describes (unit observasi)
+    indicator: Indicator | None = None
+    # (column, dataset, its column): each value of `column` is a row of that dataset of the same file set
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
 
     def rows(self, rows: Iterable) -> Iterator[tuple]:
-        """`rows` of this dataset's build as tuples in the order of its columns."""
-        if self.tuples:
-            return iter(rows)
-        return map(itemgetter(*self.column_names), rows)  # a missing key raises, never shifts a column
+        """`rows` of this dataset's build as tuples in the order of its columns: the build gives every
+        column but the undotted codes, which are written here from their dotted column."""
+        built = [c.name for c in self.columns if not c.source]
+        # a missing key raises, never shifts a column
+        rows = iter(rows) if self.tuples else map(itemgetter(*built), rows)
+        positions = [built.index(c.source) for c in self.columns if c.source]
+        return _undotted(rows, positions) if positions else rows
 
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
 
     def file_name(self, kabupaten: Kabupaten, on: date, fmt: str, filters: dict[str, str] | None = None) -> str:
         """kim-direktori-62.02-2026-01-31.csv; filtered, the desa's or kecamatan's code instead of the
@@ -403,12 +543,15 @@ def event_csv_lines(kabupaten: Kabupaten) -> Iterator[str] | None:
                 texts={1, 2, 3},
                 end=",",
             ),
-            tail=CsvLine("venue", "participants", Left("summary", OutreachEvent.TEXT_MAX), texts={0, 2}),
+            tail=CsvLine("venue", "participants", Left("summary", OutreachEvent.TEXT_MAX), texts={0, 2}, end=","),
         )
         .order_by("starts_at", "pk")
         .values_list("kecamatan_id", "desa_id", "head", "tail")
     )
-    return (head + places[kec_id, desa_id] + tail for kec_id, desa_id, head, tail in read_all(events))
+    return (
+        head + places[kec_id, desa_id] + tail + places.undotted(kec_id, desa_id)
+        for kec_id, desa_id, head, tail in read_all(events)
+    )
 
 
 class _PlaceCells(dict):
@@ -424,6 +567,11 @@ class _PlaceCells(dict):
         desa = Desa.objects.filter(kecamatan__kabupaten=kabupaten).values_list("pk", "code", "name")
         self.desa = {pk: (code, name) for pk, code, name in desa}
         self.desa[None] = (None, None)
+
+    def undotted(self, kec_id: int, desa_id: int | None) -> str:
+        """The line's last cells: the two codes in their Kemendagri form (with_kemendagri), digits only."""
+        kecamatan, desa = self.kecamatan[kec_id][0], self.desa.get(desa_id, (None,))[0]
+        return f"{kecamatan.replace('.', '')},{(desa or '').replace('.', '')}\r\n"
 
     def __missing__(self, key):
         kec_id, desa_id = key
@@ -441,6 +589,9 @@ def _desa_elsewhere(known: dict, pk: int) -> tuple[str, str]:
     return known[pk]
 
 
+EVENT_KINDS = tuple(OutreachEvent.Kind.values)
+VITALITY = tuple(Vitality.values)
+
 DATASETS = {
     d.slug: d
     for d in [
@@ -453,21 +604,123 @@ DATASETS = {
             list_key="kecamatan",
             takes_day=True,
             build=coverage_rows,
-            columns=[
-                Column("code", _("Kode kecamatan Kemendagri")),
-                Column("name", _("Nama kecamatan")),
-                Column("active_kim", _("Jumlah KIM aktif pada tanggal tersebut")),
-                Column("desa_total", _("Jumlah desa/kelurahan di kecamatan")),
-                Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif")),
-                Column("covered", _("true bila ada KIM aktif")),
-                Column("last_event", _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong"), "date"),
-                Column("last_event_kind", _("Jenis kegiatan terakhir")),
-                Column("next_event", _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong"), "date"),
-                Column("next_event_kind", _("Jenis kegiatan berikutnya")),
-                Column("overdue_events", _("Kegiatan direncanakan yang sudah lewat tanggalnya tanpa laporan")),
-                Column("stage", _("Tahap: no_activity, planned, held, kim_formed, kim_active")),
-                Column("held_this_year", _("Kegiatan yang dilaksanakan sejak 1 Januari tahun tersebut")),
-            ],
+            primary_key=("code",),
+            observation=_("Kecamatan"),
+            indicator=Indicator(
+                name=_("Persentase kecamatan yang memiliki KIM aktif"),
+                concept=_(
+                    "Cakupan pengembangan dan pemberdayaan Kelompok Informasi Masyarakat (KIM) di tingkat "
+                    "kecamatan, indikator Standar Pelayanan Minimal bidang komunikasi dan informatika."
+                ),
+                definition=_(
+                    "Banyaknya kecamatan yang memiliki minimal satu KIM aktif pada tanggal tertentu, dibagi "
+                    "banyaknya seluruh kecamatan di wilayah, dikali 100."
+                ),
+                formula=_(
+                    "Cakupan (%) = (jumlah kecamatan dengan covered = true ÷ jumlah seluruh baris kecamatan) × 100"
+                ),
+                unit="persen",
+                interpretation=_(
+                    "Semakin tinggi nilainya, semakin banyak kecamatan yang dijangkau layanan informasi KIM; 100% "
+                    "berarti setiap kecamatan memiliki minimal satu KIM aktif. Kecamatan dengan covered = false "
+                    "adalah sasaran pembentukan atau pembinaan KIM berikutnya."
+                ),
+                estimation_level=_(
+                    "Kabupaten/kota; provinsi dan nasional sebagai jumlah dari kabupaten/kota di dalamnya."
+                ),
+                built_from=("code", "active_kim", "covered"),
+                presented_by=_("Menurut kecamatan dan kabupaten/kota, per tanggal."),
+            ),
+            columns=with_kemendagri(
+                [
+                    code("code", _("Kode kecamatan Kemendagri"), "kecamatan", required=True),
+                    Column("name", _("Nama kecamatan"), concept="wilayah", unit="none", required=True),
+                    Column(
+                        "active_kim",
+                        _("Jumlah KIM aktif pada tanggal tersebut"),
+                        "integer",
+                        concept="kim_aktif",
+                        unit="kim",
+                        required=True,
+                    ),
+                    Column(
+                        "desa_total",
+                        _("Jumlah desa/kelurahan di kecamatan"),
+                        "integer",
+                        concept="wilayah",
+                        unit="desa",
+                        required=True,
+                    ),
+                    Column(
+                        "desa_covered",
+                        _("Jumlah desa/kelurahan dengan minimal satu KIM aktif"),
+                        "integer",
+                        concept="cakupan",
+                        unit="desa",
+                        required=True,
+                    ),
+                    Column(
+                        "covered",
+                        _("true bila ada KIM aktif"),
+                        "boolean",
+                        concept="cakupan",
+                        unit="status",
+                        required=True,
+                    ),
+                    Column(
+                        "last_event",
+                        _("Tanggal kegiatan terakhir yang dilaksanakan (TTTT-BB-HH) atau kosong"),
+                        "date",
+                        concept="kegiatan",
+                        unit="tanggal",
+                    ),
+                    Column(
+                        "last_event_kind",
+                        _("Jenis kegiatan terakhir"),
+                        values=EVENT_KINDS,
+                        concept="kegiatan",
+                        unit="none",
+                    ),
+                    Column(
+                        "next_event",
+                        _("Tanggal kegiatan berikutnya yang direncanakan, atau kosong"),
+                        "date",
+                        concept="kegiatan",
+                        unit="tanggal",
+                    ),
+                    Column(
+                        "next_event_kind",
+                        _("Jenis kegiatan berikutnya"),
+                        values=EVENT_KINDS,
+                        concept="kegiatan",
+                        unit="none",
+                    ),
+                    Column(
+                        "overdue_events",
+                        _("Kegiatan direncanakan yang sudah lewat tanggalnya tanpa laporan"),
+                        "integer",
+                        concept="kegiatan",
+                        unit="kegiatan",
+                        required=True,
+                    ),
+                    Column(
+                        "stage",
+                        _("Tahap: no_activity, planned, held, kim_formed, kim_active"),
+                        values=tuple(STAGE_CODES.values()),
+                        concept="cakupan",
+                        unit="none",
+                        required=True,
+                    ),
+                    Column(
+                        "held_this_year",
+                        _("Kegiatan yang dilaksanakan sejak 1 Januari tahun tersebut"),
+                        "integer",
+                        concept="kegiatan",
+                        unit="kegiatan",
+                        required=True,
+                    ),
+                ]
+            ),
         ),
         Dataset(
             slug="desa-coverage",
@@ -476,27 +729,55 @@ DATASETS = {
             list_key="desa",
             takes_day=True,
             build=desa_rows,
-            columns=[
-                Column("code", _("Kode desa/kelurahan Kemendagri")),
-                Column("name", _("Nama desa/kelurahan")),
-                Column("kind", _("desa atau kelurahan")),
-                Column("kecamatan_code", _("Kode kecamatan")),
-                Column("kecamatan_name", _("Nama kecamatan")),
-                Column("active_kim", _("Jumlah KIM aktif")),
-                Column("covered", _("true bila ada KIM aktif")),
-                Column("kim_names", _("Nama KIM aktif, dipisah titik koma")),
-                Column(
-                    "vitality",
-                    _("Keadaan KIM terbaik di desa: active, sk_ended (SK berakhir), quiet (vakum), atau kosong"),
-                ),
-                Column(
-                    "wishes_open",
-                    _(
-                        "Ada minat warga: jumlah minat membentuk KIM dari warga yang belum ditolak, untuk desa "
-                        "tanpa KIM aktif (0 bila ada KIM aktif); tidak pernah siapa pengirimnya"
+            primary_key=("code",),
+            observation=_("Desa/kelurahan"),
+            foreign_keys=(("kecamatan_code", "coverage", "code"),),
+            columns=with_kemendagri(
+                [
+                    code("code", _("Kode desa/kelurahan Kemendagri"), "desa", required=True),
+                    Column("name", _("Nama desa/kelurahan"), concept="wilayah", unit="none", required=True),
+                    Column(
+                        "kind",
+                        _("desa atau kelurahan"),
+                        values=tuple(Desa.Kind.values),
+                        concept="wilayah",
+                        unit="none",
+                        required=True,
                     ),
-                ),
-            ],
+                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan", required=True),
+                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none", required=True),
+                    Column(
+                        "active_kim", _("Jumlah KIM aktif"), "integer", concept="kim_aktif", unit="kim", required=True
+                    ),
+                    Column(
+                        "covered",
+                        _("true bila ada KIM aktif"),
+                        "boolean",
+                        concept="cakupan",
+                        unit="status",
+                        required=True,
+                    ),
+                    Column("kim_names", _("Nama KIM aktif, dipisah titik koma"), concept="kim", unit="none"),
+                    Column(
+                        "vitality",
+                        _("Keadaan KIM terbaik di desa: active, sk_ended (SK berakhir), quiet (vakum), atau kosong"),
+                        values=VITALITY,
+                        concept="keadaan",
+                        unit="none",
+                    ),
+                    Column(
+                        "wishes_open",
+                        _(
+                            "Ada minat warga: jumlah minat membentuk KIM dari warga yang belum ditolak, untuk desa "
+                            "tanpa KIM aktif (0 bila ada KIM aktif); tidak pernah siapa pengirimnya"
+                        ),
+                        "integer",
+                        concept="minat",
+                        unit="minat",
+                        required=True,
+                    ),
+                ]
+            ),
         ),
         Dataset(
             slug="kim",
@@ -507,33 +788,69 @@ DATASETS = {
             list_key="kim",
             takes_day=False,
             build=kim_rows,
+            primary_key=("id",),
+            observation=_("KIM terverifikasi"),
+            foreign_keys=(("desa_code", "desa-coverage", "code"), ("kecamatan_code", "coverage", "code")),
             file_stem="kim-direktori",
             filterable=True,
             tuples=True,
-            columns=[
-                Column("id", _("Nomor KIM di portal (tetap)")),
-                Column("name", _("Nama KIM")),
-                Column("desa_code", _("Kode desa/kelurahan yang dilayani")),
-                Column("desa_name", _("Nama desa/kelurahan")),
-                Column("kecamatan_code", _("Kode kecamatan")),
-                Column("kecamatan_name", _("Nama kecamatan")),
-                Column("tier", _("Tingkatan KIM, atau kosong")),
-                Column("active", _("true bila aktif hari ini")),
-                Column("formed_on", _("Tanggal terbentuk"), "date"),
-                Column("inactive_since", _("Tidak aktif sejak, atau kosong"), "date"),
-                Column("sk_number", _("Nomor SK pembentukan")),
-                Column("sk_date", _("Tanggal SK"), "date"),
-                Column("address", _("Alamat sekretariat")),
-                Column("website", _("Situs web")),
-                Column("facebook", _("Halaman Facebook")),
-                Column("instagram", _("Akun Instagram")),
-                Column("youtube", _("Kanal YouTube")),
-                Column("vitality", _("Keadaan hari ini: active, quiet (vakum), sk_ended (SK berakhir), inactive")),
-                Column("sk_term_end", _("Akhir masa bakti pengurus menurut SK, atau kosong")),
-                Column("last_activity", _("Tanggal aktivitas atau kegiatan terakhir yang tercatat, atau kosong")),
-                Column("kimid_number", _("Nomor registrasi KIM.id, atau kosong")),
-                Column("kimid_url", _("Alamat situs KIM di KIM.id, atau kosong")),
-            ],
+            columns=with_kemendagri(
+                [
+                    Column("id", _("Nomor KIM di portal (tetap)"), "integer", concept="identitas", unit="none"),
+                    Column("name", _("Nama KIM"), concept="kim", unit="none", required=True),
+                    code("desa_code", _("Kode desa/kelurahan yang dilayani"), "desa", required=True),
+                    Column("desa_name", _("Nama desa/kelurahan"), concept="wilayah", unit="none", required=True),
+                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan", required=True),
+                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none", required=True),
+                    Column("tier", _("Tingkatan KIM, atau kosong"), concept="kim", unit="none"),
+                    Column(
+                        "active",
+                        _("true bila aktif hari ini"),
+                        "boolean",
+                        concept="kim_aktif",
+                        unit="status",
+                        required=True,
+                    ),
+                    Column("formed_on", _("Tanggal terbentuk"), "date", concept="kim", unit="tanggal"),
+                    Column(
+                        "inactive_since",
+                        _("Tidak aktif sejak, atau kosong"),
+                        "date",
+                        concept="kim_aktif",
+                        unit="tanggal",
+                    ),
+                    Column("sk_number", _("Nomor SK pembentukan"), concept="legalitas", unit="none"),
+                    Column("sk_date", _("Tanggal SK"), "date", concept="legalitas", unit="tanggal"),
+                    Column("address", _("Alamat sekretariat"), concept="kanal", unit="none"),
+                    Column("website", _("Situs web"), concept="kanal", unit="none"),
+                    Column("facebook", _("Halaman Facebook"), concept="kanal", unit="none"),
+                    Column("instagram", _("Akun Instagram"), concept="kanal", unit="none"),
+                    Column("youtube", _("Kanal YouTube"), concept="kanal", unit="none"),
+                    Column(
+                        "vitality",
+                        _("Keadaan hari ini: active, quiet (vakum), sk_ended (SK berakhir), inactive"),
+                        values=VITALITY,
+                        concept="keadaan",
+                        unit="none",
+                    ),
+                    Column(
+                        "sk_term_end",
+                        _("Akhir masa bakti pengurus menurut SK, atau kosong"),
+                        "date",
+                        concept="legalitas",
+                        unit="tanggal",
+                    ),
+                    Column(
+                        "last_activity",
+                        _("Tanggal aktivitas atau kegiatan terakhir yang tercatat, atau kosong"),
+                        "date",
+                        concept="keadaan",
+                        unit="tanggal",
+                    ),
+                    Column("kimid_number", _("Nomor registrasi KIM.id, atau kosong"), concept="kanal", unit="none"),
+                    Column("kimid_url", _("Alamat situs KIM di KIM.id, atau kosong"), concept="kanal", unit="none"),
+                ]
+            ),
         ),
         Dataset(
             slug="targets",
@@ -544,16 +861,56 @@ DATASETS = {
             list_key="targets",
             takes_day=False,
             build=target_rows,
-            columns=[
-                Column("year", _("Tahun target")),
-                Column("scope_code", _("Kode Kemendagri kabupaten atau kecamatan yang ditargetkan")),
-                Column("scope_name", _("Nama kabupaten atau kecamatan")),
-                Column("target_percent", _("Target: persentase desa/kelurahan dengan KIM aktif")),
-                Column("as_of", _("Tanggal capaian dihitung: hari ini, atau 31 Desember untuk tahun lalu")),
-                Column("desa_total", _("Jumlah desa/kelurahan")),
-                Column("desa_covered", _("Desa/kelurahan dengan KIM aktif pada tanggal itu")),
-                Column("actual_percent", _("Capaian dalam persen")),
-            ],
+            primary_key=("year", "scope_code"),
+            observation=_("Target tahunan untuk kabupaten/kota atau kecamatan"),
+            columns=with_kemendagri(
+                [
+                    Column("year", _("Tahun target"), "integer", concept="target", unit="tahun"),
+                    code(
+                        "scope_code",
+                        _("Kode Kemendagri kabupaten atau kecamatan yang ditargetkan"),
+                        "kabupaten",
+                        "kecamatan",
+                        required=True,
+                    ),
+                    Column(
+                        "scope_name", _("Nama kabupaten atau kecamatan"), concept="wilayah", unit="none", required=True
+                    ),
+                    Column(
+                        "target_percent",
+                        _("Target: persentase desa/kelurahan dengan KIM aktif"),
+                        "number",
+                        concept="target",
+                        unit="persen",
+                        required=True,
+                    ),
+                    Column(
+                        "as_of",
+                        _("Tanggal capaian dihitung: hari ini, atau 31 Desember untuk tahun lalu"),
+                        "date",
+                        concept="target",
+                        unit="tanggal",
+                        required=True,
+                    ),
+                    Column(
+                        "desa_total",
+                        _("Jumlah desa/kelurahan"),
+                        "integer",
+                        concept="wilayah",
+                        unit="desa",
+                        required=True,
+                    ),
+                    Column(
+                        "desa_covered",
+                        _("Desa/kelurahan dengan KIM aktif pada tanggal itu"),
+                        "integer",
+                        concept="cakupan",
+                        unit="desa",
+                        required=True,
+                    ),
+                    Column("actual_percent", _("Capaian dalam persen"), "number", concept="cakupan", unit="persen"),
+                ]
+            ),
         ),
         Dataset(
             slug="events",
@@ -564,23 +921,55 @@ DATASETS = {
             list_key="events",
             takes_day=False,
             build=event_rows,
+            primary_key=("id",),
+            observation=_("Kegiatan penjangkauan"),
+            foreign_keys=(("kecamatan_code", "coverage", "code"), ("desa_code", "desa-coverage", "code")),
             tuples=True,
             csv_lines=event_csv_lines,
-            columns=[
-                Column("id", _("Nomor kegiatan di portal (tetap)")),
-                Column("title", _("Judul")),
-                Column("kind", _("Jenis: sosialisasi, pembinaan, konsolidasi, pelatihan, monitoring, lainnya")),
-                Column("status", _("Status: planned, held, cancelled")),
-                Column("date", _("Tanggal (TTTT-BB-HH, WIB)"), "date"),
-                Column("time", _("Jam mulai (WIB)"), "time"),
-                Column("kecamatan_code", _("Kode kecamatan")),
-                Column("kecamatan_name", _("Nama kecamatan")),
-                Column("desa_code", _("Kode desa/kelurahan, atau kosong")),
-                Column("desa_name", _("Nama desa/kelurahan, atau kosong")),
-                Column("venue", _("Tempat")),
-                Column("participants", _("Jumlah peserta (kegiatan yang dilaksanakan)")),
-                Column("summary", _("Ringkasan hasil")),
-            ],
+            columns=with_kemendagri(
+                [
+                    Column("id", _("Nomor kegiatan di portal (tetap)"), "integer", concept="identitas", unit="none"),
+                    Column("title", _("Judul"), concept="kegiatan", unit="none", required=True),
+                    Column(
+                        "kind",
+                        _("Jenis: sosialisasi, pembinaan, konsolidasi, pelatihan, monitoring, lainnya"),
+                        values=EVENT_KINDS,
+                        concept="kegiatan",
+                        unit="none",
+                        required=True,
+                    ),
+                    Column(
+                        "status",
+                        _("Status: planned, held, cancelled"),
+                        values=tuple(OutreachEvent.Status.values),
+                        concept="kegiatan",
+                        unit="none",
+                        required=True,
+                    ),
+                    Column(
+                        "date",
+                        _("Tanggal (TTTT-BB-HH, WIB)"),
+                        "date",
+                        concept="kegiatan",
+                        unit="tanggal",
+                        required=True,
+                    ),
+                    Column("time", _("Jam mulai (WIB)"), "time", concept="kegiatan", unit="jam", required=True),
+                    code("kecamatan_code", _("Kode kecamatan"), "kecamatan", required=True),
+                    Column("kecamatan_name", _("Nama kecamatan"), concept="wilayah", unit="none", required=True),
+                    code("desa_code", _("Kode desa/kelurahan, atau kosong"), "desa"),
+                    Column("desa_name", _("Nama desa/kelurahan, atau kosong"), concept="wilayah", unit="none"),
+                    Column("venue", _("Tempat"), concept="kegiatan", unit="none"),
+                    Column(
+                        "participants",
+                        _("Jumlah peserta (kegiatan yang dilaksanakan)"),
+                        "integer",
+                        concept="kegiatan",
+                        unit="orang",
+                    ),
+                    Column("summary", _("Ringkasan hasil"), concept="kegiatan", unit="none"),
+                ]
+            ),
         ),
         Dataset(
             slug="kabupaten",
@@ -591,16 +980,55 @@ DATASETS = {
             list_key="kabupaten",
             takes_day=True,
             build=kabupaten_rows,
+            primary_key=("code",),
+            observation=_("Kabupaten/kota"),
             regional=True,
-            columns=[
-                Column("code", _("Kode kabupaten/kota Kemendagri")),
-                Column("name", _("Nama kabupaten/kota")),
-                Column("kecamatan_total", _("Jumlah kecamatan")),
-                Column("kecamatan_covered", _("Jumlah kecamatan dengan minimal satu KIM aktif")),
-                Column("desa_total", _("Jumlah desa/kelurahan")),
-                Column("desa_covered", _("Jumlah desa/kelurahan dengan minimal satu KIM aktif")),
-                Column("active_kim", _("Jumlah KIM aktif pada tanggal tersebut")),
-            ],
+            columns=with_kemendagri(
+                [
+                    code("code", _("Kode kabupaten/kota Kemendagri"), "kabupaten", required=True),
+                    Column("name", _("Nama kabupaten/kota"), concept="wilayah", unit="none", required=True),
+                    Column(
+                        "kecamatan_total",
+                        _("Jumlah kecamatan"),
+                        "integer",
+                        concept="wilayah",
+                        unit="kecamatan",
+                        required=True,
+                    ),
+                    Column(
+                        "kecamatan_covered",
+                        _("Jumlah kecamatan dengan minimal satu KIM aktif"),
+                        "integer",
+                        concept="cakupan",
+                        unit="kecamatan",
+                        required=True,
+                    ),
+                    Column(
+                        "desa_total",
+                        _("Jumlah desa/kelurahan"),
+                        "integer",
+                        concept="wilayah",
+                        unit="desa",
+                        required=True,
+                    ),
+                    Column(
+                        "desa_covered",
+                        _("Jumlah desa/kelurahan dengan minimal satu KIM aktif"),
+                        "integer",
+                        concept="cakupan",
+                        unit="desa",
+                        required=True,
+                    ),
+                    Column(
+                        "active_kim",
+                        _("Jumlah KIM aktif pada tanggal tersebut"),
+                        "integer",
+                        concept="kim_aktif",
+                        unit="kim",
+                        required=True,
+                    ),
+                ]
+            ),
         ),
     ]
 }

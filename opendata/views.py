@@ -1,8 +1,9 @@
+import json
 from functools import wraps
 
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.forms import DayForm
@@ -11,17 +12,20 @@ from registry.decorators import portal_required
 from registry.models import Kabupaten
 
 from .catalogue import catalogue_jsonld, catalogue_turtle, schema_org_datasets
-from .conditional import conditional_download
+from .conditional import conditional_document, conditional_download
+from .datapackage import data_package
 from .datasets import (
     DATASETS,
     LICENCE,
     LICENCE_URL,
+    REGION_CODES_NOTE,
     directory_filter,
     last_updated,
     region_rows,
     stream_csv,
     stream_json,
 )
+from .metadata import ACTIVITY_LABELS, INDICATOR_LABELS, VARIABLE_LABELS, dataset_metadata
 from .xlsx import xlsx_response
 
 
@@ -44,6 +48,7 @@ def index(request, kabupaten):
             "datasets": [(d, updated.get(d.slug)) for d in DATASETS.values()],
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
+            "region_codes_note": REGION_CODES_NOTE,
             "kabupaten": kabupaten,
             "portal_name": kabupaten.name if kabupaten else Kabupaten.objects.portal_name(),
             "schema_org": schema_org_datasets(kabupaten=_described(kabupaten), base=_origin(request), updated=updated),
@@ -134,3 +139,53 @@ def catalogue(request, kabupaten, fmt):
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@portal_required(answer_json=True)
+@chosen_kabupaten
+def datapackage(request, kabupaten):
+    """The Frictionless Data Package of every dataset's CSV, for the portal's region or, with
+    ?kabupaten=, one kabupaten/kota (its files carry the same parameter)."""
+    chosen = kabupaten.code if kabupaten and request.GET.get("kabupaten") else ""
+    descriptor = data_package(described=_described(kabupaten), chosen=chosen, base=_origin(request))
+    body = json.dumps(descriptor, ensure_ascii=False, indent=1)
+    return conditional_document(request, body, "application/json")
+
+
+def _labelled(part: dict, labels) -> list[tuple]:
+    """(label, value) pairs in the labels' order, a list of names as one line."""
+    return [(label, ", ".join(part[key]) if isinstance(part[key], list) else part[key]) for key, label in labels]
+
+
+def _dataset_or_404(slug: str):
+    dataset = DATASETS.get(slug)
+    if dataset is None:
+        raise Http404(_("Dataset tidak ditemukan."))
+    return dataset
+
+
+@portal_required
+def dataset_page(request, kabupaten, slug):
+    """One dataset's Satu Data Indonesia metadata (MS-Keg, MS-Var, MS-Ind) as a page to read and print."""
+    dataset = _dataset_or_404(slug)
+    metadata = dataset_metadata(dataset, region=_described(kabupaten), base=_origin(request))
+    return render(
+        request,
+        "opendata/dataset_detail.html",
+        {
+            "dataset": dataset,
+            "metadata": metadata,
+            "activity": _labelled(metadata["kegiatan"], ACTIVITY_LABELS),
+            "indicator": _labelled(metadata["indikator"], INDICATOR_LABELS) if dataset.indicator else None,
+            "variables": [(v["nama"], _labelled(v, VARIABLE_LABELS)) for v in metadata["variabel"]],
+        },
+    )
+
+
+@portal_required(answer_json=True)
+def metadata_json(request, kabupaten, slug):
+    """The same metadata for machines, always in Indonesian (Satu Data Indonesia's language)."""
+    dataset = _dataset_or_404(slug)
+    with translation.override("id"):
+        metadata = dataset_metadata(dataset, region=_described(kabupaten), base=_origin(request))
+    return conditional_document(request, json.dumps(metadata, ensure_ascii=False, indent=1), "application/json")

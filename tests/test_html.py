@@ -107,6 +107,8 @@ def test_public_and_field_pages_have_no_html_errors(client, demo, officer_pareng
             "directory-page-2": "/kim/?halaman=2",
             "kim": f"/kim/{kim.pk}/",
             "open-data": "/data/",
+            "open-data-metadata": "/data/coverage/",
+            "open-data-metadata-kim": "/data/kim/",
             "yearly-report": "/laporan/2022/",
             "forming-kim": "/membentuk-kim/",
         }
@@ -164,6 +166,7 @@ def test_province_portal_pages_have_no_html_errors(client, db, settings, tmp_pat
                 "directory-kabupaten": "/kim/?kabupaten=62.06&kecamatan=62.06.02",
                 "kim": f"/kim/{kim.pk}/",
                 "open-data": "/data/",
+                "open-data-metadata": "/data/kabupaten/",
             }
             for name, url in pages.items():
                 files.append(save(tmp_path, f"province-{lang}-{name}", client.get(prefix + url)))

@@ -85,7 +85,17 @@ def every_public_url(client):
     for section in sections:
         pages += re.findall(r"<loc>https?://[^/]+(/[^<]*)</loc>", body(client.get(section)).decode())
     downloads = [f"/data/{slug}.{fmt}" for slug in DATASETS for fmt in ("csv", "json", "xlsx")]
-    return [*pages, *downloads, "/data/catalog.ttl", "/data/catalog.jsonld", "/membentuk-kim/", "/en/membentuk-kim/"]
+    metadata = [f"/data/{slug}/{page}" for slug in DATASETS for page in ("", "metadata.json")]
+    return [
+        *pages,
+        *downloads,
+        *metadata,
+        "/data/catalog.ttl",
+        "/data/catalog.jsonld",
+        "/data/datapackage.json",
+        "/membentuk-kim/",
+        "/en/membentuk-kim/",
+    ]
 
 
 def readable(url, content: bytes) -> str:

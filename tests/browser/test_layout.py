@@ -53,6 +53,8 @@ def public_pages() -> dict[str, str]:
         "directory": "/kim/",
         "kim": f"/kim/{kim.pk}/",
         "open-data": "/data/",
+        "open-data-metadata": "/data/desa-coverage/",
+        "open-data-indicator": "/data/coverage/",
         "yearly-report": "/laporan/2022/",
         "forming-kim": "/membentuk-kim/",
         "not-found": "/tidak-ada/",

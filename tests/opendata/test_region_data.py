@@ -50,6 +50,7 @@ def test_the_kabupaten_dataset_has_one_row_per_kabupaten_kota_of_the_province(cl
         "desa_total",
         "desa_covered",
         "active_kim",
+        "code_kemendagri",
     ]
     covered = {r["code"]: (r["kecamatan_covered"], r["active_kim"]) for r in rows if r["active_kim"] != "0"}
     assert covered == {"62.02": ("10", "12"), "62.06": ("2", "3")}

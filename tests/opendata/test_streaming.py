@@ -101,6 +101,8 @@ def test_each_event_value_is_under_its_own_column(client, demo):
         "venue": event.venue or None,
         "participants": event.participants,
         "summary": event.summary or None,
+        "kecamatan_code_kemendagri": event.kecamatan.code.replace(".", ""),
+        "desa_code_kemendagri": event.desa.code.replace(".", "") if event.desa else None,
     }
 
 
