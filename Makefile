@@ -62,9 +62,10 @@ check-html: $(VNU_JAR)
 CKAN_VENV := .venv-ckan
 CKAN_VERSION := 2.12.0
 CKANEXT_DCAT_VERSION := 2.4.4
-$(CKAN_VENV)/.installed:
+$(CKAN_VENV)/.installed: $(VENV)/.installed
 	test -x $(CKAN_VENV)/bin/python || $(PYTHON) -m venv $(CKAN_VENV)
-	$(CKAN_VENV)/bin/python -m pip install --quiet "ckan[requirements]==$(CKAN_VERSION)" ckanext-dcat==$(CKANEXT_DCAT_VERSION)
+	$(VENV)/bin/uv pip install --quiet --python $(CKAN_VENV)/bin/python \
+		"ckan[requirements]==$(CKAN_VERSION)" ckanext-dcat==$(CKANEXT_DCAT_VERSION)
 	touch $@
 
 # Check a running portal's open data with the tools its users have, e.g.
