@@ -121,10 +121,11 @@ def restore_what_the_migrations_wrote(item):
     marker = item.get_closest_marker("django_db")
     _, reset_sequences, databases, serialized_rollback, _ = validate_django_db(marker) if marker else (0, 0, None, 0, 0)
     if not serialized_rollback:
-        item.add_marker(
+        item.add_marker(  # first among the test's own markers: the one pytest-django reads
             pytest.mark.django_db(
                 transaction=True, serialized_rollback=True, reset_sequences=reset_sequences, databases=databases
-            )
+            ),
+            append=False,
         )
 
 

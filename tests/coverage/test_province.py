@@ -113,6 +113,7 @@ def test_every_roll_up_row_equals_its_kabupatens_dashboard_and_the_kabupaten_csv
             "desa_total": str(area.desa_total),
             "desa_covered": str(area.desa_covered),
             "active_kim": str(area.active_kim),
+            "code_kemendagri": area.code.replace(".", ""),
         }
 
 

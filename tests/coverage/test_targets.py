@@ -171,6 +171,7 @@ def test_the_targets_dataset_lists_each_target_with_its_actual_share(ten_desa, c
             "desa_total": 10,
             "desa_covered": 2,
             "actual_percent": 20.0,
+            "scope_code_kemendagri": kabupaten.code.replace(".", ""),
         }
     ]
 
