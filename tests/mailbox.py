@@ -2,20 +2,13 @@
 how often each address was offered at RCPT, and the addresses it refuses (550)."""
 
 import asyncio
-import socket
 from collections import Counter
 from email import message_from_bytes
 from email.policy import default
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    """A loopback port nothing listens on now: the suites (and pytest-xdist's workers) run side by
-    side, so no test may count on a fixed port being free."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .servers import free_port
 
 
 class Mailbox:

@@ -7,11 +7,6 @@ copy of the test database; each URL is asked until both workers have answered it
 
 import http.client
 import os
-import socket
-import sqlite3
-import subprocess
-import sys
-import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import transaction
 
 from core.models import DataRevision
 from kimportal.demo import load_demo
@@ -28,9 +23,9 @@ from registry.models import Desa, Kecamatan, Kim
 from registry.regions import load_regions
 
 from .factories import make_kim
+from .servers import database_for_another_process, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(8611, 8620)
 DOWNLOADS = [f"/data/{slug}.{fmt}" for slug in DATASETS for fmt in ("csv", "json", "xlsx")]
 PAGES = [
     "/",
@@ -52,30 +47,6 @@ PAGES = [
 GZIP = {"Accept-Encoding": "gzip"}
 
 
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise AssertionError(f"no free port in {PORTS}")
-
-
-def database_for_another_process(folder: Path) -> str:
-    """A DATABASE_URL that shows another process this test's (committed) data."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":  # the test database lives in memory: copy it into a file
-        connection.ensure_connection()
-        copy = sqlite3.connect(folder / "db.sqlite3")
-        connection.connection.backup(copy)
-        copy.close()
-        return f"sqlite:///{folder / 'db.sqlite3'}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def ask(port: int, path: str, headers: dict | None = None) -> tuple[int, str | None, str]:
     """(status, ETag, pid of the worker that answered)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -95,7 +66,6 @@ def two_workers(transactional_db, tmp_path):
         Group.objects.get_or_create(name=name)
     load_regions(["62.02"])
     load_demo()
-    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_for_another_process(tmp_path),
@@ -106,30 +76,8 @@ def two_workers(transactional_db, tmp_path):
         "PORTAL_REGION": "62.02",
     }
     env.pop("CACHE_URL", None)  # each worker its own local-memory cache
-    log = (tmp_path / "gunicorn.log").open("w+")
-    gunicorn = [sys.executable, "-m", "gunicorn", "tests.pid_wsgi:application", "--workers", "2"]
-    server = subprocess.Popen(
-        [*gunicorn, "--bind", f"127.0.0.1:{port}", "--timeout", "60"], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                ask(port, "/healthz")
-                break
-            except OSError:
-                log.seek(0)
-                assert server.poll() is None and time.monotonic() < deadline, log.read()
-                time.sleep(0.2)
+    with gunicorn(env, tmp_path) as port:
         yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
-        log.close()
 
 
 def ask_many(port, requests):

@@ -3,7 +3,6 @@ workers within PAGE_CACHE_VERSION_SECONDS (1 s), and Katingan's pages stay hits 
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,17 +18,11 @@ from registry.models import Desa, Kim
 from registry.regions import load_regions
 
 from ..factories import make_event, make_kim
-from ..test_validators import ROOT, database_for_another_process
+from ..servers import ROOT, database_for_another_process, gunicorn
 from ..tools import missing_tool
 from .conftest import TEST_REDIS_URL, redis_available
 
 A, B = "62.02", "62.06"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ask(port: int, path: str) -> tuple[str, str, str]:
@@ -73,32 +66,9 @@ def region_env(transactional_db, tmp_path):
 
 @pytest.fixture
 def two_workers(region_env, tmp_path):
-    port = free_port()
-    log = (tmp_path / "gunicorn.log").open("w+")
-    command = [sys.executable, "-m", "gunicorn", "tests.pid_wsgi:application", "--workers", "2"]
-    server = subprocess.Popen(
-        [*command, "--bind", f"127.0.0.1:{port}", "--timeout", "60"], cwd=ROOT, env=region_env, stdout=log, stderr=log
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                ask(port, "/healthz")
-                break
-            except OSError:
-                log.seek(0)
-                assert server.poll() is None and time.monotonic() < deadline, log.read()
-                time.sleep(0.2)
+    with gunicorn(region_env, tmp_path) as port:
         yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
-        log.close()
-        redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
 
 
 def pages_of(code: str) -> list[str]:

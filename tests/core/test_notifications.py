@@ -21,7 +21,8 @@ from core.notifications import LEASE, deliver_due
 from coverage.models import FieldReport
 
 from ..factories import make_event
-from ..mailbox import Mailbox, free_port
+from ..mailbox import Mailbox
+from ..servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 AGUS = "agus@contoh.invalid"
