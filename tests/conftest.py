@@ -22,6 +22,22 @@ def fast_password_hashing():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def sqlite_threads_take_turns():
+    """The live server's threads share the test's in-memory SQLite connection: they take turns on
+    it (tests/shared_sqlite.py), or two of them can wait for each other for ever."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from .shared_sqlite import one_thread_at_a_time
+
+    undo = one_thread_at_a_time()
+    yield
+    undo()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def flush_postgresql_by_delete():
     """After each transactional test (the browser tests, the live servers) Django empties every
     table. On PostgreSQL it does so with one TRUNCATE of all 39 tables, which takes 1.5 s (new files
