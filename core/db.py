@@ -1,5 +1,6 @@
 """Reading large tables quickly: whole without holding them in memory, or in part through an index."""
 
+import json
 from collections.abc import Iterable, Iterator
 
 from django.db import connections, transaction
@@ -123,3 +124,34 @@ class CsvLine(Func):
             cells.append(template.replace("{v}", f"({sql})::text"))
             params += list(cell_params) * template.count("{v}")
         return " || ',' || ".join(cells) + " || %s", (*params, self.end)
+
+
+class JsonMembers(Func):
+    """Members of a JSON object as opendata's writer writes them (json.JSONEncoder with
+    ensure_ascii=False: `"name": value`, joined by ", "), written by PostgreSQL: `members` are
+    (name, expression, is_text); text goes through to_json, whose escapes are Python's (quote,
+    backslash, \\b \\f \\n \\r \\t, other control characters as \\u00xx), a number is written
+    as is and NULL as null. `start` comes before the first member ("{" for the object's first),
+    `end` after the last. NULL elsewhere: the caller writes the members."""
+
+    output_field = CharField()
+
+    def __init__(self, *members: tuple[str, object, bool], start: str = "", end: str = ", "):
+        super().__init__(*[expression for _name, expression, _text in members])
+        self.names = [name for name, _expression, _text in members]
+        self.texts = [is_text for _name, _expression, is_text in members]
+        self.start, self.end = start, end
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "NULL", ()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for position, (name, is_text, expression) in enumerate(
+            zip(self.names, self.texts, self.source_expressions, strict=True)
+        ):
+            sql, value_params = compiler.compile(expression)
+            value = f"to_json(({sql})::text)::text" if is_text else f"({sql})::text"
+            parts.append(f"%s || COALESCE({value}, 'null')")
+            params += [(self.start if position == 0 else ", ") + json.dumps(name) + ": ", *value_params]
+        return "(" + " || ".join(parts) + " || %s)", (*params, self.end)

@@ -22,13 +22,13 @@ from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Max
-from django.db.models.functions import Left
+from django.db.models import Max, Value
+from django.db.models.functions import Left, NullIf
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.db import CsvLine, LocalMinute, batched_text, read_all
+from core.db import CsvLine, JsonMembers, LocalMinute, batched_text, read_all
 from coverage.models import OutreachEvent
 from coverage.queries import Stage, desa_coverage, kecamatan_coverage
 from coverage.rollup import kabupaten_coverage
@@ -199,6 +199,7 @@ class Dataset:
     # On PostgreSQL, one kabupaten's CSV lines after the header written by the database (None
     # elsewhere): the same bytes as stream_csv writes from its rows.
     csv_lines: Callable[[Kabupaten], Iterator[str] | None] | None = None
+    json_lines: Callable[[Kabupaten], Iterator[str] | None] | None = None  # each row's object, likewise
     primary_key: tuple[str, ...] = ()  # the columns that name a row, unique in every file
     observation: str = ""  # what one row describes (unit observasi)
     indicator: Indicator | None = None
@@ -554,6 +555,42 @@ def event_csv_lines(kabupaten: Kabupaten) -> Iterator[str] | None:
     )
 
 
+def event_json_lines(kabupaten: Kabupaten) -> Iterator[str] | None:
+    """On PostgreSQL, each event's object in the kabupaten's events JSON, the text stream_json
+    writes from `_event_rows`: the members before and after the places written by the database
+    (`JsonMembers`), each kecamatan's and desa's once by Python. None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    places = _PlaceMembers(kabupaten)
+    zone = timezone.get_current_timezone_name()
+    events = (
+        OutreachEvent.objects.public()
+        .filter(kecamatan__in=list(places.kecamatan))
+        .annotate(
+            head=JsonMembers(
+                ("id", "pk", False),
+                ("title", "title", True),
+                ("kind", "kind", True),
+                ("status", "status", True),
+                ("date", LocalMinute("starts_at", zone, pattern="YYYY-MM-DD"), True),
+                ("time", LocalMinute("starts_at", zone, pattern="HH24:MI"), True),
+                start="{",
+            ),
+            tail=JsonMembers(
+                ("venue", NullIf("venue", Value("")), True),  # "" is written null, as `venue or None`
+                ("participants", "participants", False),
+                ("summary", NullIf(Left("summary", OutreachEvent.TEXT_MAX), Value("")), True),
+            ),
+        )
+        .order_by("starts_at", "pk")
+        .values_list("kecamatan_id", "desa_id", "head", "tail")
+    )
+    return (
+        head + places[kec_id, desa_id] + tail + places.undotted(kec_id, desa_id)
+        for kec_id, desa_id, head, tail in read_all(events)
+    )
+
+
 class _PlaceCells(dict):
     """(kecamatan id, desa id or None) -> "62.02.04,Parenggean,62.02.04.1004,Parenggean,": the four
     place cells of an event's CSV line, written by stream_csv's own rule, each pair once."""
@@ -579,6 +616,25 @@ class _PlaceCells(dict):
         out = io.StringIO()
         csv.writer(out, lineterminator="\r\n").writerows(_csv_cells([(*self.kecamatan[kec_id], *desa)]))
         self[key] = out.getvalue().removesuffix("\r\n") + ","
+        return self[key]
+
+
+class _PlaceMembers(_PlaceCells):
+    """(kecamatan id, desa id or None) -> the four place members of an event's JSON object,
+    `"kecamatan_code": "62.02.04", ..., "desa_name": "Parenggean", `, each pair once."""
+
+    def undotted(self, kec_id: int, desa_id: int | None) -> str:
+        """The object's last members, the two codes in their Kemendagri form, and its end."""
+        kecamatan, desa = self.kecamatan[kec_id][0], self.desa.get(desa_id, (None,))[0]
+        desa = None if desa is None else desa.replace(".", "")
+        return f'"kecamatan_code_kemendagri": {_to_json(kecamatan.replace(".", ""))}, "desa_code_kemendagri": {_to_json(desa)}}}'
+
+    def __missing__(self, key):
+        kec_id, desa_id = key
+        desa = self.desa[desa_id] if desa_id in self.desa else _desa_elsewhere(self.desa, desa_id)
+        names = ("kecamatan_code", "kecamatan_name", "desa_code", "desa_name")
+        values = (*self.kecamatan[kec_id], *desa)
+        self[key] = "".join(f"{_to_json(name)}: {_to_json(value)}, " for name, value in zip(names, values, strict=True))
         return self[key]
 
 
@@ -926,6 +982,7 @@ DATASETS = {
             foreign_keys=(("kecamatan_code", "coverage", "code"), ("desa_code", "desa-coverage", "code")),
             tuples=True,
             csv_lines=event_csv_lines,
+            json_lines=event_json_lines,
             columns=with_kemendagri(
                 [
                     Column("id", _("Nomor kegiatan di portal (tetap)"), "integer", concept="identitas", unit="none"),
@@ -1154,5 +1211,20 @@ def _json_parts(dataset: Dataset, rows: Iterable[tuple], header: dict) -> Iterat
     yield "\n]}\n"
 
 
-def stream_json(dataset: Dataset, rows: Iterable[tuple], header: dict) -> Iterator[str]:
-    return batched_text(_json_parts(dataset, rows, header))
+def stream_json(dataset: Dataset, rows: Iterable[tuple], header: dict, *, lines: Iterable[str] | None = None):
+    """The JSON document of `rows`, or with `lines` (each row's object already written,
+    `Dataset.json_lines`) the same bytes from those, in pieces of about 64 KB."""
+    if lines is None:
+        return batched_text(_json_parts(dataset, rows, header))
+    return batched_text(_json_parts_written(dataset, lines, header))
+
+
+def _json_parts_written(dataset: Dataset, lines: Iterable[str], header: dict) -> Iterator[str]:
+    head = _to_json(header)
+    yield head[:-1] + (", " if header else "") + _to_json(dataset.list_key) + ": ["
+    separator = "\n"
+    for line in lines:
+        yield separator
+        yield line
+        separator = ",\n"
+    yield "\n]}\n"

@@ -113,7 +113,11 @@ def download(request, kabupaten, slug, fmt):
     elif fmt == "xlsx":
         response = xlsx_response(dataset, rows, header, source=request.build_absolute_uri())
     else:
-        response = StreamingHttpResponse(stream_json(dataset, rows, header), content_type="application/json")
+        whole = kabupaten is not None and kim_filter is None and dataset.json_lines is not None
+        lines = dataset.json_lines(kabupaten) if whole else None
+        response = StreamingHttpResponse(
+            stream_json(dataset, rows, header, lines=lines), content_type="application/json"
+        )
     filename = dataset.file_name(kabupaten or portal_region(), on, fmt, kim_filter.chosen() if kim_filter else None)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
