@@ -108,6 +108,13 @@ class OutreachEventQuerySet(SummarizedQuerySet):
     def in_kabupaten(self, kabupaten):
         return self.filter(kecamatan__kabupaten=kabupaten)
 
+    def last_updated(self, kecamatan) -> datetime | None:
+        """When these events in `kecamatan` (a Kecamatan queryset) last changed: each kecamatan's
+        newest read backwards through the (kecamatan, updated_at) index, then the newest of those.
+        MAX over the join read every event of a kabupaten (52,479 in the bench's 32.01: 70-100 ms)."""
+        newest = self.filter(kecamatan=models.OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
+        return kecamatan.annotate(newest=models.Subquery(newest)).aggregate(at=models.Max("newest"))["at"]
+
     def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
         """The years with events, as the admin's date hierarchy asks, in two indexed queries: the
         first and last event, then one EXISTS per year between them (SELECT DISTINCT

@@ -22,7 +22,7 @@ from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Max, Value
+from django.db.models import Value
 from django.db.models.functions import Left, NullIf
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -1093,13 +1093,9 @@ DATASETS = {
 
 def last_updated(kabupaten: Kabupaten | None):
     """When KIM or event data of the kabupaten (None: the portal's region) last changed (two queries)."""
-    if kabupaten is None:
-        kims = Kim.objects.filter(desa__kecamatan__kabupaten__in=in_portal())
-        events = OutreachEvent.objects.public().filter(kecamatan__kabupaten__in=in_portal())
-    else:
-        kims, events = Kim.objects.in_kabupaten(kabupaten), OutreachEvent.objects.public().in_kabupaten(kabupaten)
-    kim = kims.aggregate(at=Max("updated_at"))["at"]
-    event = events.aggregate(at=Max("updated_at"))["at"]
+    kabupaten = in_portal() if kabupaten is None else Kabupaten.objects.filter(pk=kabupaten.pk)
+    kim = Kim.objects.all().last_updated(Desa.objects.filter(kecamatan__kabupaten__in=kabupaten))
+    event = OutreachEvent.objects.public().last_updated(Kecamatan.objects.filter(kabupaten__in=kabupaten))
     return {
         "kabupaten": kim,
         "kim": kim,

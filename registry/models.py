@@ -1,7 +1,7 @@
 """Regions (kabupaten, kecamatan, desa/kelurahan) and the KIM that serve them."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -246,6 +246,13 @@ class KimQuerySet(ReviewQuerySet):
     def in_kabupaten(self, kabupaten):
         return self.filter(desa__kecamatan__kabupaten=kabupaten)
 
+    def last_updated(self, desa) -> datetime | None:
+        """When these KIM in `desa` (a Desa queryset) last changed: each desa's newest through the
+        (desa, updated_at) index, then the newest of those, instead of reading every KIM of the
+        kabupaten (5,000 in the bench's 32.01: 10 ms)."""
+        newest = self.filter(desa=models.OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
+        return desa.annotate(newest=models.Subquery(newest)).aggregate(at=models.Max("newest"))["at"]
+
 
 class Kim(Reviewed):
     """A Kelompok (Komunitas) Informasi Masyarakat serving one desa/kelurahan.
@@ -364,6 +371,8 @@ class Kim(Reviewed):
                 include=["id", "review_status", "formed_on", "inactive_since", "sk_term_end"],
                 name="registry_kim_desa_active",
             ),
+            # The datasets page's "last updated": each desa's newest KIM (KimQuerySet.last_updated).
+            models.Index(fields=["desa", "updated_at"], name="registry_kim_desa_updated"),
         ]
         constraints = [
             models.UniqueConstraint(
