@@ -529,29 +529,20 @@ def event_csv_lines(kabupaten: Kabupaten) -> Iterator[str] | None:
     and 65 ms more of the database's (docs/benchmarks.md). None elsewhere."""
     if connection.vendor != "postgresql":
         return None
-    places = _PlaceCells(kabupaten)
-    events = (
-        OutreachEvent.objects.public()
-        .filter(kecamatan__in=list(places.kecamatan))
-        .annotate(
-            head=CsvLine(
-                "pk",
-                "title",
-                "kind",
-                "status",
-                # The date and the time: two cells of digits, never quoted.
-                LocalMinute("starts_at", timezone.get_current_timezone_name(), pattern="YYYY-MM-DD,HH24:MI"),
-                texts={1, 2, 3},
-                end=",",
-            ),
-            tail=CsvLine("venue", "participants", Left("summary", OutreachEvent.TEXT_MAX), texts={0, 2}, end=","),
-        )
-        .order_by("starts_at", "pk")
-        .values_list("kecamatan_id", "desa_id", "head", "tail")
-    )
-    return (
-        head + places[kec_id, desa_id] + tail + places.undotted(kec_id, desa_id)
-        for kec_id, desa_id, head, tail in read_all(events)
+    zone = timezone.get_current_timezone_name()
+    return _events_written(
+        _PlaceCells(kabupaten),
+        head=CsvLine(
+            "pk",
+            "title",
+            "kind",
+            "status",
+            # The date and the time: two cells of digits, never quoted.
+            LocalMinute("starts_at", zone, pattern="YYYY-MM-DD,HH24:MI"),
+            texts={1, 2, 3},
+            end=",",
+        ),
+        tail=CsvLine("venue", "participants", Left("summary", OutreachEvent.TEXT_MAX), texts={0, 2}, end=","),
     )
 
 
@@ -561,27 +552,33 @@ def event_json_lines(kabupaten: Kabupaten) -> Iterator[str] | None:
     (`JsonMembers`), each kecamatan's and desa's once by Python. None elsewhere."""
     if connection.vendor != "postgresql":
         return None
-    places = _PlaceMembers(kabupaten)
     zone = timezone.get_current_timezone_name()
+    return _events_written(
+        _PlaceMembers(kabupaten),
+        head=JsonMembers(
+            ("id", "pk", False),
+            ("title", "title", True),
+            ("kind", "kind", True),
+            ("status", "status", True),
+            ("date", LocalMinute("starts_at", zone, pattern="YYYY-MM-DD"), True),
+            ("time", LocalMinute("starts_at", zone, pattern="HH24:MI"), True),
+            start="{",
+        ),
+        tail=JsonMembers(
+            ("venue", NullIf("venue", Value("")), True),  # "" is written null, as `venue or None`
+            ("participants", "participants", False),
+            ("summary", NullIf(Left("summary", OutreachEvent.TEXT_MAX), Value("")), True),
+        ),
+    )
+
+
+def _events_written(places: _PlaceCells, *, head, tail) -> Iterator[str]:
+    """The kabupaten's public events in date order, each as the database's `head`, the place
+    text `places` keeps for its kecamatan and desa, the database's `tail`, and the codes' end."""
     events = (
         OutreachEvent.objects.public()
         .filter(kecamatan__in=list(places.kecamatan))
-        .annotate(
-            head=JsonMembers(
-                ("id", "pk", False),
-                ("title", "title", True),
-                ("kind", "kind", True),
-                ("status", "status", True),
-                ("date", LocalMinute("starts_at", zone, pattern="YYYY-MM-DD"), True),
-                ("time", LocalMinute("starts_at", zone, pattern="HH24:MI"), True),
-                start="{",
-            ),
-            tail=JsonMembers(
-                ("venue", NullIf("venue", Value("")), True),  # "" is written null, as `venue or None`
-                ("participants", "participants", False),
-                ("summary", NullIf(Left("summary", OutreachEvent.TEXT_MAX), Value("")), True),
-            ),
-        )
+        .annotate(head=head, tail=tail)
         .order_by("starts_at", "pk")
         .values_list("kecamatan_id", "desa_id", "head", "tail")
     )
@@ -605,16 +602,24 @@ class _PlaceCells(dict):
         self.desa = {pk: (code, name) for pk, code, name in desa}
         self.desa[None] = (None, None)
 
-    def undotted(self, kec_id: int, desa_id: int | None) -> str:
-        """The line's last cells: the two codes in their Kemendagri form (with_kemendagri), digits only."""
+    def place(self, kec_id: int, desa_id: int | None) -> tuple:
+        """(kecamatan code, kecamatan name, desa code, desa name): the desa's None without one."""
+        desa = self.desa[desa_id] if desa_id in self.desa else _desa_elsewhere(self.desa, desa_id)
+        return (*self.kecamatan[kec_id], *desa)
+
+    def kemendagri(self, kec_id: int, desa_id: int | None) -> tuple[str, str | None]:
+        """The two codes in their Kemendagri form (with_kemendagri), digits only; None without a desa."""
         kecamatan, desa = self.kecamatan[kec_id][0], self.desa.get(desa_id, (None,))[0]
-        return f"{kecamatan.replace('.', '')},{(desa or '').replace('.', '')}\r\n"
+        return kecamatan.replace(".", ""), None if desa is None else desa.replace(".", "")
+
+    def undotted(self, kec_id: int, desa_id: int | None) -> str:
+        """The line's last cells: the two Kemendagri codes."""
+        kecamatan, desa = self.kemendagri(kec_id, desa_id)
+        return f"{kecamatan},{desa or ''}\r\n"
 
     def __missing__(self, key):
-        kec_id, desa_id = key
-        desa = self.desa[desa_id] if desa_id in self.desa else _desa_elsewhere(self.desa, desa_id)
         out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerows(_csv_cells([(*self.kecamatan[kec_id], *desa)]))
+        csv.writer(out, lineterminator="\r\n").writerows(_csv_cells([self.place(*key)]))
         self[key] = out.getvalue().removesuffix("\r\n") + ","
         return self[key]
 
@@ -623,18 +628,16 @@ class _PlaceMembers(_PlaceCells):
     """(kecamatan id, desa id or None) -> the four place members of an event's JSON object,
     `"kecamatan_code": "62.02.04", ..., "desa_name": "Parenggean", `, each pair once."""
 
+    NAMES = ("kecamatan_code", "kecamatan_name", "desa_code", "desa_name")
+
     def undotted(self, kec_id: int, desa_id: int | None) -> str:
-        """The object's last members, the two codes in their Kemendagri form, and its end."""
-        kecamatan, desa = self.kecamatan[kec_id][0], self.desa.get(desa_id, (None,))[0]
-        desa = None if desa is None else desa.replace(".", "")
-        return f'"kecamatan_code_kemendagri": {_to_json(kecamatan.replace(".", ""))}, "desa_code_kemendagri": {_to_json(desa)}}}'
+        """The object's last members, the two Kemendagri codes, and its end."""
+        kecamatan, desa = map(_to_json, self.kemendagri(kec_id, desa_id))
+        return f'"kecamatan_code_kemendagri": {kecamatan}, "desa_code_kemendagri": {desa}}}'
 
     def __missing__(self, key):
-        kec_id, desa_id = key
-        desa = self.desa[desa_id] if desa_id in self.desa else _desa_elsewhere(self.desa, desa_id)
-        names = ("kecamatan_code", "kecamatan_name", "desa_code", "desa_name")
-        values = (*self.kecamatan[kec_id], *desa)
-        self[key] = "".join(f"{_to_json(name)}: {_to_json(value)}, " for name, value in zip(names, values, strict=True))
+        members = zip(self.NAMES, self.place(*key), strict=True)
+        self[key] = "".join(f"{_to_json(name)}: {_to_json(value)}, " for name, value in members)
         return self[key]
 
 
@@ -1179,8 +1182,7 @@ def _json_object(names: list[str]) -> str:
 def _json_parts(dataset: Dataset, rows: Iterable[tuple], header: dict) -> Iterator[str]:
     """The document as _to_json writes it, a row per line; each row's values encoded inline
     (text, None and integers; anything else through _to_json) into the object's template."""
-    head = _to_json(header)
-    yield head[:-1] + (", " if header else "") + _to_json(dataset.list_key) + ": ["
+    yield _json_head(dataset, header)
     row_text = ",\n" + _json_object(dataset.column_names)
     text, lead = _json_text, 1  # the first row has no comma before it
     for chunk in _chunks(rows):
@@ -1215,9 +1217,14 @@ def stream_json(dataset: Dataset, rows: Iterable[tuple], header: dict, *, lines:
     return batched_text(_json_parts_written(dataset, lines, header))
 
 
-def _json_parts_written(dataset: Dataset, lines: Iterable[str], header: dict) -> Iterator[str]:
+def _json_head(dataset: Dataset, header: dict) -> str:
+    """The document up to its list's "[": the header's members, then the list's key."""
     head = _to_json(header)
-    yield head[:-1] + (", " if header else "") + _to_json(dataset.list_key) + ": ["
+    return head[:-1] + (", " if header else "") + _to_json(dataset.list_key) + ": ["
+
+
+def _json_parts_written(dataset: Dataset, lines: Iterable[str], header: dict) -> Iterator[str]:
+    yield _json_head(dataset, header)
     separator = "\n"
     for line in lines:
         yield separator

@@ -105,16 +105,15 @@ def download(request, kabupaten, slug, fmt):
         header = {"region": {"code": region.code, "name": Kabupaten.objects.portal_name(), "kind": region.kind}}
     header["as_of" if dataset.takes_day else "generated_on"] = stamp
     header.update(summary)
+    # One kabupaten's whole dataset: on PostgreSQL the database may write the lines itself.
+    whole = kabupaten is not None and kim_filter is None
     if fmt == "csv":
-        # One kabupaten's whole dataset: on PostgreSQL the database may write the lines itself.
-        whole = kabupaten is not None and kim_filter is None and dataset.csv_lines is not None
-        lines = dataset.csv_lines(kabupaten) if whole else None
+        lines = dataset.csv_lines(kabupaten) if whole and dataset.csv_lines else None
         response = StreamingHttpResponse(stream_csv(dataset, rows, lines=lines), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = xlsx_response(dataset, rows, header, source=request.build_absolute_uri())
     else:
-        whole = kabupaten is not None and kim_filter is None and dataset.json_lines is not None
-        lines = dataset.json_lines(kabupaten) if whole else None
+        lines = dataset.json_lines(kabupaten) if whole and dataset.json_lines else None
         response = StreamingHttpResponse(
             stream_json(dataset, rows, header, lines=lines), content_type="application/json"
         )
