@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast lint messages clean bench cluster-check backup restore vnu check-html maps check-dcat check-datapackage
+.PHONY: run setup test screenshots test-fast lint messages clean bench cluster-check backup restore vnu check-html maps check-dcat check-datapackage
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -42,6 +42,11 @@ test: $(VENV)/.installed
 		$(PY) manage.py collectstatic --noinput -v0
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} DEBUG=0 ENV_FILE=/dev/null \
 		$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# The browser tests, taking their screenshots into test-artifacts/ for a person to look at (a plain
+# `make test` takes only those a test reads: capturing the rest was a quarter of the layout tests' CPU).
+screenshots: $(VENV)/.installed
+	KIM_SCREENSHOTS=1 $(MAKE) test PYTEST_ARGS="-q -m browser $(PYTEST_ARGS)"
 
 # The W3C Nu HTML checker (vnu.jar, about 32 MB) from npm into the gitignored node_modules/;
 # it runs with Java (apt-get install default-jre-headless). Its npm install script, which would

@@ -8,21 +8,19 @@ import pytest
 from coverage.models import FieldReport, OutreachEvent
 from registry.models import Kim, Pengurus
 
-from .conftest import AXE, OFFICE_SCREEN, PHONE, admin_log_in
+from .conftest import OFFICE_SCREEN, PHONE, admin_log_in, axe_violations
 
 # serialized_rollback: the roles made by data migration survive the flush between browser tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def axe_violations(page):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes']]}" for v in result["violations"]]
+def problems_on(page) -> list[str]:
+    return [f"{v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes']]}" for v in axe_violations(page)]
 
 
 def test_axe_finds_no_violation_on_the_admin_kim_and_event_forms(live_demo, staff, new_page, screenshot):
     kim = Kim.objects.filter(pengurus__role=Pengurus.Role.KETUA).first()
-    page = new_page(OFFICE_SCREEN, bypass_csp=True)
+    page = new_page(OFFICE_SCREEN, axe=True)
     admin_log_in(page, live_demo.url, "sari")
     problems = []
     for url in [
@@ -36,7 +34,7 @@ def test_axe_finds_no_violation_on_the_admin_kim_and_event_forms(live_demo, staf
             page.click("#pengurus-group .add-row a")  # a pengurus row added in the browser too
             page.locator("#pengurus-group").scroll_into_view_if_needed()
             screenshot(page, "admin-kim-tambah-pengurus")
-        problems += [f"{url}: {problem}" for problem in axe_violations(page)]
+        problems += [f"{url}: {problem}" for problem in problems_on(page)]
     assert not problems, "\n".join(problems)
 
 
@@ -52,7 +50,7 @@ def test_axe_finds_no_violation_on_the_admin_home_and_the_lists_staff_work_from(
         location_accuracy=900,
         located_at=event.starts_at,
     )
-    page = new_page(OFFICE_SCREEN, bypass_csp=True)
+    page = new_page(OFFICE_SCREEN, axe=True)
     admin_log_in(page, live_demo.url, "sari")
     problems = []
     for url in [
@@ -65,7 +63,7 @@ def test_axe_finds_no_violation_on_the_admin_home_and_the_lists_staff_work_from(
         f"/admin/registry/kim/{Kim.objects.first().pk}/history/",
     ]:
         page.goto(live_demo.url + url)
-        problems += [f"{url}: {problem}" for problem in axe_violations(page)]
+        problems += [f"{url}: {problem}" for problem in problems_on(page)]
     assert not problems, "\n".join(problems)
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import AXE, OFFICE_SCREEN, PHONE, admin_log_in
+from .conftest import OFFICE_SCREEN, PHONE, admin_log_in, axe_violations
 
 walk = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -17,10 +17,8 @@ LINKS = "(root) => [...root.querySelectorAll('a[href]')].map(a => new URL(a.getA
 
 
 def violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
-        f"{v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
+        f"{v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes']][:3]}" for v in axe_violations(page)
     ]
 
 
@@ -99,7 +97,7 @@ def shard(urls: list[str], number: int, shards: int) -> list[str]:
 @walk
 @pytest.mark.parametrize("number", range(PUBLIC_SHARDS))
 def test_axe_finds_nothing_on_any_public_page(number, live_demo, new_page):
-    page = new_page(PHONE, bypass_csp=True)
+    page = new_page(PHONE, axe=True)
     urls = walked("public", live_demo.url, lambda: public_pages(page, live_demo.url))
     assert {
         "/",
@@ -119,7 +117,7 @@ def test_axe_finds_nothing_on_any_public_page(number, live_demo, new_page):
 @walk
 @pytest.mark.parametrize("number", range(ADMIN_SHARDS))
 def test_axe_finds_nothing_on_any_admin_page_staff_reach(number, live_demo, staff, new_page):
-    page = new_page(OFFICE_SCREEN, bypass_csp=True)
+    page = new_page(OFFICE_SCREEN, axe=True)
     admin_log_in(page, live_demo.url, "sari")
     urls = walked("admin", live_demo.url, lambda: admin_pages(page, live_demo.url))
     paths = [urlsplit(u).path for u in urls]

@@ -11,7 +11,7 @@ from coverage.models import FieldReport, ReportPhoto
 from kimportal.demo import OFFICER_USERNAME, STAFF_USERNAME
 
 from ..factories import make_event
-from .conftest import ARTIFACTS, OFFICE_SCREEN, admin_log_in
+from .conftest import OFFICE_SCREEN, admin_log_in
 from .test_offline_report import PHONE_360, item, log_in, open_offline, submit, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -102,14 +102,16 @@ def small_header_targets(page) -> list[str]:
 
 
 @pytest.mark.parametrize("viewport", [PHONE_320, PHONE_360, OFFICE_SCREEN], ids=["320px", "360px", "1366px"])
-def test_the_field_header_keeps_its_links_on_one_row_from_a_small_phone_up(live_server, demo, browser, viewport):
+def test_the_field_header_keeps_its_links_on_one_row_from_a_small_phone_up(
+    live_server, demo, browser, screenshot, viewport
+):
     context = phone_context(browser, viewport)
     page = context.new_page()
     page.set_default_timeout(15_000)
     log_in(page, live_server.url)
     for name, path in FIELD_PAGES.items():
         page.goto(live_server.url + path)
-        page.screenshot(path=str(ARTIFACTS / f"field-header-{viewport['width']}-{name}.png"))
+        screenshot(page, f"field-header-{viewport['width']}-{name}")
         assert len(header_rows(page)) == 1, path
         assert wrapped_header_links(page) == [], path
         assert small_header_targets(page) == [], path
@@ -225,7 +227,9 @@ def test_a_report_and_a_proposal_left_mid_typing_offline_come_back_as_drafts(liv
     context.close()
 
 
-def test_offline_a_receipt_sent_from_this_phone_opens_and_a_page_never_kept_says_so(live_server, demo, browser):
+def test_offline_a_receipt_sent_from_this_phone_opens_and_a_page_never_kept_says_so(
+    live_server, demo, browser, screenshot
+):
     context = phone_context(browser)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -249,11 +253,11 @@ def test_offline_a_receipt_sent_from_this_phone_opens_and_a_page_never_kept_says
     assert report.receipt in page.inner_text("h1")
     assert "Menunggu pemeriksaan" in page.inner_text(".facts")
     assert page.locator("[data-not-kept]").is_hidden()
-    page.screenshot(path=str(ARTIFACTS / "field-tanda-terima-offline.png"), full_page=True)
+    screenshot(page, "field-tanda-terima-offline", full_page=True)
     open_offline(page, f"{base}/petugas/laporan/99999/")
     assert page.locator("[data-not-kept]").is_visible()
     assert page.locator("[data-net-status]").is_hidden()  # one message about the signal, not two
-    page.screenshot(path=str(ARTIFACTS / "field-belum-tersimpan.png"))
+    screenshot(page, "field-belum-tersimpan")
     assert "belum tersimpan di HP" in page.inner_text("[data-not-kept]")
     assert item(page, "report", "delivered").count() == 1
     context.close()

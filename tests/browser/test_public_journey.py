@@ -7,7 +7,7 @@ import pytest
 
 from registry.models import Kim
 
-from .conftest import AXE, DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, axe_violations
 
 # serialized_rollback: the roles made by data migration survive the flush between browser tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -23,9 +23,7 @@ UNCOVERED = [
 ]
 
 
-def test_a_citizen_finds_the_uncovered_kecamatan_and_a_kim_and_downloads_the_data(
-    live_demo, new_page, artifacts, screenshot
-):
+def test_a_citizen_finds_the_uncovered_kecamatan_and_a_kim_and_downloads_the_data(live_demo, new_page, screenshot):
     page = new_page(DESKTOP, accept_downloads=True)
     page.goto(live_demo.url + "/")
     assert page.locator(".headline").inner_text() == "10 dari 17 kecamatan sudah memiliki KIM"
@@ -41,7 +39,7 @@ def test_a_citizen_finds_the_uncovered_kecamatan_and_a_kim_and_downloads_the_dat
     page.get_by_role("link", name="Parenggean", exact=True).first.click()
     assert page.locator("h1").inner_text().startswith("Kecamatan Parenggean")
     assert page.locator("svg.map-svg path").count() == 15
-    page.screenshot(path=artifacts / "kecamatan-desktop.png", full_page=True)
+    screenshot(page, "kecamatan-desktop", full_page=True)
 
     # The directory, filtered to that kecamatan through its form.
     page.get_by_role("link", name="Direktori KIM").first.click()
@@ -108,15 +106,13 @@ def public_pages():
 
 
 def test_axe_finds_no_serious_or_critical_violation_on_the_public_pages(live_demo, new_page):
-    page = new_page(DESKTOP, bypass_csp=True)
+    page = new_page(DESKTOP, axe=True)
     problems = []
     for url in public_pages():
         page.goto(live_demo.url + url)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         problems += [
             f"{url}: {v['id']} ({v['impact']}) {v['help']}"
-            for v in result["violations"]
+            for v in axe_violations(page)
             if v["impact"] in ("serious", "critical", "moderate")
         ]
     assert problems == []

@@ -1,8 +1,10 @@
-"""A screenshot Chromium fails to capture on a loaded machine is taken again; other errors stand."""
+"""A screenshot Chromium fails to capture on a loaded machine is taken again; other errors stand.
+Screenshots for a person to look at are taken when asked for (`make screenshots`)."""
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from . import conftest
 from .conftest import _retried_screenshot
 
 
@@ -42,3 +44,29 @@ def test_a_third_failure_or_another_error_stands():
     with pytest.raises(PlaywrightError, match="closed"):
         _retried_screenshot(other)(FakePage())
     assert len(calls) == 1
+
+
+class RecordingPage:
+    def __init__(self):
+        self.taken = []
+
+    def screenshot(self, path, full_page):
+        self.taken.append(path)
+
+
+def test_a_plain_run_takes_no_screenshot_for_a_person_to_look_at(screenshot, monkeypatch):
+    monkeypatch.delenv("KIM_SCREENSHOTS", raising=False)
+    monkeypatch.delenv("KIMPORTAL_DOCS_SCREENSHOTS", raising=False)
+    page = RecordingPage()
+
+    assert screenshot(page, "dashboard") is None
+    assert page.taken == []
+
+
+def test_make_screenshots_takes_them_into_the_artifacts_folder(screenshot, monkeypatch, tmp_path):
+    monkeypatch.setenv("KIM_SCREENSHOTS", "1")
+    monkeypatch.setattr(conftest, "ARTIFACTS", tmp_path)
+    page = RecordingPage()
+
+    assert screenshot(page, "dashboard", full_page=True) == tmp_path / "dashboard.png"
+    assert page.taken == [str(tmp_path / "dashboard.png")]

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from registry.models import Desa, Kim
 
 from ..factories import make_kim, make_officer_user, make_user
-from .conftest import AXE, PHONE, admin_log_in
+from .conftest import PHONE, admin_log_in, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -23,9 +23,7 @@ def test_staff_refuse_a_proposal_with_a_reason_on_a_phone(live_demo, new_page, s
     admin_log_in(page, live_demo.url, "dewi")
     screenshot(page, f"admin-beranda-kotak-masuk-{viewport['width']}", full_page=True)
     page.goto(f"{live_demo.url}/admin/registry/kim/{kim.pk}/change/")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("axe.run('.decision', {resultTypes: ['violations']})")["violations"]
-    assert [v["id"] for v in violations] == []
+    assert [v["id"] for v in axe_violations(page, ".decision")] == []
     page.fill("#id_reason", "Nama KIM sama dengan KIM yang sudah ada di desa ini.")
     screenshot(page, f"admin-kim-keputusan-{viewport['width']}")
     page.click("button[value=refuse]")

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from registry.models import Kabupaten, StaffKabupaten
 
 from ..factories import make_desa, make_kabupaten, make_kecamatan, make_kim, make_user
-from .conftest import AXE, OFFICE_SCREEN, PHONE, admin_log_in
+from .conftest import OFFICE_SCREEN, PHONE, admin_log_in, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -70,9 +70,7 @@ def test_a_superuser_assigns_a_kabupaten_on_the_users_page(live_demo, superuser,
     page.locator(".select2-search__field").fill("Kotawaringin")
     page.locator(".select2-results__option", has_text="Kotawaringin Timur").click()
     screenshot(page, "admin-penugasan-staf")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("axe.run('#staff_kabupaten-group', {resultTypes: ['violations']})")["violations"]
-    assert [v["id"] for v in violations] == []
+    assert [v["id"] for v in axe_violations(page, "#staff_kabupaten-group")] == []
     page.click("input[name=_save]")
     page.wait_for_url(f"{live_demo.url}/admin/auth/user/")
     assert StaffKabupaten.objects.get(user=dewi).kabupaten == Kabupaten.objects.get(code="62.02")

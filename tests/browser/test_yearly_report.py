@@ -72,11 +72,11 @@ def test_the_yearly_report_prints_on_a4_with_page_numbers_whole_rows_and_a_colou
         shutil.copy(png, DOCS_IMG / "yearly-report.png")
 
 
-def test_the_yearly_report_fits_a_320_px_phone(live_demo, new_page, artifacts):
+def test_the_yearly_report_fits_a_320_px_phone(live_demo, new_page, screenshot):
     page = new_page({"width": 320, "height": 700})
     page.goto(live_demo.url + "/laporan/2022/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    page.screenshot(path=str(artifacts / "laporan-2022-320.png"), full_page=True)
+    screenshot(page, "laporan-2022-320", full_page=True)
     assert re.search(r"Tahun 2022", page.locator("h1").inner_text())
 
 
@@ -205,7 +205,7 @@ def test_a_province_report_prints_its_fourteen_kabupaten_with_page_numbers_and_a
 
 
 @pytest.mark.parametrize("width", [320, 360, 1366])
-def test_a_province_report_fits_the_screen(live_province, new_page, artifacts, width):
+def test_a_province_report_fits_the_screen(live_province, new_page, screenshot, width):
     from .test_layout import overflow
 
     page = new_page({"width": width, "height": 768})
@@ -218,17 +218,17 @@ def test_a_province_report_fits_the_screen(live_province, new_page, artifacts, w
     assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
     shape = page.locator(".report-region tbody tr").first.evaluate("e => getComputedStyle(e).display")
     assert shape == ("table-row" if width == 1366 else "block")
-    page.screenshot(path=str(artifacts / f"laporan-provinsi-2022-{width}.png"), full_page=True)
+    screenshot(page, f"laporan-provinsi-2022-{width}", full_page=True)
 
 
 @pytest.mark.usefixtures("poppler")
-def test_the_forming_kim_page_fits_a_phone_and_prints_on_a4(live_demo, new_page, artifacts):
+def test_the_forming_kim_page_fits_a_phone_and_prints_on_a4(live_demo, new_page, artifacts, screenshot):
     from .test_layout import overflow
 
     page = new_page({"width": 360, "height": 740})
     page.goto(live_demo.url + "/membentuk-kim/")
     assert overflow(page) == []
-    page.screenshot(path=str(artifacts / "membentuk-kim-360.png"), full_page=True)
+    screenshot(page, "membentuk-kim-360", full_page=True)
     page.emulate_media(media="print")
     pdf = artifacts / "membentuk-kim.pdf"
     page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
