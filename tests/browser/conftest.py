@@ -68,7 +68,7 @@ def _retried_screenshot(screenshot):
 
 class Chromium:
     """One Chromium (and one Playwright driver) for the browser tests that run one after the other:
-    started by the first, closed after the last (pytest_runtest_teardown), so starting them costs
+    started by the first, closed after the last (see `last_in_a_row`), so starting them costs
     once, not two seconds a test. Each test still gets fresh contexts (closed after it).
 
     Between Playwright calls this thread's asyncio event loop is marked running, and Django then
@@ -80,6 +80,7 @@ class Chromium:
     playwright = None
     browser = None
     loop = None
+    last_in_a_row = True
 
     @classmethod
     def get(cls):
@@ -113,12 +114,13 @@ class Chromium:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    try:
-        return (yield)
-    finally:
-        if nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ()):
-            Chromium.stop()
+def pytest_runtest_protocol(item, nextitem):
+    """Whether the test about to run is the last browser test in a row: the browser fixture then
+    closes Chromium in its own teardown, before the session's fixtures end. (Closed after the whole
+    teardown, a worker's last test closed it after the live server had stopped, and Chromium's open
+    connections then ended in request threads that no longer shared the SQLite connection.)"""
+    Chromium.last_in_a_row = nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ())
+    return (yield)
 
 
 @pytest.fixture
@@ -145,6 +147,8 @@ def browser(monkeypatch):
             # PostgreSQL refuses to drop the test database at the end ("being accessed by other users").
             connections.close_all()
             Chromium.pause()
+            if Chromium.last_in_a_row:
+                Chromium.stop()
 
 
 @pytest.fixture
