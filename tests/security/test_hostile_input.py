@@ -88,10 +88,12 @@ def walk(resolver, prefix=""):
 
 def concrete(route: str, value: str) -> str | None:
     """A path for `route` with `value` in every converter, or None if it cannot be built."""
-    route = route.lstrip("^").rstrip("$").replace("\\Z", "")
-    route = re.sub(r"<(?:\w+:)?\w+>", lambda m: quote(value, safe="%"), route)
-    # Regex routes (the admin's app index): take the first alternative of each named group.
+    # Regex routes: a history revision's unnamed groups ([^/]+) take the value, as a converter
+    # does; the admin's app index takes the first alternative of its named group.
+    route = route.replace("([^/]+)", quote(value, safe="%"))
+    route = route.replace("^", "").replace("$", "").replace("\\Z", "")
     route = re.sub(r"\(\?P<\w+>([^|)]*)[^)]*\)", lambda m: m.group(1), route)
+    route = re.sub(r"<(?:\w+:)?\w+>", lambda m: quote(value, safe="%"), route)
     if re.search(r"[()\[\]\\*+?]", route):
         return None
     return "/" + route
@@ -102,8 +104,9 @@ def all_routes() -> list[str]:
 
 
 ROUTES = all_routes()
-PLAIN_ROUTES = [r for r in ROUTES if concrete(r, "x") == concrete(r, "y")]
-ID_ROUTES = [r for r in ROUTES if concrete(r, "x") != concrete(r, "y")]
+BUILT_ROUTES = [r for r in ROUTES if concrete(r, "x") is not None]  # not the admin's catch-all
+PLAIN_ROUTES = [r for r in BUILT_ROUTES if concrete(r, "x") == concrete(r, "y")]
+ID_ROUTES = [r for r in BUILT_ROUTES if concrete(r, "x") != concrete(r, "y")]
 
 
 # Values RejectHostileInputMiddleware answers with 400 before any page sees them: in a query
