@@ -53,7 +53,8 @@ class Links(HTMLParser):
 
     @classmethod
     def of(cls, client, url) -> list[tuple[str, list]]:
-        answer = client.get(urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else ""))
+        parts = urlsplit(url)
+        answer = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
         assert answer.status_code == 200, f"{url} answered {answer.status_code}"
         parser = cls(url)
         parser.feed(answer.content.decode())
