@@ -40,6 +40,13 @@ def axe_violations(page, within: str | None = None) -> list[dict]:
     return page.evaluate(script, within)["violations"]
 
 
+def axe_problems(page) -> list[str]:
+    """axe_violations, each as a line to read in a failure: rule, impact, help, its first 3 targets."""
+    return [
+        f"{v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes']][:3]}" for v in axe_violations(page)
+    ]
+
+
 def admin_log_in(page, base, username, *, next="/admin/"):
     """Sign `username` (with tests.factories.make_user's password) in to the admin and wait for `next`."""
     page.goto(f"{base}/admin/login/?next={next}")

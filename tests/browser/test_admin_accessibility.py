@@ -8,14 +8,10 @@ import pytest
 from coverage.models import FieldReport, OutreachEvent
 from registry.models import Kim, Pengurus
 
-from .conftest import OFFICE_SCREEN, PHONE, admin_log_in, axe_violations
+from .conftest import OFFICE_SCREEN, PHONE, admin_log_in, axe_problems
 
 # serialized_rollback: the roles made by data migration survive the flush between browser tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def problems_on(page) -> list[str]:
-    return [f"{v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes']]}" for v in axe_violations(page)]
 
 
 def test_axe_finds_no_violation_on_the_admin_kim_and_event_forms(live_demo, staff, new_page, screenshot):
@@ -34,7 +30,7 @@ def test_axe_finds_no_violation_on_the_admin_kim_and_event_forms(live_demo, staf
             page.click("#pengurus-group .add-row a")  # a pengurus row added in the browser too
             page.locator("#pengurus-group").scroll_into_view_if_needed()
             screenshot(page, "admin-kim-tambah-pengurus")
-        problems += [f"{url}: {problem}" for problem in problems_on(page)]
+        problems += [f"{url}: {problem}" for problem in axe_problems(page)]
     assert not problems, "\n".join(problems)
 
 
@@ -63,7 +59,7 @@ def test_axe_finds_no_violation_on_the_admin_home_and_the_lists_staff_work_from(
         f"/admin/registry/kim/{Kim.objects.first().pk}/history/",
     ]:
         page.goto(live_demo.url + url)
-        problems += [f"{url}: {problem}" for problem in problems_on(page)]
+        problems += [f"{url}: {problem}" for problem in axe_problems(page)]
     assert not problems, "\n".join(problems)
 
 

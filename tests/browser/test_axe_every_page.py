@@ -10,17 +10,11 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.test import Client
 
-from .conftest import OFFICE_SCREEN, PHONE, admin_log_in, axe_violations
+from .conftest import OFFICE_SCREEN, PHONE, admin_log_in, axe_problems
 
 walk = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SCREENS = {"phone": PHONE, "office": OFFICE_SCREEN}
-
-
-def violations(page) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes']][:3]}" for v in axe_violations(page)
-    ]
 
 
 def kind(url: str) -> str:
@@ -124,7 +118,7 @@ def violations_at_both_widths(page, urls, base) -> list[str]:
         assert answer.ok, f"{url} answered {answer.status}"
         for name, screen in SCREENS.items():
             page.set_viewport_size(screen)
-            problems += [f"{url.removeprefix(base)} at {name}: {p}" for p in violations(page)]
+            problems += [f"{url.removeprefix(base)} at {name}: {p}" for p in axe_problems(page)]
     return problems
 
 
