@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .models import ChoiceLabels
+
 
 class Review(models.TextChoices):
     WAITING = "waiting", pgettext_lazy("pemeriksaan", "Menunggu pemeriksaan")
@@ -45,7 +47,7 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(review_status=Review.REFUSED)
 
 
-class Reviewed(models.Model):
+class Reviewed(ChoiceLabels, models.Model):
     """What staff review: its status, who decided, when, and why they refused."""
 
     Review = Review

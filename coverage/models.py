@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import start_of_day, validate_in_range
-from core.models import Notification
+from core.models import ChoiceLabels, Notification
 from core.notifications import forget_addresses_about, record
 from core.review import Review, Reviewed, ReviewQuerySet
 from registry import scope as staff_scope
@@ -156,7 +156,7 @@ class OutreachEventQuerySet(SummarizedQuerySet):
         return self.exclude(implausible).exclude(pk__in=FieldReport.objects.unpublished().values("event_id"))
 
 
-class OutreachEvent(models.Model):
+class OutreachEvent(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         SOSIALISASI = "sosialisasi", _("Sosialisasi")
         PEMBINAAN = "pembinaan", _("Pembinaan")
@@ -539,7 +539,7 @@ class ReportPhoto(models.Model):
         return reverse("field:photo", args=[self.pk])
 
 
-class FieldSubmission(models.Model):
+class FieldSubmission(ChoiceLabels, models.Model):
     """A plan or a KIM proposal sent from an officer's phone, stored once per client-made id.
 
     Reports carry their own id (FieldReport.client_id); this is the same idempotency key for

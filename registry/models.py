@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import validate_in_range
+from core.models import ChoiceLabels
 from core.region import RegionKind, portal_region
 from core.review import Review, Reviewed, ReviewQuerySet
 
@@ -145,7 +146,7 @@ class Kecamatan(models.Model):
         return reverse("coverage:kecamatan-detail", args=[self.code])
 
 
-class Desa(models.Model):
+class Desa(ChoiceLabels, models.Model):
     """A desa or kelurahan, e.g. 62.02.04.1004 Kelurahan Parenggean."""
 
     class Kind(models.TextChoices):
@@ -163,7 +164,7 @@ class Desa(models.Model):
         verbose_name_plural = _("desa/kelurahan")
 
     def __str__(self):
-        return f"{self.Kind(self.kind).label} {self.name}"  # get_kind_display() hashes every choice: 4x slower
+        return f"{self.Kind(self.kind).label} {self.name}"  # the enum: no dict of the choices per desa
 
     @staticmethod
     def kind_for_code(code: str) -> str:
@@ -447,7 +448,7 @@ class Kim(Reviewed):
         self.contact_phone = normalize_phone(self.contact_phone)
 
 
-class Pengurus(models.Model):
+class Pengurus(ChoiceLabels, models.Model):
     """A member of a KIM's board (pengurus)."""
 
     class Role(models.IntegerChoices):
