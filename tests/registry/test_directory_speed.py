@@ -22,3 +22,22 @@ def test_the_quick_select_writes_option_groups_as_django_does():
     choices = [("Kecamatan <A>", [("1", "Satu"), ("2", "Dua")]), ("3", "Tiga")]
     django_html, quick_html = both(choices, "2", {"id": "id_desa", "data-x": 'a"b'})
     assert quick_html == django_html
+
+
+def test_the_desa_filter_offers_what_a_model_choice_field_of_the_same_desa_offers(kotim):
+    from django_filters.fields import ModelChoiceField
+
+    from registry.filters import KimFilter
+    from registry.models import Desa, Kabupaten, Kim
+
+    parenggean = Desa.objects.filter(kecamatan__code="62.02.04")
+    for data in ({"kecamatan": "62.02.04"}, {"kecamatan": "62.02.04", "desa": parenggean.last().code}, {}):
+        kim_filter = KimFilter(data, queryset=Kim.objects.all(), kabupaten=Kabupaten.objects.get(code="62.02"))
+        ours = kim_filter.form["desa"]
+        desa = parenggean if data else Desa.objects.filter(kecamatan__kabupaten__code="62.02")
+        djangos = ModelChoiceField(
+            queryset=desa, to_field_name="code", empty_label="Semua desa/kelurahan", widget=QuickSelect
+        )
+        expected = djangos.widget.render("desa", data.get("desa"), {"id": "id_desa"})
+        assert ours.as_widget() == expected
+        assert ours.as_widget().count("<option") == desa.count() + 1 > 10
