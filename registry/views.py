@@ -1,11 +1,11 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
 from core.cache import page_shows
+from core.paginator import page_by_ids
 
 from .decorators import portal_required
 from .filters import KimFilter
@@ -21,12 +21,11 @@ def kim_list(request, kabupaten):
         if kabupaten
         else kims.filter(desa__kecamatan__kabupaten__in=Kabupaten.objects.in_portal())
     )
-    kims = kims.with_active_on(timezone.localdate()).select_related("desa__kecamatan__kabupaten", "tier")
+    shown = Kim.objects.with_active_on(timezone.localdate()).select_related("desa__kecamatan__kabupaten", "tier")
     kim_filter = KimFilter(request.GET, queryset=kims.order_by("name", "pk"), kabupaten=kabupaten)
     if chosen := kim_filter.chosen_kabupaten():
         page_shows(request, chosen.code)  # one kabupaten of the region: cached under its version
-    page = Paginator(kim_filter.qs, 25).get_page(request.GET.get("halaman"))
-    page.object_list = list(page.object_list)
+    page = page_by_ids(kim_filter.qs, request.GET.get("halaman"), 25, rows=shown)
     _add_vitality(page.object_list, timezone.localdate())
     query = request.GET.copy()
     query.pop("halaman", None)
