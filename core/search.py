@@ -53,6 +53,16 @@ def _matching(model, path: str, word: str) -> Q | None:
     return Q(**{f"{first}__in_array": keys})
 
 
+def contains_without_joins(model, paths: list[str], text: str) -> Q:
+    """`text` in any of `paths` of `model` (its fields, or fields reached through foreign keys),
+    case-insensitively, each foreign key a list of keys: the public directory's search, where a
+    join of every KIM to its desa cost 32.01's `/kim/?q=Bench` 4 ms in each of its two queries."""
+    matches = [_matching(model, path, text) for path in paths]
+    if None in matches:
+        raise ValueError(f"contains_without_joins takes fields and forward foreign keys, not {paths}")
+    return Q.create(matches, connector=Q.OR)
+
+
 def search_without_joins(model_admin: ModelAdmin, request, queryset, search_term: str):
     """ModelAdmin.get_search_results without joins (see the module's doc).
 

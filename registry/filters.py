@@ -1,12 +1,12 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.region import RegionKind, portal_region
+from core.search import contains_without_joins
 
 from .models import Desa, Kabupaten, Kecamatan, Kim, Tier
 from .vitality import Vitality
@@ -177,7 +177,7 @@ class KimFilter(django_filters.FilterSet):
         value = value.strip()[:100]
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(desa__name__icontains=value))
+        return queryset.filter(contains_without_joins(Kim, ["name", "desa__name"], value))
 
     VITALITY = {"aktif": Vitality.ACTIVE, "vakum": Vitality.QUIET, "sk-berakhir": Vitality.SK_ENDED}
 
