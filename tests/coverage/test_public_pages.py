@@ -2,10 +2,11 @@ import csv
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from coverage.models import OutreachEvent
 from registry.models import Desa
@@ -216,3 +217,30 @@ def test_public_pages_stay_small_for_long_texts_stored_before_the_limits(client,
     )
     assert len(client.get(f"/kecamatan/{event.kecamatan.code}/").content) < 100_000
     assert len(client.get(f"/kim/{kim.pk}/").content) < 100_000
+
+
+def test_a_kecamatan_page_lists_its_first_50_planned_events_and_says_how_many_more(client, kotim):
+    parenggean = kotim.kecamatan.get(code="62.02.04")
+    start = timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=3), time(9)))
+    for n in range(53):
+        make_event(
+            kecamatan=parenggean,
+            status=OutreachEvent.Status.PLANNED,
+            starts_at=start + timedelta(days=n),
+            title=f"Rencana {n:02d}",
+        )
+    page = client.get("/kecamatan/62.02.04/").content.decode()
+    planned = page.split('id="rencana"')[1].split("</section>")[0]
+    shown = re.findall(r"Rencana (\d\d)", planned)
+    assert shown == [f"{n:02d}" for n in range(50)]  # the overdue ones first, then by day
+    assert "terlambat" in planned
+    assert "Ada 3 kegiatan lain yang direncanakan" in planned and 'href="/data/events/"' in planned
+    english = client.get("/en/kecamatan/62.02.04/").content.decode()
+    assert "3 more events are planned" in english
+
+
+def test_a_kecamatan_page_with_few_planned_events_lists_them_all_without_a_note(client, kotim):
+    parenggean = kotim.kecamatan.get(code="62.02.04")
+    make_event(kecamatan=parenggean, status=OutreachEvent.Status.PLANNED, title="Rencana satu-satunya")
+    planned = client.get("/kecamatan/62.02.04/").content.decode().split('id="rencana"')[1].split("</section>")[0]
+    assert "Rencana satu-satunya" in planned and "kegiatan lain yang direncanakan" not in planned
