@@ -79,7 +79,7 @@ def page_by_ids(queryset, number, per_page: int, *, rows) -> Page:
     joined every row to its relations before sorting: 32.01's directory (4,244 KIM, each with
     its desa, kecamatan, kabupaten and tier) took 19 ms; the ids take 4 ms, and the rows, asked
     by id without the list's filters (with them the planner went through the kabupaten's 5,000
-    KIM again: 6.8 ms), 0.5 ms (docs/benchmarks.md). A row deleted between the two reads is left
+    KIM again: 6.8 ms), 2 ms (docs/benchmarks.md). A row deleted between the two reads is left
     out of the page."""
     page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
     ids = list(page.object_list)

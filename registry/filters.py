@@ -53,7 +53,7 @@ class DesaChoices(django_filters.fields.ModelChoiceIterator):
             yield (self.field.null_value, self.field.null_label)
         kinds = {value: str(label) for value, label in Desa.Kind.choices}
         for code, kind, name in self.queryset.values_list("code", "kind", "name"):
-            yield (code, f"{kinds[kind]} {name}")
+            yield (code, f"{kinds.get(kind, kind)} {name}")
 
 
 class DesaChoiceField(django_filters.fields.ModelChoiceField):
