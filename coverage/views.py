@@ -149,7 +149,8 @@ def kecamatan_detail(request, kabupaten, code):
     page_shows(request, kabupaten.code)
     form, on = requested_day(request)
     (row,) = kecamatan_coverage(kabupaten=kabupaten, on=on, only=kecamatan).kecamatan
-    desa = sorted(desa_coverage(kecamatan=kecamatan, on=on), key=lambda d: d.covered)  # without a KIM first
+    # Without a KIM first; the page shows no KIM's vitality.
+    desa = sorted(desa_coverage(kecamatan=kecamatan, on=on, vitality=False), key=lambda d: d.covered)
     svg = maps.desa_map(code)
     areas = [
         maps.MapArea(

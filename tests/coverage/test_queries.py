@@ -1,7 +1,7 @@
 from datetime import date
 
 from coverage.models import OutreachEvent
-from coverage.queries import kecamatan_coverage
+from coverage.queries import desa_coverage, kecamatan_coverage
 from registry.models import Kecamatan
 
 from ..factories import make_desa, make_event, make_kabupaten, make_kecamatan, make_kim
@@ -117,3 +117,15 @@ def test_the_coverage_query_is_built_once_but_asked_every_time(db, settings, dja
     kim.save()
     settings.KIM_SK_ENDED_COUNTS = False
     assert not coverage_of(desa.kecamatan).covered
+
+
+def test_desa_coverage_without_vitality_has_the_same_desa_and_kim_and_no_vitality(demo):
+    parenggean = Kecamatan.objects.get(code="62.02.04")
+    on = date(2022, 3, 25)
+    full = desa_coverage(kecamatan=parenggean, on=on)
+    bare = desa_coverage(kecamatan=parenggean, on=on, vitality=False)
+    assert [(d.code, d.covered, [(k.pk, k.name, k.active) for k in d.kims]) for d in bare] == [
+        (d.code, d.covered, [(k.pk, k.name, k.active) for k in d.kims]) for d in full
+    ]
+    assert any(d.kims for d in full) and {d.vitality for d in full if d.covered} - {None}
+    assert {k.vitality for d in bare for k in d.kims} == {""} and {d.vitality for d in bare} == {None}
