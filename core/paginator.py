@@ -16,7 +16,7 @@ analysed and SQLite count exactly, as Django does.
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 
 # The planner's own guess of a table's rows now: its tuple density at the last ANALYZE times its
@@ -73,16 +73,32 @@ class EstimatedCountPaginator(Paginator):
 
 
 def page_by_ids(queryset, number, per_page: int, *, rows) -> Page:
-    """The page `number` (as Paginator.get_page takes it) of `queryset`, read in two steps: the
-    page's ids, sorted over the bare rows, then those rows from `rows` (the same model with what
-    the page shows: select_related, annotations) by their ids alone. In one query PostgreSQL
-    joined every row to its relations before sorting: 32.01's directory (4,244 KIM, each with
-    its desa, kecamatan, kabupaten and tier) took 19 ms; the ids take 4 ms, and the rows, asked
-    by id without the list's filters (with them the planner went through the kabupaten's 5,000
-    KIM again: 6.8 ms), 2 ms (docs/benchmarks.md). A row deleted between the two reads is left
-    out of the page."""
-    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
-    ids = list(page.object_list)
-    found = rows.order_by().in_bulk(ids)
-    page.object_list = [found[pk] for pk in ids if pk in found]
+    """The page `number` (read as Paginator.get_page reads it) of `queryset`, in two steps: the
+    page's ids, sorted over the bare rows and each carrying how many rows the list has (a window
+    count: the one scan that finds the page also counts), then those rows from `rows` (the same
+    model with what the page shows: select_related, annotations) by their ids alone.
+
+    In one query PostgreSQL joined every row to its relations before sorting: 32.01's directory
+    (4,244 KIM, each with its desa, kecamatan, kabupaten and tier) took 19 ms; the ids take 4 ms,
+    and the rows, asked by id without the list's filters (with them the planner went through the
+    kabupaten's 5,000 KIM again: 6.8 ms), 2 ms. Counted apart, `?q=Bench` read its 4,244 KIM
+    twice (docs/benchmarks.md). A page past the end (or no rows at all) is asked again as Django
+    does: counted, then the last page. A row deleted between the two reads is left out."""
+    paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    listed = queryset.annotate(rows_in_list=Window(Count("pk"))).values_list("pk", "rows_in_list")
+    found = list(listed[(wanted - 1) * per_page : wanted * per_page]) if wanted >= 1 else []
+    if found:
+        paginator.count = found[0][1]  # Paginator's cached count, from the window
+        page, ids = paginator.page(wanted), [pk for pk, _total in found]
+    else:
+        page = paginator.get_page(number)
+        ids = list(page.object_list)
+    shown = rows.order_by().in_bulk(ids)
+    page.object_list = [shown[pk] for pk in ids if pk in shown]
     return page
