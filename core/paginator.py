@@ -72,6 +72,19 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+class ListedPaginator(Paginator):
+    """A Paginator told its count by the query that found its page (`page_by_ids`), or counting
+    as Django's does when not told."""
+
+    def __init__(self, object_list, per_page, *, count: int | None = None):
+        super().__init__(object_list, per_page)
+        self.listed_count = count
+
+    @cached_property
+    def count(self):
+        return super().count if self.listed_count is None else self.listed_count
+
+
 def page_by_ids(queryset, number, per_page: int, *, rows) -> Page:
     """The page `number` (read as Paginator.get_page reads it) of `queryset`, in two steps: the
     page's ids, sorted over the bare rows and each carrying how many rows the list has (a window
@@ -84,7 +97,7 @@ def page_by_ids(queryset, number, per_page: int, *, rows) -> Page:
     kabupaten's 5,000 KIM again: 6.8 ms), 2 ms. Counted apart, `?q=Bench` read its 4,244 KIM
     twice (docs/benchmarks.md). A page past the end (or no rows at all) is asked again as Django
     does: counted, then the last page. A row deleted between the two reads is left out."""
-    paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
+    ids_in_order = queryset.values_list("pk", flat=True)
     try:
         if isinstance(number, float) and not number.is_integer():
             raise ValueError
@@ -94,10 +107,10 @@ def page_by_ids(queryset, number, per_page: int, *, rows) -> Page:
     listed = queryset.annotate(rows_in_list=Window(Count("pk"))).values_list("pk", "rows_in_list")
     found = list(listed[(wanted - 1) * per_page : wanted * per_page]) if wanted >= 1 else []
     if found:
-        paginator.count = found[0][1]  # Paginator's cached count, from the window
-        page, ids = paginator.page(wanted), [pk for pk, _total in found]
+        page = ListedPaginator(ids_in_order, per_page, count=found[0][1]).page(wanted)
+        ids = [pk for pk, _total in found]
     else:
-        page = paginator.get_page(number)
+        page = ListedPaginator(ids_in_order, per_page).get_page(number)
         ids = list(page.object_list)
     shown = rows.order_by().in_bulk(ids)
     page.object_list = [shown[pk] for pk in ids if pk in shown]
