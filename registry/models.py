@@ -164,7 +164,8 @@ class Desa(ChoiceLabels, models.Model):
         verbose_name_plural = _("desa/kelurahan")
 
     def __str__(self):
-        return f"{self.Kind(self.kind).label} {self.name}"  # the enum: no dict of the choices per desa
+        # ChoiceLabels: cheap, and a kind stored outside the choices shows as it is (Kind(...) raised).
+        return f"{self.get_kind_display()} {self.name}"
 
     @staticmethod
     def kind_for_code(code: str) -> str:
