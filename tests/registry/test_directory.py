@@ -107,7 +107,8 @@ def test_the_directory_costs_the_same_queries_for_3_kim_as_for_40(client, kotim)
         make_kim(desa=d, tier=tier)
     many = directory_queries(client), directory_queries(client, {"kecamatan": desa[0].kecamatan.code, "q": "KIM"})
     assert few == many
-    assert max(many) <= 7  # its count comes with the page's ids, its vitality with its rows (core.paginator.page_by_ids)
+    # Its count comes with the page's ids, its vitality with its rows (core.paginator.page_by_ids).
+    assert max(many) <= 7
 
 
 def test_the_sort_choices_say_which_way_in_indonesian_and_in_english(client, demo):
