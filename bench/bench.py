@@ -88,7 +88,7 @@ def load(args):
 
     from core.cache import invalidate_pages
     from coverage.models import MonthlySummary
-    from registry.models import Desa, Kim
+    from registry.models import Desa, Kim, KimMonthlySummary
     from registry.regions import load_regions
 
     call_command("migrate", verbosity=0)
@@ -216,7 +216,11 @@ def load(args):
         # same transaction, with one INSERT … SELECT.
         started = time.perf_counter()
         n_summary = MonthlySummary.objects.rebuild()
-        print(f"  monthly summary: {n_summary} rows rebuilt in {time.perf_counter() - started:.1f} s")
+        n_kim_summary = KimMonthlySummary.objects.rebuild()
+        print(
+            f"  monthly summary: {n_summary} rows, KIM summary: {n_kim_summary} rows, rebuilt in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
     invalidate_pages()
     vacuum()
     print(

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from core.models import ChoiceLabels
 from core.region import RegionKind, portal_region
 from core.review import Review, Reviewed, ReviewQuerySet
 
+from .summary import kim_months
 from .vitality import Vitality, as_day, counts_for_coverage, last_sign_expression, vitality_expression
 
 SK_TERM_WARNING_DAYS = 90  # a new SK takes a community meeting and the kepala desa's signature
@@ -142,6 +143,14 @@ class Kecamatan(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Save; moved to another kabupaten, recompute both kabupaten's KIM summary (KimMonthlySummary)."""
+        with transaction.atomic(using=router.db_for_write(Kecamatan, instance=self), savepoint=False):
+            before = Kecamatan.objects.filter(pk=self.pk).values_list("kabupaten_id", flat=True).first()
+            super().save(*args, **kwargs)
+            if before is not None and before != self.kabupaten_id:
+                KimMonthlySummary.objects.refresh({before, self.kabupaten_id})
+
     def get_absolute_url(self):
         return reverse("coverage:kecamatan-detail", args=[self.code])
 
@@ -166,6 +175,18 @@ class Desa(ChoiceLabels, models.Model):
     def __str__(self):
         # ChoiceLabels: cheap, and a kind stored outside the choices shows as it is (Kind(...) raised).
         return f"{self.get_kind_display()} {self.name}"
+
+    def save(self, *args, **kwargs):
+        """Save; moved to another kecamatan, recompute the KIM summary (KimMonthlySummary) of the
+        kabupaten it left and of the one it joined (its KIM may cover another kecamatan now)."""
+        with transaction.atomic(using=router.db_for_write(Desa, instance=self), savepoint=False):
+            before = Desa.objects.filter(pk=self.pk).values_list("kecamatan_id", flat=True).first()
+            super().save(*args, **kwargs)
+            if before is not None and before != self.kecamatan_id:
+                moved = Kecamatan.objects.filter(pk__in=[before, self.kecamatan_id]).values_list(
+                    "kabupaten_id", flat=True
+                )
+                KimMonthlySummary.objects.refresh(set(moved))
 
     @staticmethod
     def kind_for_code(code: str) -> str:
@@ -200,7 +221,56 @@ def _active_on(on: date) -> Q:
 
 
 class KimQuerySet(ReviewQuerySet):
-    """waiting(): proposed by a field officer, not yet decided; refused(): with their reason."""
+    """waiting(): proposed by a field officer, not yet decided; refused(): with their reason.
+
+    Bulk writes keep the stored KIM summary (KimMonthlySummary) in step, in their own transaction:
+    `update()` (and `bulk_update()`, which calls it) of a field the summary reads, `delete()` and
+    `bulk_create()` recompute the summary of every kabupaten whose KIM they touch. A write that goes
+    around them (raw SQL, COPY) must call `KimMonthlySummary.objects.rebuild()`; `manage.py
+    check_summary` finds one that did not."""
+
+    # The fields whose change can move a KIM in or out of the summary's counts.
+    summary_fields = frozenset({"desa", "desa_id", "formed_on", "inactive_since", "review_status"})
+
+    def summary_kabupaten(self) -> set[int]:
+        """The ids of the kabupaten these KIM are in."""
+        return set(self.order_by().values_list("desa__kecamatan__kabupaten_id", flat=True).distinct())
+
+    def update(self, **kwargs):
+        if not self.summary_fields & set(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            before = self.summary_kabupaten()
+            n = super().update(**kwargs)
+            if {"desa", "desa_id"} & set(kwargs):
+                desa = kwargs.get("desa", kwargs.get("desa_id"))
+                if not isinstance(desa, Desa | int):  # an expression: which kabupaten is not known here
+                    KimMonthlySummary.objects.rebuild()
+                    return n
+                moved = Desa.objects.filter(pk=getattr(desa, "pk", desa)).values_list(
+                    "kecamatan__kabupaten_id", flat=True
+                )
+                before |= set(moved)
+            KimMonthlySummary.objects.refresh(before)
+        return n
+
+    def delete(self):
+        with transaction.atomic(using=self.db, savepoint=False):
+            kabupaten = self.summary_kabupaten()
+            result = super().delete()
+            KimMonthlySummary.objects.refresh(kabupaten)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            desa = {kim.desa_id for kim in created}
+            kabupaten = Desa.objects.filter(pk__in=desa).values_list("kecamatan__kabupaten_id", flat=True)
+            KimMonthlySummary.objects.refresh(set(kabupaten))
+        return created
 
     def public(self):
         """What the public pages and open data show: accepted KIM only, never open proposals."""
@@ -390,6 +460,29 @@ class Kim(Reviewed):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Save, and when its desa, dates or review status changed recompute in the same transaction
+        the KIM summary (KimMonthlySummary) of its kabupaten, before and after."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not KimQuerySet.summary_fields & set(update_fields):
+            return super().save(*args, **kwargs)
+        fields = ("desa_id", "formed_on", "inactive_since", "review_status")
+        with transaction.atomic(using=router.db_for_write(Kim, instance=self), savepoint=False):
+            before = Kim.objects.filter(pk=self.pk).values_list(*fields).first() if self.pk else None
+            super().save(*args, **kwargs)
+            if before != tuple(getattr(self, field) for field in fields):
+                desa = {self.desa_id} | ({before[0]} if before else set())
+                kabupaten = Desa.objects.filter(pk__in=desa).values_list("kecamatan__kabupaten_id", flat=True)
+                KimMonthlySummary.objects.refresh(set(kabupaten))
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=router.db_for_write(Kim, instance=self), savepoint=False):
+            kabupaten = Desa.objects.filter(pk=self.desa_id).values_list("kecamatan__kabupaten_id", flat=True)
+            kabupaten = set(kabupaten)
+            result = super().delete(*args, **kwargs)
+            KimMonthlySummary.objects.refresh(kabupaten)
+        return result
+
     def get_absolute_url(self):
         return reverse("coverage:kim-detail", args=[self.pk])
 
@@ -450,6 +543,87 @@ class Kim(Reviewed):
         if errors:
             raise ValidationError(errors)
         self.contact_phone = normalize_phone(self.contact_phone)
+
+
+class KimMonthlySummaryQuerySet(models.QuerySet):
+    def counted(self, kabupaten=None) -> list["KimMonthlySummary"]:
+        """What the summary should hold for the kabupaten ids `kabupaten` (every one when None),
+        recomputed from the accepted KIM (registry.summary.kim_months), as unsaved rows."""
+        kims = Kim.objects.accepted().order_by()
+        if kabupaten is not None:
+            kims = kims.filter(desa__kecamatan__kabupaten__in=kabupaten)
+        rows = kims.values_list("desa__kecamatan__kabupaten_id", "desa__kecamatan_id", "formed_on", "inactive_since")
+        return [KimMonthlySummary(**row._asdict()) for row in kim_months(rows.iterator(chunk_size=5000))]
+
+    def refresh(self, kabupaten):
+        """Recompute the rows of the kabupaten ids `kabupaten` from their KIM, in the caller's
+        transaction (or one of its own). The kabupaten rows are locked first, so two writers in the
+        same kabupaten wait for each other and the second counts the first's KIM; without the lock
+        each would count what it sees and the last to write would win."""
+        kabupaten = sorted({k for k in kabupaten if k is not None})
+        if not kabupaten:
+            return
+        with transaction.atomic(using=self.db, savepoint=False):
+            list(Kabupaten.objects.select_for_update().filter(pk__in=kabupaten).order_by("pk").values_list("pk"))
+            self.filter(kabupaten__in=kabupaten).delete()
+            self.bulk_create(self.counted(kabupaten), batch_size=5000)
+
+    def rebuild(self) -> int:
+        """Replace the whole summary by what the KIM say (after a bulk load that went around the
+        models, such as the bench's COPY, or a change of the regions). Returns the rows written."""
+        with transaction.atomic(using=self.db, savepoint=False):
+            self.all().delete()
+            return len(self.bulk_create(self.counted(), batch_size=5000))
+
+    def differences(self) -> list[tuple[int, date, tuple | None, tuple | None]]:
+        """(kabupaten id, month, stored, recomputed) of every row where the summary and the KIM
+        disagree; stored and recomputed are (active KIM, covered kecamatan, last change) or None."""
+        fields = ("active_kim", "covered_kecamatan", "last_change")
+        stored = {(k, m): tuple(rest) for k, m, *rest in self.values_list("kabupaten_id", "month", *fields)}
+        counted = {(row.kabupaten_id, row.month): tuple(getattr(row, f) for f in fields) for row in self.counted()}
+        return sorted(
+            (k, m, stored.get((k, m)), counted.get((k, m)))
+            for k, m in stored.keys() | counted.keys()
+            if stored.get((k, m)) != counted.get((k, m))
+        )
+
+
+class KimMonthlySummary(models.Model):
+    """Per kabupaten/kota and month, the KIM counting at the month's end and the kecamatan they
+    cover, stored so that the monthly chart reads a kabupaten's history in one row per month
+    instead of sweeping over all its KIM on every view (coverage.queries.monthly_progress).
+
+    A row for each month in which one of the kabupaten's accepted KIM was formed or became
+    inactive (registry.summary.kim_months). Kept correct in the same transaction as every write of
+    a KIM (Kim.save/delete and KimQuerySet's update, delete and bulk_create) and of a move of a
+    desa or kecamatan (Desa.save, Kecamatan.save, the regions loader): the kabupaten's rows are
+    recomputed from its KIM, never incremented. `manage.py check_summary` recomputes all of it and
+    reports (or, with --fix, repairs) any difference."""
+
+    kabupaten = models.ForeignKey(
+        Kabupaten, models.CASCADE, related_name="kim_monthly_summary", verbose_name=_("kabupaten/kota")
+    )
+    month = models.DateField(_("bulan"))
+    active_kim = models.PositiveIntegerField(_("KIM aktif di akhir bulan"))
+    covered_kecamatan = models.PositiveIntegerField(_("kecamatan ber-KIM di akhir bulan"))
+    last_change = models.DateField(_("perubahan terakhir dalam bulan"))
+
+    objects = KimMonthlySummaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kabupaten", "month"]
+        verbose_name = _("ringkasan bulanan KIM")
+        verbose_name_plural = _("ringkasan bulanan KIM")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kabupaten", "month"],
+                name="%(app_label)s_%(class)s_unique_kabupaten_month",
+                violation_error_message=_("Ringkasan KIM kabupaten/kota ini untuk bulan ini sudah ada."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kabupaten_id} {self.month:%Y-%m}: {self.active_kim} KIM, {self.covered_kecamatan} kecamatan"
 
 
 class Pengurus(ChoiceLabels, models.Model):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.cache import invalidate_pages
 from core.region import PortalRegion, RegionKind
 
-from .models import KABUPATEN_CODE_RE, Desa, Kabupaten, Kecamatan
+from .models import KABUPATEN_CODE_RE, Desa, Kabupaten, Kecamatan, KimMonthlySummary
 
 WILAYAH_FILE = Path(__file__).resolve().parent / "data" / "kemendagri_wilayah.csv.gz"
 
@@ -121,6 +121,8 @@ def load_regions(codes: list[str] | None = None, *, path: Path = WILAYAH_FILE) -
             },
             result,
         )
+        if result.updated:  # a desa or kecamatan may have moved: its KIM count elsewhere now
+            KimMonthlySummary.objects.rebuild()
         # Bulk writes send no signals: tell the public pages' cache ourselves.
         invalidate_pages()
     return result
