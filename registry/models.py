@@ -559,12 +559,15 @@ class KimMonthlySummaryQuerySet(models.QuerySet):
         """Recompute the rows of the kabupaten ids `kabupaten` from their KIM, in the caller's
         transaction (or one of its own). The kabupaten rows are locked first, so two writers in the
         same kabupaten wait for each other and the second counts the first's KIM; without the lock
-        each would count what it sees and the last to write would win."""
+        both would insert the same month's row and all but one fail (bench/kim_summary_race.py)."""
         kabupaten = sorted({k for k in kabupaten if k is not None})
         if not kabupaten:
             return
         with transaction.atomic(using=self.db, savepoint=False):
-            list(Kabupaten.objects.select_for_update().filter(pk__in=kabupaten).order_by("pk").values_list("pk"))
+            # FOR NO KEY UPDATE: writers wait for each other, a kecamatan added meanwhile (its
+            # foreign key check takes FOR KEY SHARE) does not.
+            locked = Kabupaten.objects.select_for_update(no_key=True).filter(pk__in=kabupaten).order_by("pk")
+            list(locked.values_list("pk"))
             self.filter(kabupaten__in=kabupaten).delete()
             self.bulk_create(self.counted(kabupaten), batch_size=5000)
 
