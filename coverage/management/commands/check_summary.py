@@ -18,41 +18,42 @@ class Command(BaseCommand):
         parser.add_argument("--fix", action="store_true", help="rebuild each summary that differs from the data")
 
     def handle(self, *args, fix=False, **options):
-        events = self._events(fix)
-        kim = self._kim(fix)
+        events = MonthlySummary.objects.differences()
+        kecamatan = dict(Kecamatan.objects.filter(pk__in={d[0] for d in events[:SHOWN]}).values_list("pk", "code"))
+        kim = KimMonthlySummary.objects.differences()
+        kabupaten = dict(Kabupaten.objects.filter(pk__in={d[0] for d in kim[:SHOWN]}).values_list("pk", "code"))
+        self._report(
+            "monthly summary",
+            events,
+            lambda k, month, stored, counted: (
+                f"kecamatan {kecamatan.get(k, k)} {month:%Y-%m}: stored {stored}, events {counted}"
+            ),
+            rebuild=MonthlySummary.objects.rebuild if fix else None,
+            source="events",
+        )
+        self._report(
+            "KIM summary",
+            kim,
+            lambda k, month, stored, counted: (
+                f"kabupaten {kabupaten.get(k, k)} {month:%Y-%m}: stored {_state(stored)}, KIM {_state(counted)}"
+            ),
+            rebuild=KimMonthlySummary.objects.rebuild if fix else None,
+            source="KIM",
+        )
         if (events or kim) and not fix:
-            raise CommandError(f"{events + kim} difference(s) between the stored summaries and the data", returncode=1)
-
-    def _events(self, fix: bool) -> int:
-        differences = MonthlySummary.objects.differences()
-        codes = dict(Kecamatan.objects.filter(pk__in={d[0] for d in differences[:SHOWN]}).values_list("pk", "code"))
-        for kecamatan, month, stored, counted in differences[:SHOWN]:
-            self.stdout.write(
-                f"kecamatan {codes.get(kecamatan, kecamatan)} {month:%Y-%m}: stored {stored}, events {counted}"
+            raise CommandError(
+                f"{len(events) + len(kim)} difference(s) between the stored summaries and the data", returncode=1
             )
-        self._more(differences)
-        self.stdout.write(f"monthly summary: {len(differences)} difference(s)")
-        if fix and differences:
-            self.stdout.write(f"rebuilt from the events: {MonthlySummary.objects.rebuild()} row(s)")
-        return len(differences)
 
-    def _kim(self, fix: bool) -> int:
-        differences = KimMonthlySummary.objects.differences()
-        codes = dict(Kabupaten.objects.filter(pk__in={d[0] for d in differences[:SHOWN]}).values_list("pk", "code"))
-        for kabupaten, month, stored, counted in differences[:SHOWN]:
-            self.stdout.write(
-                f"kabupaten {codes.get(kabupaten, kabupaten)} {month:%Y-%m}: "
-                f"stored {_state(stored)}, KIM {_state(counted)}"
-            )
-        self._more(differences)
-        self.stdout.write(f"KIM summary: {len(differences)} difference(s)")
-        if fix and differences:
-            self.stdout.write(f"rebuilt from the KIM: {KimMonthlySummary.objects.rebuild()} row(s)")
-        return len(differences)
-
-    def _more(self, differences):
+    def _report(self, name, differences, describe, *, rebuild, source):
+        """The first SHOWN differences, their count, and with --fix (`rebuild`) the summary rebuilt."""
+        for difference in differences[:SHOWN]:
+            self.stdout.write(describe(*difference))
         if len(differences) > SHOWN:
             self.stdout.write(f"… and {len(differences) - SHOWN} more")
+        self.stdout.write(f"{name}: {len(differences)} difference(s)")
+        if rebuild and differences:
+            self.stdout.write(f"rebuilt from the {source}: {rebuild()} row(s)")
 
 
 def _state(row) -> str:
