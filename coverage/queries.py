@@ -372,7 +372,7 @@ def _months_before(month: date, n: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
+def monthly_progress(*, kabupaten: Kabupaten, on: date, coverage: KabupatenCoverage | None = None) -> list[MonthPoint]:
     """Covered kecamatan and active KIM at the end of each month, and events held in it.
 
     From the first KIM formation or held event up to the month of `on`, in two
@@ -385,6 +385,10 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
     SK term nor quiet (registry/vitality.py). Each KIM becomes the days on which
     it counts; one sweep over where those spans begin and end keeps it linear in
     the number of KIM and their signs of life.
+
+    By the default rule the months come from the stored KIM summary (`_stored_progress`). Given
+    `coverage`, the kabupaten's `kecamatan_coverage` on `on` (the dashboard has it), the month of
+    `on` is taken from its figures, which follow the same rule (tests/coverage/test_chart_rule.py).
     """
     first_shown = max(EARLIEST_DAY.replace(day=1), _months_before(on.replace(day=1), PROGRESS_MONTHS - 1))
     kims = Kim.objects.in_kabupaten(kabupaten).accepted().formed_by(on).order_by()
@@ -401,7 +405,9 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
             per_kecamatan[kec] = per_kecamatan.get(kec, 0) + step
 
     if signs is None and settings.KIM_SK_ENDED_COUNTS:  # the default: from formation until inactive
-        stored = _stored_progress(kabupaten=kabupaten, first_shown=first_shown, on=on, held=held)
+        if coverage is not None and (coverage.kabupaten.pk, coverage.on) != (kabupaten.pk, on):
+            coverage = None
+        stored = _stored_progress(kabupaten=kabupaten, first_shown=first_shown, on=on, held=held, coverage=coverage)
         if stored is not None:
             return stored
         # Only the three columns this rule reads, and `change` written out for the common case (a
@@ -454,18 +460,21 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date) -> list[MonthPoint]:
     return points
 
 
-def _stored_progress(*, kabupaten: Kabupaten, first_shown: date, on: date, held: dict) -> list[MonthPoint] | None:
+def _stored_progress(
+    *, kabupaten: Kabupaten, first_shown: date, on: date, held: dict, coverage: KabupatenCoverage | None
+) -> list[MonthPoint] | None:
     """monthly_progress by its default rule, read from the stored KIM summary (KimMonthlySummary:
     one row per month with a change, about a hundred for the hot kabupaten, instead of sweeping
-    over its 4,244 KIM). None when the row of the month of `on` records a change after `on` (a KIM
-    formed or inactive later that month): that month is then judged on `on` from the KIM."""
+    over its 4,244 KIM). The month of `on` comes from `coverage` when given; without it, None when
+    that month's row records a change after `on` (a KIM formed or inactive later that month): the
+    month is then judged on `on` from the KIM."""
     this_month = on.replace(day=1)
     rows = list(
         KimMonthlySummary.objects.filter(kabupaten=kabupaten, month__lte=this_month)
         .order_by("month")
         .values_list("month", "active_kim", "covered_kecamatan", "last_change")
     )
-    if rows and rows[-1][0] == this_month and rows[-1][3] > on:
+    if coverage is None and rows and rows[-1][0] == this_month and rows[-1][3] > on:
         return None
     # Where the chart begins: the first KIM's formation (the first row's month) or held event.
     starts = [rows[0][0], *held] if rows else list(held)
@@ -476,6 +485,8 @@ def _stored_progress(*, kabupaten: Kabupaten, first_shown: date, on: date, held:
         while i < len(rows) and rows[i][0] <= month:
             _month, active, covered, _last = rows[i]
             i += 1
+        if month == this_month and coverage is not None:
+            active, covered = coverage.active_kim, coverage.covered_count
         points.append(
             MonthPoint(month=month, covered_kecamatan=covered, active_kim=active, held_events=held.get(month, 0))
         )

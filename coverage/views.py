@@ -106,7 +106,7 @@ def _kabupaten_dashboard(request, kabupaten):
     page_shows(request, kabupaten.code)
     form, on = requested_day(request)
     coverage = kecamatan_coverage(kabupaten=kabupaten, on=on)
-    progress = monthly_progress(kabupaten=kabupaten, on=on)
+    progress = monthly_progress(kabupaten=kabupaten, on=on, coverage=coverage)
     svg = maps.kecamatan_map(kabupaten.code)
     urls = {k.code: reverse("coverage:kecamatan-detail", args=[k.code]) for k in coverage.kecamatan}
     areas = [

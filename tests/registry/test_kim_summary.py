@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from core.review import Review
 from coverage import queries
-from coverage.queries import monthly_progress
+from coverage.queries import kecamatan_coverage, monthly_progress
 from registry.models import Kim, KimMonthlySummary
 from registry.summary import KimMonth, kim_months
 
@@ -233,8 +233,15 @@ def test_the_chart_counts_from_the_summary_what_it_counted_from_every_kim(db, se
     kabupaten = make_kabupaten()
     random_kim(kabupaten, seed)
     charts = {on: monthly_progress(kabupaten=kabupaten, on=on) for on in DAYS}
+    # The dashboard's way: the month of `on` from the coverage figures of that day.
+    with_coverage = {
+        on: monthly_progress(kabupaten=kabupaten, on=on, coverage=kecamatan_coverage(kabupaten=kabupaten, on=on))
+        for on in DAYS
+    }
     monkeypatch.setattr(queries, "_stored_progress", lambda **kwargs: None)
-    assert charts == {on: monthly_progress(kabupaten=kabupaten, on=on) for on in DAYS}
+    swept = {on: monthly_progress(kabupaten=kabupaten, on=on) for on in DAYS}
+    assert charts == swept
+    assert with_coverage == swept
 
 
 def test_a_kim_formed_later_in_the_month_is_left_out_of_a_chart_judged_earlier_in_it(two):
@@ -245,6 +252,22 @@ def test_a_kim_formed_later_in_the_month_is_left_out_of_a_chart_judged_earlier_i
     assert (point.active_kim, point.covered_kecamatan) == (1, 1)
     (point,) = [p for p in monthly_progress(kabupaten=a.kecamatan.kabupaten, on=date(2022, 3, 20)) if p.month == MARCH]
     assert (point.active_kim, point.covered_kecamatan) == (2, 2)
+
+
+def test_given_the_days_coverage_the_chart_judges_a_month_changing_later_without_reading_the_kim(
+    two, django_assert_num_queries
+):
+    a, b = two
+    make_kim(desa=a, formed_on=date(2022, 3, 5))
+    make_kim(desa=b, formed_on=date(2022, 3, 20))
+    kabupaten, on = a.kecamatan.kabupaten, date(2022, 3, 10)
+    coverage = kecamatan_coverage(kabupaten=kabupaten, on=on)
+    with django_assert_num_queries(2):  # the held events (one UNION), the summary
+        (point,) = monthly_progress(kabupaten=kabupaten, on=on, coverage=coverage)
+    assert (point.month, point.active_kim, point.covered_kecamatan) == (MARCH, 1, 1)
+    # The coverage of another day is not taken for this one.
+    (point,) = monthly_progress(kabupaten=kabupaten, on=on, coverage=kecamatan_coverage(kabupaten=kabupaten, on=MAY))
+    assert (point.active_kim, point.covered_kecamatan) == (1, 1)
 
 
 def test_the_chart_reads_the_summary_instead_of_the_kabupatens_kim(two, django_assert_num_queries):
