@@ -1,12 +1,14 @@
 """Regions (kabupaten, kecamatan, desa/kelurahan) and the KIM that serve them."""
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -545,6 +547,10 @@ class Kim(Reviewed):
         self.contact_phone = normalize_phone(self.contact_phone)
 
 
+# The kabupaten whose KIM summary waits to be refreshed at the end of a `deferring()` block.
+_deferred_refresh: ContextVar[set[int] | None] = ContextVar("kim_summary_deferred_refresh", default=None)
+
+
 class KimMonthlySummaryQuerySet(models.QuerySet):
     def counted(self, kabupaten=None) -> list["KimMonthlySummary"]:
         """What the summary should hold for the kabupaten ids `kabupaten` (every one when None),
@@ -561,6 +567,10 @@ class KimMonthlySummaryQuerySet(models.QuerySet):
         same kabupaten wait for each other and the second counts the first's KIM; without the lock
         both would insert the same month's row and all but one fail (bench/kim_summary_race.py)."""
         kabupaten = sorted({k for k in kabupaten if k is not None})
+        pending = _deferred_refresh.get()
+        if pending is not None:
+            pending.update(kabupaten)
+            return
         if not kabupaten:
             return
         with transaction.atomic(using=self.db, savepoint=False):
@@ -568,14 +578,38 @@ class KimMonthlySummaryQuerySet(models.QuerySet):
             # foreign key check takes FOR KEY SHARE) does not.
             locked = Kabupaten.objects.select_for_update(no_key=True).filter(pk__in=kabupaten).order_by("pk")
             list(locked.values_list("pk"))
-            self.filter(kabupaten__in=kabupaten).delete()
+            # One DELETE: through the ORM, the page cache's signal receivers (which watch every
+            # model) would make it read each row first and delete them by id.
+            with connections[self.db].cursor() as cursor:
+                placeholders = ", ".join(["%s"] * len(kabupaten))
+                cursor.execute(
+                    f"DELETE FROM {self.model._meta.db_table} WHERE kabupaten_id IN ({placeholders})", kabupaten
+                )
             self.bulk_create(self.counted(kabupaten), batch_size=5000)
+
+    @contextmanager
+    def deferring(self):
+        """Within the block, a write of a KIM only notes its kabupaten; when the block ends without
+        an error, each noted kabupaten is refreshed once, in the block's transaction (its own if the
+        caller has none). For many writes in one transaction: a spreadsheet of 1,000 KIM in one
+        kabupaten costs one refresh, not 1,000. Nested blocks leave the refresh to the outermost."""
+        if _deferred_refresh.get() is not None:
+            yield
+            return
+        with transaction.atomic(using=self.db):
+            token = _deferred_refresh.set(set())
+            try:
+                yield
+                kabupaten = _deferred_refresh.get()
+            finally:
+                _deferred_refresh.reset(token)
+            self.refresh(kabupaten)
 
     def rebuild(self) -> int:
         """Replace the whole summary by what the KIM say (after a bulk load that went around the
         models, such as the bench's COPY, or a change of the regions). Returns the rows written."""
-        with transaction.atomic(using=self.db, savepoint=False):
-            self.all().delete()
+        with transaction.atomic(using=self.db, savepoint=False), connections[self.db].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.model._meta.db_table}")
             return len(self.bulk_create(self.counted(), batch_size=5000))
 
     def differences(self) -> list[tuple[int, date, tuple | None, tuple | None]]:

@@ -35,7 +35,7 @@ from import_export.tmp_storages import CacheStorage
 
 from core.region import portal_region
 
-from .models import Desa, Kabupaten, Kim, KimActivity, Pengurus, Tier
+from .models import Desa, Kabupaten, Kim, KimActivity, KimMonthlySummary, Pengurus, Tier
 from .scope import for_staff
 from .vitality import as_day, last_sign_expression
 
@@ -307,6 +307,11 @@ class KimResource(resources.ModelResource):
     def __init__(self, staff=None, **kwargs):
         super().__init__(**kwargs)
         self.staff = staff  # the admin user importing or exporting: rows outside their scope are refused
+
+    def import_data(self, *args, **kwargs):
+        """Import, refreshing the KIM summary of each kabupaten once at the end (not once a row)."""
+        with KimMonthlySummary.objects.deferring():
+            return super().import_data(*args, **kwargs)
 
     def get_queryset(self):
         queryset = (

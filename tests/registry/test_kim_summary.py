@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+import tablib
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +21,7 @@ from core.review import Review
 from coverage import queries
 from coverage.queries import kecamatan_coverage, monthly_progress
 from registry.models import Kim, KimMonthlySummary
+from registry.resources import KimResource
 from registry.summary import KimMonth, kim_months
 
 from ..factories import make_desa, make_kabupaten, make_kecamatan, make_kim, make_user
@@ -276,3 +278,33 @@ def test_the_chart_reads_the_summary_instead_of_the_kabupatens_kim(two, django_a
     with django_assert_num_queries(2) as captured:  # the held events (one UNION), the summary
         monthly_progress(kabupaten=a.kecamatan.kabupaten, on=date(2022, 6, 1))
     assert not [q for q in captured.captured_queries if 'FROM "registry_kim"' in q["sql"]]
+
+
+def summary_rewrites(captured) -> int:
+    """How many times the KIM summary was recomputed: one DELETE of a kabupaten's rows each."""
+    return sum(1 for q in captured.captured_queries if q["sql"].startswith("DELETE FROM registry_kimmonthlysummary"))
+
+
+def test_a_spreadsheet_import_refreshes_each_kabupatens_summary_once_not_once_a_row(kotim):
+    lines = "".join(f",Baamang,Baamang Hulu,KIM Impor {n},,0{n}-03-2022,\n" for n in range(1, 6))
+    dataset = tablib.Dataset().load("kode_desa,kecamatan,desa,nama,tingkatan,tanggal_terbentuk,telepon_kontak\n" + lines)
+    with CaptureQueriesContext(connection) as captured:
+        result = KimResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Kim.objects.count() == 5
+    assert summary_rewrites(captured) == 1
+    assert rows(kotim)[-1] == (MARCH, 5, 1, date(2022, 3, 5))
+
+
+def test_writes_in_a_deferring_block_that_fails_leave_the_summary_as_it_was(two):
+    a, _b = two
+    make_kim(desa=a, formed_on=date(2022, 3, 5))
+    with pytest.raises(ValueError), KimMonthlySummary.objects.deferring():
+        make_kim(desa=a, formed_on=date(2022, 4, 1))
+        raise ValueError("the import fails")
+    assert Kim.objects.count() == 1
+    assert rows(a.kecamatan.kabupaten) == [(MARCH, 1, 1, date(2022, 3, 5))]
+    with KimMonthlySummary.objects.deferring(), KimMonthlySummary.objects.deferring():  # nested: one refresh
+        make_kim(desa=a, formed_on=date(2022, 4, 1))
+        assert rows(a.kecamatan.kabupaten) == [(MARCH, 1, 1, date(2022, 3, 5))]  # not yet
+    assert rows(a.kecamatan.kabupaten)[-1] == (APRIL, 2, 1, date(2022, 4, 1))
