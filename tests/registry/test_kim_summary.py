@@ -287,7 +287,9 @@ def summary_rewrites(captured) -> int:
 
 def test_a_spreadsheet_import_refreshes_each_kabupatens_summary_once_not_once_a_row(kotim):
     lines = "".join(f",Baamang,Baamang Hulu,KIM Impor {n},,0{n}-03-2022,\n" for n in range(1, 6))
-    dataset = tablib.Dataset().load("kode_desa,kecamatan,desa,nama,tingkatan,tanggal_terbentuk,telepon_kontak\n" + lines)
+    dataset = tablib.Dataset().load(
+        "kode_desa,kecamatan,desa,nama,tingkatan,tanggal_terbentuk,telepon_kontak\n" + lines
+    )
     with CaptureQueriesContext(connection) as captured:
         result = KimResource().import_data(dataset, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
