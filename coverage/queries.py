@@ -387,8 +387,9 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date, coverage: KabupatenCover
     the number of KIM and their signs of life.
 
     By the default rule the months come from the stored KIM summary (`_stored_progress`). Given
-    `coverage`, the kabupaten's `kecamatan_coverage` on `on` (the dashboard has it), the month of
-    `on` is taken from its figures, which follow the same rule (tests/coverage/test_chart_rule.py).
+    `coverage`, the whole kabupaten's `kecamatan_coverage` on `on` (the dashboard has it; not one
+    of `only=`), the month of `on` is taken from its figures, which follow the same rule
+    (tests/coverage/test_chart_rule.py).
     """
     first_shown = max(EARLIEST_DAY.replace(day=1), _months_before(on.replace(day=1), PROGRESS_MONTHS - 1))
     kims = Kim.objects.in_kabupaten(kabupaten).accepted().formed_by(on).order_by()
