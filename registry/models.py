@@ -148,7 +148,11 @@ class Kecamatan(models.Model):
     def save(self, *args, **kwargs):
         """Save; moved to another kabupaten, recompute both kabupaten's KIM summary (KimMonthlySummary)."""
         with transaction.atomic(using=router.db_for_write(Kecamatan, instance=self), savepoint=False):
-            before = Kecamatan.objects.filter(pk=self.pk).values_list("kabupaten_id", flat=True).first()
+            before = (
+                None
+                if self.pk is None
+                else Kecamatan.objects.filter(pk=self.pk).values_list("kabupaten_id", flat=True).first()
+            )
             super().save(*args, **kwargs)
             if before is not None and before != self.kabupaten_id:
                 KimMonthlySummary.objects.refresh({before, self.kabupaten_id})
@@ -182,7 +186,11 @@ class Desa(ChoiceLabels, models.Model):
         """Save; moved to another kecamatan, recompute the KIM summary (KimMonthlySummary) of the
         kabupaten it left and of the one it joined (its KIM may cover another kecamatan now)."""
         with transaction.atomic(using=router.db_for_write(Desa, instance=self), savepoint=False):
-            before = Desa.objects.filter(pk=self.pk).values_list("kecamatan_id", flat=True).first()
+            before = (
+                None
+                if self.pk is None
+                else Desa.objects.filter(pk=self.pk).values_list("kecamatan_id", flat=True).first()
+            )
             super().save(*args, **kwargs)
             if before is not None and before != self.kecamatan_id:
                 moved = Kecamatan.objects.filter(pk__in=[before, self.kecamatan_id]).values_list(

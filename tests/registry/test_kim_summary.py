@@ -310,3 +310,12 @@ def test_writes_in_a_deferring_block_that_fails_leave_the_summary_as_it_was(two)
         make_kim(desa=a, formed_on=date(2022, 4, 1))
         assert rows(a.kecamatan.kabupaten) == [(MARCH, 1, 1, date(2022, 3, 5))]  # not yet
     assert rows(a.kecamatan.kabupaten)[-1] == (APRIL, 2, 1, date(2022, 4, 1))
+
+
+def test_a_new_desa_or_kecamatan_looks_up_no_previous_parent(two):
+    a, _b = two
+    with CaptureQueriesContext(connection) as captured:
+        kecamatan = make_kecamatan(kabupaten=a.kecamatan.kabupaten)
+        make_desa(kecamatan=kecamatan)
+    # The move check reads a saved row's parent only: a new one has none (`WHERE id IS NULL`).
+    assert not [q for q in captured.captured_queries if '"id" IS NULL' in q["sql"]]
