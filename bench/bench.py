@@ -88,7 +88,7 @@ def load(args):
 
     from core.cache import invalidate_pages
     from coverage.models import MonthlySummary
-    from registry.models import Desa, Kim, KimMonthlySummary
+    from registry.models import Desa, Kim, KimMonthlySummary, KimSearchText
     from registry.regions import load_regions
 
     call_command("migrate", verbosity=0)
@@ -212,14 +212,15 @@ def load(args):
         ).split()
         n_events = _copy(cur, "coverage_outreachevent", event_columns, events())
         _copy(cur, "coverage_outreachevent_kims", ["outreachevent_id", "kim_id"], links)
-        # COPY goes around the models: the stored monthly summary is rebuilt from the events in the
-        # same transaction, with one INSERT … SELECT.
+        # COPY goes around the models: the stored summaries and the KIM's search text are rebuilt
+        # from the events and the KIM in the same transaction.
         started = time.perf_counter()
         n_summary = MonthlySummary.objects.rebuild()
         n_kim_summary = KimMonthlySummary.objects.rebuild()
+        n_search = KimSearchText.objects.rebuild()
         print(
-            f"  monthly summary: {n_summary} rows, KIM summary: {n_kim_summary} rows, rebuilt in "
-            f"{time.perf_counter() - started:.1f} s"
+            f"  monthly summary: {n_summary} rows, KIM summary: {n_kim_summary} rows, KIM search text: "
+            f"{n_search} rows, rebuilt in {time.perf_counter() - started:.1f} s"
         )
     invalidate_pages()
     vacuum()

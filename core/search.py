@@ -10,6 +10,11 @@ from indexes (trigram GIN indexes, see registry's migration 0009), ORs them
 in one bitmap per word and ANDs the words' bitmaps: no row is read that does
 not match. Same words, same matches: every word must match one of the
 fields, case-insensitively.
+
+Where a model stores its searched fields joined in one text (registry.KimSearchText: 50,000 KIM
+with their desa's and kecamatan's names), `words` and `contains_lookup` are the same rules for
+searching that text: every word in it, case-insensitively, and no word can span two fields
+(`SEPARATOR`, which a word split on white space never holds).
 """
 
 from django.contrib.admin import ModelAdmin
@@ -27,7 +32,27 @@ def _field(model, name):
         return None
 
 
-def _contains(word: str) -> str:
+# Between two fields of a stored search text; `words` never returns a word that holds it.
+SEPARATOR = "\n"
+
+
+def joined(values) -> str:
+    """Field values as one stored search text (an empty or missing value as nothing)."""
+    return SEPARATOR.join(value or "" for value in values)
+
+
+def words(search_term: str) -> list[str]:
+    """The admin's words of `search_term`, as Django's own search splits it: on white space,
+    a quoted phrase one word without its quotes."""
+    found = []
+    for word in smart_split(search_term):
+        if word.startswith(('"', "'")) and word[0] == word[-1]:
+            word = unescape_string_literal(word)
+        found.append(word)
+    return found
+
+
+def contains_lookup(word: str) -> str:
     """The lookup for `word`: icontains, or contains for a word of one or two characters that
     has no case ("12", "3/"). No index answers so short a word (a trigram has three characters),
     so every row is read; comparing it as stored spares UPPER() of every row's every field:
@@ -43,7 +68,7 @@ def _matching(model, path: str, word: str) -> Q | None:
     if field is None:
         return None
     if not rest:
-        return None if field.is_relation else Q(**{f"{first}__{_contains(word)}": word})
+        return None if field.is_relation else Q(**{f"{first}__{contains_lookup(word)}": word})
     if not isinstance(field, ForeignKey):
         return None
     inner = _matching(field.related_model, rest, word)
@@ -71,9 +96,7 @@ def search_without_joins(model_admin: ModelAdmin, request, queryset, search_term
     if not (fields and search_term):
         return queryset, False
     terms = []
-    for word in smart_split(search_term):
-        if word.startswith(('"', "'")) and word[0] == word[-1]:
-            word = unescape_string_literal(word)
+    for word in words(search_term):
         matches = [_matching(queryset.model, field, word) for field in fields]
         if None in matches:
             return ModelAdmin.get_search_results(model_admin, request, queryset, search_term)

@@ -19,6 +19,7 @@ from core.dates import validate_in_range
 from core.models import ChoiceLabels
 from core.region import RegionKind, portal_region
 from core.review import Review, Reviewed, ReviewQuerySet
+from core.search import contains_lookup, joined
 
 from .summary import kim_months
 from .vitality import Vitality, as_day, counts_for_coverage, last_sign_expression, vitality_expression
@@ -146,16 +147,21 @@ class Kecamatan(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        """Save; moved to another kabupaten, recompute both kabupaten's KIM summary (KimMonthlySummary)."""
+        """Save; moved to another kabupaten, recompute both kabupaten's KIM summary (KimMonthlySummary);
+        renamed, its KIM's search text (KimSearchText)."""
         with transaction.atomic(using=router.db_for_write(Kecamatan, instance=self), savepoint=False):
             before = (
                 None
                 if self.pk is None
-                else Kecamatan.objects.filter(pk=self.pk).values_list("kabupaten_id", flat=True).first()
+                else Kecamatan.objects.filter(pk=self.pk).values_list("kabupaten_id", "name").first()
             )
             super().save(*args, **kwargs)
-            if before is not None and before != self.kabupaten_id:
-                KimMonthlySummary.objects.refresh({before, self.kabupaten_id})
+            if before is None:
+                return
+            if before[0] != self.kabupaten_id:
+                KimMonthlySummary.objects.refresh({before[0], self.kabupaten_id})
+            if before[1] != self.name:
+                KimSearchText.objects.refresh(Kim._base_manager.filter(desa__kecamatan=self).values("pk"))
 
     def get_absolute_url(self):
         return reverse("coverage:kecamatan-detail", args=[self.code])
@@ -184,19 +190,22 @@ class Desa(ChoiceLabels, models.Model):
 
     def save(self, *args, **kwargs):
         """Save; moved to another kecamatan, recompute the KIM summary (KimMonthlySummary) of the
-        kabupaten it left and of the one it joined (its KIM may cover another kecamatan now)."""
+        kabupaten it left and of the one it joined (its KIM may cover another kecamatan now); moved
+        or renamed, its KIM's search text (KimSearchText)."""
         with transaction.atomic(using=router.db_for_write(Desa, instance=self), savepoint=False):
             before = (
-                None
-                if self.pk is None
-                else Desa.objects.filter(pk=self.pk).values_list("kecamatan_id", flat=True).first()
+                None if self.pk is None else Desa.objects.filter(pk=self.pk).values_list("kecamatan_id", "name").first()
             )
             super().save(*args, **kwargs)
-            if before is not None and before != self.kecamatan_id:
-                moved = Kecamatan.objects.filter(pk__in=[before, self.kecamatan_id]).values_list(
+            if before is None:
+                return
+            if before[0] != self.kecamatan_id:
+                moved = Kecamatan.objects.filter(pk__in=[before[0], self.kecamatan_id]).values_list(
                     "kabupaten_id", flat=True
                 )
                 KimMonthlySummary.objects.refresh(set(moved))
+            if before != (self.kecamatan_id, self.name):
+                KimSearchText.objects.refresh(Kim._base_manager.filter(desa=self).values("pk"))
 
     @staticmethod
     def kind_for_code(code: str) -> str:
@@ -233,36 +242,48 @@ def _active_on(on: date) -> Q:
 class KimQuerySet(ReviewQuerySet):
     """waiting(): proposed by a field officer, not yet decided; refused(): with their reason.
 
-    Bulk writes keep the stored KIM summary (KimMonthlySummary) in step, in their own transaction:
-    `update()` (and `bulk_update()`, which calls it) of a field the summary reads, `delete()` and
-    `bulk_create()` recompute the summary of every kabupaten whose KIM they touch. A write that goes
-    around them (raw SQL, COPY) must call `KimMonthlySummary.objects.rebuild()`; `manage.py
+    Bulk writes keep the stored KIM summary (KimMonthlySummary) and search text (KimSearchText) in
+    step, in their own transaction: `update()` (and `bulk_update()`, which calls it) of a field the
+    summary reads recomputes the summary of every kabupaten whose KIM it touches, of a field the search
+    reads the text of each KIM it touches; `bulk_create()` does both for the KIM it creates, and
+    `delete()` the summary (the text goes with its KIM). A write that goes around them (raw SQL, COPY)
+    must call `KimMonthlySummary.objects.rebuild()` and `KimSearchText.objects.rebuild()`; `manage.py
     check_summary` finds one that did not."""
 
     # The fields whose change can move a KIM in or out of the summary's counts.
     summary_fields = frozenset({"desa", "desa_id", "formed_on", "inactive_since", "review_status"})
+    # The fields of a KIM its stored search text holds (KimSearchText.FIELDS), its desa among them.
+    search_fields = frozenset({"name", "desa", "desa_id", "sk_number", "kimid_number"})
 
     def summary_kabupaten(self) -> set[int]:
         """The ids of the kabupaten these KIM are in."""
         return set(self.order_by().values_list("desa__kecamatan__kabupaten_id", flat=True).distinct())
 
     def update(self, **kwargs):
-        if not self.summary_fields & set(kwargs):
+        summary, search = self.summary_fields & set(kwargs), self.search_fields & set(kwargs)
+        if not (summary or search):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db, savepoint=False):
-            before = self.summary_kabupaten()
+            # Which KIM, asked before the update: it may change what the filter selects.
+            kims = list(self.order_by().values_list("pk", flat=True)) if search else []
+            before = self.summary_kabupaten() if summary else set()
             n = super().update(**kwargs)
-            if {"desa", "desa_id"} & set(kwargs):
-                desa = kwargs.get("desa", kwargs.get("desa_id"))
-                if not isinstance(desa, Desa | int):  # an expression: which kabupaten is not known here
-                    KimMonthlySummary.objects.rebuild()
-                    return n
-                moved = Desa.objects.filter(pk=getattr(desa, "pk", desa)).values_list(
-                    "kecamatan__kabupaten_id", flat=True
-                )
-                before |= set(moved)
-            KimMonthlySummary.objects.refresh(before)
+            if summary:
+                self._refresh_summary(before, kwargs)
+            KimSearchText.objects.refresh(kims)
         return n
+
+    def _refresh_summary(self, before: set[int], kwargs):
+        """After update(**kwargs): the KIM summary of the kabupaten the KIM were in (`before`) and,
+        moved, of the one they are in now."""
+        if {"desa", "desa_id"} & set(kwargs):
+            desa = kwargs.get("desa", kwargs.get("desa_id"))
+            if not isinstance(desa, Desa | int):  # an expression: which kabupaten is not known here
+                KimMonthlySummary.objects.rebuild()
+                return
+            moved = Desa.objects.filter(pk=getattr(desa, "pk", desa)).values_list("kecamatan__kabupaten_id", flat=True)
+            before |= set(moved)
+        KimMonthlySummary.objects.refresh(before)
 
     def delete(self):
         with transaction.atomic(using=self.db, savepoint=False):
@@ -280,6 +301,10 @@ class KimQuerySet(ReviewQuerySet):
             desa = {kim.desa_id for kim in created}
             kabupaten = Desa.objects.filter(pk__in=desa).values_list("kecamatan__kabupaten_id", flat=True)
             KimMonthlySummary.objects.refresh(set(kabupaten))
+            if all(kim.pk is not None for kim in created):
+                KimSearchText.objects.refresh([kim.pk for kim in created])
+            else:  # ignore_conflicts: which rows were written is not known
+                KimSearchText.objects.rebuild()
         return created
 
     def public(self):
@@ -470,20 +495,33 @@ class Kim(Reviewed):
     def __str__(self):
         return self.name
 
+    # What Kim.save compares before and after: the summary's fields, then the search text's own.
+    _SUMMARY_FIELDS = ("desa_id", "formed_on", "inactive_since", "review_status")
+    _SEARCH_FIELDS = ("desa_id", "name", "sk_number", "kimid_number")
+
     def save(self, *args, **kwargs):
-        """Save, and when its desa, dates or review status changed recompute in the same transaction
-        the KIM summary (KimMonthlySummary) of its kabupaten, before and after."""
+        """Save, and in the same transaction: when its desa, dates or review status changed, recompute
+        the KIM summary (KimMonthlySummary) of its kabupaten, before and after; when a field staff
+        search it by changed, its search text (KimSearchText)."""
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and not KimQuerySet.summary_fields & set(update_fields):
+        watched = KimQuerySet.summary_fields | KimQuerySet.search_fields
+        if update_fields is not None and not watched & set(update_fields):
             return super().save(*args, **kwargs)
-        fields = ("desa_id", "formed_on", "inactive_since", "review_status")
+        fields = tuple(dict.fromkeys(self._SUMMARY_FIELDS + self._SEARCH_FIELDS))
         with transaction.atomic(using=router.db_for_write(Kim, instance=self), savepoint=False):
-            before = Kim.objects.filter(pk=self.pk).values_list(*fields).first() if self.pk else None
+            stored = Kim.objects.filter(pk=self.pk).values_list(*fields).first() if self.pk else None
             super().save(*args, **kwargs)
-            if before != tuple(getattr(self, field) for field in fields):
-                desa = {self.desa_id} | ({before[0]} if before else set())
+            before = dict(zip(fields, stored, strict=True)) if stored else None
+
+            def changed(names):  # a new KIM has changed all of them
+                return before is None or any(before[name] != getattr(self, name) for name in names)
+
+            if changed(self._SUMMARY_FIELDS):
+                desa = {self.desa_id} | ({before["desa_id"]} if before else set())
                 kabupaten = Desa.objects.filter(pk__in=desa).values_list("kecamatan__kabupaten_id", flat=True)
                 KimMonthlySummary.objects.refresh(set(kabupaten))
+            if changed(self._SEARCH_FIELDS):
+                KimSearchText.objects.refresh([self.pk])
 
     def delete(self, *args, **kwargs):
         with transaction.atomic(using=router.db_for_write(Kim, instance=self), savepoint=False):
@@ -669,6 +707,78 @@ class KimMonthlySummary(models.Model):
 
     def __str__(self):
         return f"{self.kabupaten_id} {self.month:%Y-%m}: {self.active_kim} KIM, {self.covered_kecamatan} kecamatan"
+
+
+class KimSearchTextQuerySet(models.QuerySet):
+    def counted(self, kims=None) -> list["KimSearchText"]:
+        """What the stored text should be for the KIM ids `kims` (a list or a query of ids; every KIM
+        when None), from the KIM and their desa and kecamatan, as unsaved rows."""
+        rows = Kim._base_manager.order_by().values_list("pk", *KimSearchText.FIELDS)
+        if kims is not None:
+            rows = rows.filter(pk__in=kims)
+        return [KimSearchText(kim_id=pk, text=joined(values)) for pk, *values in rows.iterator(chunk_size=5000)]
+
+    def refresh(self, kims):
+        """Recompute the text of the KIM ids `kims` (a list or a query of ids) and store it, inserted
+        or replaced: one read of the KIM with their desa and kecamatan, one upsert."""
+        if isinstance(kims, list | set | tuple) and not kims:
+            return
+        self.bulk_create(
+            self.counted(kims), batch_size=5000, update_conflicts=True, unique_fields=["kim"], update_fields=["text"]
+        )
+
+    def rebuild(self) -> int:
+        """Replace every text by what the KIM say (after a bulk load that went around the models,
+        such as the bench's COPY, or a change of the regions). Returns the rows written."""
+        with transaction.atomic(using=self.db, savepoint=False), connections[self.db].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.model._meta.db_table}")
+            return len(self.bulk_create(self.counted(), batch_size=5000))
+
+    def differences(self) -> list[tuple[int, str | None, str | None]]:
+        """(KIM id, stored text, recomputed text) of every KIM whose stored text is wrong or missing,
+        and of every text left without its KIM (recomputed None)."""
+        stored = dict(self.values_list("kim_id", "text").iterator(chunk_size=5000))
+        counted = {row.kim_id: row.text for row in self.counted()}
+        return sorted(
+            (pk, stored.get(pk), counted.get(pk))
+            for pk in stored.keys() | counted.keys()
+            if stored.get(pk) != counted.get(pk)
+        )
+
+    def matching(self, words: list[str]):
+        """The texts holding every word of `words` (core.search.words), case-insensitively; none
+        may hold core.search.SEPARATOR. Words without case of one or two characters first: no index
+        answers them, and compared as stored they spare upper-casing each row that lacks them."""
+        ordered = sorted(words, key=lambda word: contains_lookup(word) == "icontains")
+        return self.filter(*(Q(**{f"text__{contains_lookup(word)}": word}) for word in ordered))
+
+
+class KimSearchText(models.Model):
+    """The fields staff find a KIM by in the admin (KimAdmin.search_fields: its name, its desa's and
+    kecamatan's names, its SK and KIM.id numbers), stored joined in one text per KIM.
+
+    Searching "Bench 12" among 50,000 KIM read every KIM and every one of 83,762 desa names for
+    "12" (no trigram index answers two characters), once to count and once for the page; here it
+    reads one narrow table and no desa (docs/benchmarks.md). Same words, same KIM as Django's own
+    search (tests/registry/test_kim_search_text.py). Kept in the same transaction as every write of a KIM
+    (Kim.save, KimQuerySet's update and bulk_create; a delete takes its text along), and of a
+    rename or move of a desa or kecamatan (Desa.save, Kecamatan.save, the regions loader);
+    `manage.py check_summary` recomputes all of it and reports (or, with --fix, repairs) any
+    difference."""
+
+    FIELDS = ("name", "desa__name", "desa__kecamatan__name", "sk_number", "kimid_number")
+
+    kim = models.OneToOneField(Kim, models.CASCADE, primary_key=True, related_name="search_text", verbose_name=_("KIM"))
+    text = models.TextField(_("teks pencarian"))
+
+    objects = KimSearchTextQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("teks pencarian KIM")
+        verbose_name_plural = _("teks pencarian KIM")
+
+    def __str__(self):
+        return self.text.replace("\n", " · ")
 
 
 class Pengurus(ChoiceLabels, models.Model):

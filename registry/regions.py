@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.cache import invalidate_pages
 from core.region import PortalRegion, RegionKind
 
-from .models import KABUPATEN_CODE_RE, Desa, Kabupaten, Kecamatan, KimMonthlySummary
+from .models import KABUPATEN_CODE_RE, Desa, Kabupaten, Kecamatan, KimMonthlySummary, KimSearchText
 
 WILAYAH_FILE = Path(__file__).resolve().parent / "data" / "kemendagri_wilayah.csv.gz"
 
@@ -121,8 +121,9 @@ def load_regions(codes: list[str] | None = None, *, path: Path = WILAYAH_FILE) -
             },
             result,
         )
-        if result.updated:  # a desa or kecamatan may have moved: its KIM count elsewhere now
+        if result.updated:  # a desa or kecamatan may have moved or been renamed: its KIM with it
             KimMonthlySummary.objects.rebuild()
+            KimSearchText.objects.rebuild()
         # Bulk writes send no signals: tell the public pages' cache ourselves.
         invalidate_pages()
     return result

@@ -295,10 +295,10 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def summary_checked(request):
-    """After every database test, the stored summaries equal what `manage.py check_summary`
-    recomputes from the events and the KIM: whatever the test wrote (admin, import, field area, bulk
+    """After every database test, the stored summaries and the KIM's search text equal what
+    `manage.py check_summary` recomputes from the events and the KIM: whatever the test wrote (admin, import, field area, bulk
     actions, load_demo, a desa moved), it wrote through a path that keeps them
-    (coverage.models.MonthlySummary, registry.models.KimMonthlySummary).
+    (coverage.models.MonthlySummary, registry.models.KimMonthlySummary, registry.models.KimSearchText).
     A test that corrupts the summary on purpose says so with @pytest.mark.summary_unchecked."""
     if not uses_db(request.node) or request.node.get_closest_marker("summary_unchecked"):
         yield
@@ -306,9 +306,11 @@ def summary_checked(request):
     request.getfixturevalue("_django_db_helper")  # torn down after this check, not before
     yield
     from coverage.models import MonthlySummary
-    from registry.models import KimMonthlySummary
+    from registry.models import KimMonthlySummary, KimSearchText
 
     differences = MonthlySummary.objects.differences()
     assert differences == [], f"the monthly summary disagrees with the events: {differences[:5]}"
     differences = KimMonthlySummary.objects.differences()
     assert differences == [], f"the KIM summary disagrees with the KIM: {differences[:5]}"
+    differences = KimSearchText.objects.differences()
+    assert differences == [], f"the KIM search text disagrees with the KIM: {differences[:5]}"

@@ -103,4 +103,5 @@ def test_postgresql_has_trigram_indexes_for_every_kim_search_field(db):
         "registry_kim_kimid_number_trgm",
         "registry_desa_name_trgm",
         "registry_kecamatan_name_trgm",
+        "registry_kimsearchtext_trgm",  # the stored search text the admin reads (KimSearchText)
     }

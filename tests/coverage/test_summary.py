@@ -169,7 +169,9 @@ def test_events_recorded_changed_and_deleted_in_the_admin_keep_the_summary(staff
 
 
 def test_check_summary_reports_nothing_after_load_demo(demo):
-    assert check_summary() == "monthly summary: 0 difference(s)\nKIM summary: 0 difference(s)\n"
+    assert check_summary() == (
+        "monthly summary: 0 difference(s)\nKIM summary: 0 difference(s)\nKIM search text: 0 difference(s)\n"
+    )
 
 
 @pytest.mark.summary_unchecked

@@ -91,10 +91,12 @@ def test_a_save_that_changes_nothing_the_summary_reads_does_not_recompute_it(two
     kim.name = "KIM Baru"
     with CaptureQueriesContext(connection) as plain:
         kim.save()
+    kim.address = "Jl. Baru"
     with CaptureQueriesContext(connection) as named:
-        kim.save(update_fields=["name"])
+        kim.save(update_fields=["address"])
     assert not [q for q in plain.captured_queries if "kimmonthlysummary" in q["sql"]]
-    # With update_fields that the summary does not read, not even the KIM's stored dates are read.
+    # With update_fields that neither the summary nor the search text reads, not even the KIM's
+    # stored dates are read.
     assert not [q for q in named.captured_queries if '"registry_kim"."formed_on"' in q["sql"]]
 
 
@@ -193,7 +195,9 @@ def test_check_summary_reports_a_corrupted_or_missing_row_and_fix_repairs_it(two
     assert f"kabupaten {code} 2022-04: stored no row, KIM 2 KIM, 2 kecamatan, last change 2022-04-01" in fixed
     assert "KIM summary: 2 difference(s)\nrebuilt from the KIM: 2 row(s)\n" in fixed
     assert KimMonthlySummary.objects.differences() == []
-    assert check_summary() == "monthly summary: 0 difference(s)\nKIM summary: 0 difference(s)\n"
+    assert check_summary() == (
+        "monthly summary: 0 difference(s)\nKIM summary: 0 difference(s)\nKIM search text: 0 difference(s)\n"
+    )
 
 
 def random_kim(kabupaten, seed: int) -> None:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from coverage.models import MonthlySummary
-from registry.models import Kabupaten, Kecamatan, KimMonthlySummary
+from registry.models import Kabupaten, Kecamatan, KimMonthlySummary, KimSearchText
 
 SHOWN = 20  # differences listed per summary; the count says how many there are
 
@@ -11,7 +11,8 @@ class Command(BaseCommand):
         "Recompute the stored summaries from the data and report every difference; exit code 1 when "
         "there is one. The monthly summary: held public events per kecamatan and month, from the events. "
         "The KIM summary: KIM counting and kecamatan covered per kabupaten/kota at the end of each month, "
-        "from the KIM. --fix replaces a summary that differs by the recomputed one."
+        "from the KIM. The KIM search text: each KIM's searched fields, from the KIM and their desa and "
+        "kecamatan. --fix replaces a summary that differs by the recomputed one."
     )
 
     def add_arguments(self, parser):
@@ -40,10 +41,17 @@ class Command(BaseCommand):
             rebuild=KimMonthlySummary.objects.rebuild if fix else None,
             source="KIM",
         )
-        if (events or kim) and not fix:
-            raise CommandError(
-                f"{len(events) + len(kim)} difference(s) between the stored summaries and the data", returncode=1
-            )
+        search = KimSearchText.objects.differences()
+        self._report(
+            "KIM search text",
+            search,
+            lambda pk, stored, counted: f"KIM {pk}: stored {_text(stored)}, KIM {_text(counted)}",
+            rebuild=KimSearchText.objects.rebuild if fix else None,
+            source="KIM",
+        )
+        found = len(events) + len(kim) + len(search)
+        if found and not fix:
+            raise CommandError(f"{found} difference(s) between the stored summaries and the data", returncode=1)
 
     def _report(self, name, differences, describe, *, rebuild, source):
         """The first SHOWN differences, their count, and with --fix (`rebuild`) the summary rebuilt."""
@@ -62,3 +70,11 @@ def _state(row) -> str:
         return "no row"
     active, covered, last = row
     return f"{active} KIM, {covered} kecamatan, last change {last:%Y-%m-%d}"
+
+
+def _text(text) -> str:
+    """A stored search text on one line, cut at 80 characters; "no row" for none."""
+    if text is None:
+        return "no row"
+    shown = text.replace("\n", " | ")
+    return repr(shown if len(shown) <= 80 else shown[:79] + "…")
