@@ -221,6 +221,7 @@ def test_the_history_page_reads_a_fixed_number_of_queries_however_long_the_histo
 
     grow(2)
     url = reverse("admin:registry_kim_history", args=[kim.pk])
+    staff_client.get(url)  # the process's first history page also caches its content types: not counted
     with CaptureQueriesContext(connection) as few:
         staff_client.get(url)
     grow(30)  # more than two pages of history (25 records each)
