@@ -239,6 +239,10 @@ def _active_on(on: date) -> Q:
     )
 
 
+# KIM updated by id per statement (SQLite takes at most 32,766 values in one).
+UPDATE_BATCH = 10_000
+
+
 class KimQuerySet(ReviewQuerySet):
     """waiting(): proposed by a field officer, not yet decided; refused(): with their reason.
 
@@ -263,14 +267,27 @@ class KimQuerySet(ReviewQuerySet):
         summary, search = self.summary_fields & set(kwargs), self.search_fields & set(kwargs)
         if not (summary or search):
             return super().update(**kwargs)
+        if self.query.is_sliced:
+            raise TypeError("Cannot update a query once a slice has been taken.")
         with transaction.atomic(using=self.db, savepoint=False):
-            # Which KIM, asked before the update: it may change what the filter selects.
-            kims = list(self.order_by().values_list("pk", flat=True)) if search else []
             before = self.summary_kabupaten() if summary else set()
-            n = super().update(**kwargs)
+            if search:
+                # The KIM it selects, locked, then updated by id: one another writer commits
+                # meanwhile is not updated here without its text being refreshed (and the
+                # filter may no longer select them once updated).
+                kims = list(
+                    self.select_for_update(no_key=True, of=("self",)).order_by("pk").values_list("pk", flat=True)
+                )
+                n = sum(
+                    models.QuerySet(Kim, using=self.db).filter(pk__in=kims[i : i + UPDATE_BATCH]).update(**kwargs)
+                    for i in range(0, len(kims), UPDATE_BATCH)
+                )
+            else:
+                n = super().update(**kwargs)
             if summary:
                 self._refresh_summary(before, kwargs)
-            KimSearchText.objects.refresh(kims)
+            if search:
+                KimSearchText.objects.refresh(kims)
         return n
 
     def _refresh_summary(self, before: set[int], kwargs):
@@ -593,6 +610,14 @@ class Kim(Reviewed):
         self.contact_phone = normalize_phone(self.contact_phone)
 
 
+def _lock_table(cursor, model):
+    """Before a stored table is rebuilt (PostgreSQL): wait for the transactions writing it, and make
+    the ones that come to write it wait until the rebuild commits, so that a row they write is
+    neither read before they commit nor overwritten after. SQLite has one writer at a time anyway."""
+    if cursor.db.vendor == "postgresql":
+        cursor.execute(f'LOCK TABLE "{model._meta.db_table}" IN SHARE ROW EXCLUSIVE MODE')
+
+
 # The kabupaten whose KIM summary waits to be refreshed at the end of a `deferring()` block.
 _deferred_refresh: ContextVar[set[int] | None] = ContextVar("kim_summary_deferred_refresh", default=None)
 
@@ -655,6 +680,7 @@ class KimMonthlySummaryQuerySet(models.QuerySet):
         """Replace the whole summary by what the KIM say (after a bulk load that went around the
         models, such as the bench's COPY, or a change of the regions). Returns the rows written."""
         with transaction.atomic(using=self.db, savepoint=False), connections[self.db].cursor() as cursor:
+            _lock_table(cursor, self.model)
             cursor.execute(f"DELETE FROM {self.model._meta.db_table}")
             return len(self.bulk_create(self.counted(), batch_size=5000))
 
@@ -720,17 +746,28 @@ class KimSearchTextQuerySet(models.QuerySet):
 
     def refresh(self, kims):
         """Recompute the text of the KIM ids `kims` (a list or a query of ids) and store it, inserted
-        or replaced: one read of the KIM with their desa and kecamatan, one upsert."""
+        or replaced, in the caller's transaction: one read of the KIM with their desa and kecamatan,
+        one upsert. The KIM rows are locked first (FOR NO KEY UPDATE, PostgreSQL), so that a KIM
+        renamed while its desa is renamed ends with both new names: the second writer waits for
+        the first and reads what it committed (bench/kim_search_race.py)."""
         if isinstance(kims, list | set | tuple) and not kims:
             return
-        self.bulk_create(
-            self.counted(kims), batch_size=5000, update_conflicts=True, unique_fields=["kim"], update_fields=["text"]
-        )
+        with transaction.atomic(using=self.db, savepoint=False):
+            locked = Kim._base_manager.select_for_update(no_key=True).filter(pk__in=kims).order_by("pk")
+            list(locked.values_list("pk"))
+            self.bulk_create(
+                self.counted(kims),
+                batch_size=5000,
+                update_conflicts=True,
+                unique_fields=["kim"],
+                update_fields=["text"],
+            )
 
     def rebuild(self) -> int:
         """Replace every text by what the KIM say (after a bulk load that went around the models,
         such as the bench's COPY, or a change of the regions). Returns the rows written."""
         with transaction.atomic(using=self.db, savepoint=False), connections[self.db].cursor() as cursor:
+            _lock_table(cursor, self.model)
             cursor.execute(f"DELETE FROM {self.model._meta.db_table}")
             return len(self.bulk_create(self.counted(), batch_size=5000))
 

@@ -1,5 +1,6 @@
 """Faults: the database goes away and comes back; backups restore what was."""
 
+import json
 import socket
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from django.db import connection
 from core.backup import dump, restore
 from coverage.models import OutreachEvent
 from kimportal.demo import load_demo
-from registry.models import Kim, Pengurus
+from registry.models import Kim, KimMonthlySummary, KimSearchText, Pengurus
 from registry.regions import load_regions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,6 +137,31 @@ def test_a_backup_restores_the_database_as_it_was(tmp_path):
     restore(backup)
     assert snapshot() == before
     assert before[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_json_backup_older_than_the_stored_summaries_comes_back_with_them(tmp_path):
+    """SQLite's backup is Django's JSON: one made before the KIM summary and search text existed
+    holds none of their rows, and the restore rebuilds them from the KIM it holds."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's backup is pg_dump's, restored as the schema it was made with")
+    for name in ("Admin Diskominfo", "Petugas lapangan"):
+        Group.objects.get_or_create(name=name)
+    load_regions(["62.02"])
+    load_demo()
+    backup = dump(tmp_path / "kimportal.json")
+    older = [row for row in json.loads(backup.read_text()) if row["model"] not in STORED]
+    backup.write_text(json.dumps(older))
+    Kim.objects.filter(name__startswith="KIM").update(name="Dihapus")
+
+    restore(backup)
+
+    assert KimSearchText.objects.count() == Kim.objects.count() > 0
+    assert KimSearchText.objects.differences() == [] and KimMonthlySummary.objects.differences() == []
+    assert not Kim.objects.filter(name="Dihapus").exists()
+
+
+STORED = {"registry.kimsearchtext", "registry.kimmonthlysummary", "coverage.monthlysummary"}
 
 
 def test_the_backup_script_says_what_it_did(tmp_path):

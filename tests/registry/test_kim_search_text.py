@@ -131,6 +131,15 @@ def test_an_update_that_moves_kim_out_of_its_own_filter_still_refreshes_them(kim
     assert found("Senja") == ["Komunitas Senja"] and found("Harapan") == ["KIM Tunas Harapan"]
 
 
+def test_a_large_update_goes_by_batches_of_ids_and_refreshes_every_text(kims, monkeypatch):
+    """SQLite takes at most 32,766 values a statement: the KIM are updated 10,000 ids at a time
+    (here 3), each found afterwards by its new name."""
+    monkeypatch.setattr("registry.models.UPDATE_BATCH", 3)
+
+    assert Kim.objects.filter(name__startswith="KIM").update(sk_number="999/2025", sk_date=date(2025, 1, 2)) == 4
+    assert len(found("999/2025")) == 4
+
+
 def test_a_save_of_a_field_nobody_searches_writes_no_text(kims):
     sinar = kims[0]
     sinar.address = "Jl. Pelita"
