@@ -275,9 +275,8 @@ class KimQuerySet(ReviewQuerySet):
                 # The KIM it selects, locked, then updated by id: one another writer commits
                 # meanwhile is not updated here without its text being refreshed (and the
                 # filter may no longer select them once updated).
-                kims = list(
-                    self.select_for_update(no_key=True, of=("self",)).order_by("pk").values_list("pk", flat=True)
-                )
+                selected = Kim._base_manager.filter(pk__in=self.order_by().values("pk"))  # any filter, even distinct()
+                kims = list(selected.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
                 n = sum(
                     models.QuerySet(Kim, using=self.db).filter(pk__in=kims[i : i + UPDATE_BATCH]).update(**kwargs)
                     for i in range(0, len(kims), UPDATE_BATCH)

@@ -140,6 +140,15 @@ def test_a_large_update_goes_by_batches_of_ids_and_refreshes_every_text(kims, mo
     assert len(found("999/2025")) == 4
 
 
+def test_an_update_of_a_distinct_selection_refreshes_its_texts(kims):
+    """A queryset joined to its desa and made distinct can still be updated (PostgreSQL refuses
+    to lock a DISTINCT query's rows: the KIM are locked by id)."""
+    selection = Kim.objects.filter(desa__kecamatan__name="Baamang").distinct()
+
+    assert selection.update(name="KIM Baamang Bersatu") == 2
+    assert found("Bersatu") == ["KIM Baamang Bersatu", "KIM Baamang Bersatu"]
+
+
 def test_a_save_of_a_field_nobody_searches_writes_no_text(kims):
     sinar = kims[0]
     sinar.address = "Jl. Pelita"
