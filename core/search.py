@@ -32,7 +32,8 @@ def _field(model, name):
         return None
 
 
-# Between two fields of a stored search text; `words` never returns a word that holds it.
+# Between two fields of a stored search text. A word split on white space never holds it; a quoted
+# phrase may (a "\n" in the address bar), and is then searched field by field.
 SEPARATOR = "\n"
 
 

@@ -537,8 +537,9 @@ class KimAdmin(DecisionMixin, SpreadsheetImportMixin, StaffHistoryAdmin):
         return desa_label(kim.desa)
 
     def get_search_results(self, request, queryset, search_term):
-        """Every word in the KIM's stored search text (KimSearchText), read once; Django's own
-        search, without joins, for fields that text does not hold or a word that could span two."""
+        """Every word in the KIM's stored search text (KimSearchText: one narrow table, no desa
+        read); Django's own search, without joins, for fields that text does not hold or a
+        quoted phrase that could span two of them."""
         found = words(search_term)
         if tuple(self.get_search_fields(request)) != KimSearchText.FIELDS or any(SEPARATOR in w for w in found):
             return search_without_joins(self, request, queryset, search_term)
