@@ -19,7 +19,7 @@ from core.dates import validate_in_range
 from core.models import ChoiceLabels
 from core.region import RegionKind, portal_region
 from core.review import Review, Reviewed, ReviewQuerySet
-from core.search import contains_lookup, joined
+from core.search import SEPARATOR, contains_lookup, joined
 
 from .summary import kim_months
 from .vitality import Vitality, as_day, counts_for_coverage, last_sign_expression, vitality_expression
@@ -814,7 +814,7 @@ class KimSearchText(models.Model):
         verbose_name_plural = _("teks pencarian KIM")
 
     def __str__(self):
-        return self.text.replace("\n", " · ")
+        return self.text.replace(SEPARATOR, " · ")
 
 
 class Pengurus(ChoiceLabels, models.Model):

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.search import SEPARATOR
 from coverage.models import MonthlySummary
 from registry.models import Kabupaten, Kecamatan, KimMonthlySummary, KimSearchText
 
@@ -76,5 +77,5 @@ def _text(text) -> str:
     """A stored search text on one line, cut at 80 characters; "no row" for none."""
     if text is None:
         return "no row"
-    shown = text.replace("\n", " | ")
+    shown = text.replace(SEPARATOR, " | ")
     return repr(shown if len(shown) <= 80 else shown[:79] + "…")
