@@ -60,9 +60,12 @@ def switch(name: str, on: bool):
         QuickSelect.render = QUICK_RENDER if on else Select.render
     elif name == "admin selection checkbox":
         LongListMixin.action_checkbox = TRICK_CHECKBOX if on else ModelAdmin.action_checkbox
+    elif name == "admin row links":
+        LongListMixin.get_changelist = TRICK_CHANGELIST if on else ModelAdmin.get_changelist
 
 
 TRICK_CACHE, QUICK_RENDER, TRICK_CHECKBOX = queries._coverage_sql, QuickSelect.render, LongListMixin.action_checkbox
+TRICK_CHANGELIST = LongListMixin.get_changelist
 CASES = [
     ("lru_cache of compiled SQL", "32.01", "/", "public"),
     ("lru_cache of compiled SQL", "32.01", "/kecamatan/32.01.01/", "public"),
@@ -71,6 +74,10 @@ CASES = [
     ("QuickSelect", "95.03", "/kim/", "public"),
     ("admin selection checkbox", "62.02", "/admin/registry/kim/?q=Bench+12", "admin"),
     ("admin selection checkbox", "62.02", "/admin/registry/kim/", "admin"),
+    ("admin row links", "62.02", "/admin/registry/kim/?q=Bench+12", "admin"),
+    ("admin row links", "62.02", "/admin/registry/kim/?q=sungai", "admin"),
+    ("admin row links", "62.02", "/admin/registry/kim/", "admin"),
+    ("admin row links", "62.02", "/admin/coverage/outreachevent/?status=planned&kecamatan=62.02.04", "admin"),
 ]
 
 

@@ -12,12 +12,14 @@ date-and-time widget cannot show a string (`?starts_at=x`, any value, was a
 """
 
 from datetime import date, datetime
+from types import SimpleNamespace
+from urllib.parse import parse_qsl
 
 from django import forms
 from django.apps import apps
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -26,6 +28,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -246,13 +249,44 @@ def _object_pk(record):
 LIST_PER_PAGE = 50
 
 
+class LongChangeList(ChangeList):
+    """Django's ChangeList, with each row's link built from one address reversed per page.
+
+    Django reverses the change page's address for every row, then, on a filtered or searched list,
+    resolves that address again (`add_preserved_filters`) only to learn it is not the list's own
+    before appending the list's filters: about 0.1 ms a row on the bench machine, 50 rows a page.
+    Here the link is the page's one reversed address with the row's id put in, followed by the
+    filters encoded as `add_preserved_filters` encodes them, so Django's row code is handed a link
+    that already carries them. The HTML is the same, character for character
+    (tests/admin/test_long_lists.py)."""
+
+    _ID = "0"  # reversed once; any digits route to the change view (`<path:object_id>/change/`)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        filters = dict(parse_qsl(self.preserved_filters))  # what add_preserved_filters merges in
+        self.preserved_filters = ""  # already in each row's link: items_for_result resolves nothing
+        self._query = f"?{urlencode(filters)}" if filters else ""
+        one = super().url_for_result(SimpleNamespace(**{self.pk_attname: self._ID}))
+        self._around = one.rsplit(f"/{self._ID}/", 1) if one.count(f"/{self._ID}/") == 1 else None
+
+    def url_for_result(self, result):
+        pk = getattr(result, self.pk_attname)
+        if type(pk) is int and self._around:  # digits read the same quoted or not
+            return f"{self._around[0]}/{pk}/{self._around[1]}{self._query}"
+        return super().url_for_result(result) + self._query
+
+
 class LongListMixin:
-    """A list of a national table: LIST_PER_PAGE rows a page, and each row's action checkbox
-    written directly. Django renders that checkbox through the form template engine, a template
-    per row: 40 % of the time a KIM list row took. The HTML is the same, character for character
-    (tests/test_admin.py)."""
+    """A list of a national table: LIST_PER_PAGE rows a page, each row's link built from one
+    reversed address (LongChangeList), and each row's action checkbox written directly. Django
+    renders that checkbox through the form template engine, a template per row: 40 % of the time a
+    KIM list row took. The HTML is the same, character for character (tests/test_admin.py)."""
 
     list_per_page = LIST_PER_PAGE
+
+    def get_changelist(self, request, **kwargs):
+        return LongChangeList
 
     def action_checkbox(self, obj):
         label = format_html(gettext("Select this object for an action - {}"), str(obj))
