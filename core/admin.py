@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from django import forms
 from django.apps import apps
-from django.contrib.admin import helpers
+from django.contrib.admin import AdminSite, helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect, AutocompleteSelectMultiple
@@ -241,6 +241,32 @@ class HistoryValues(HistoricalRecordContextHelper):
 def _object_pk(record):
     """The primary key of the object a historical record is a version of."""
     return getattr(record, record.instance_type._meta.pk.attname)
+
+
+class PortalAdminSite(AdminSite):
+    """The admin site, without Django's navigation sidebar: on staff's 1366 x 768 screen its list of
+    every model took 300 px from the lists (the KIM list lost a column, the event list three:
+    tests/browser/test_staff_lists.py). *Beranda*, in every page's breadcrumbs, lists them all.
+
+    Django still builds that list for every page (`available_apps`, read only by the sidebar):
+    about 2 ms of a KIM list page here (docs/benchmarks.md). Without the sidebar, it is left out.
+    """
+
+    enable_nav_sidebar = False
+
+    def each_context(self, request):
+        if self.enable_nav_sidebar:
+            return super().each_context(request)
+        script_name = request.META["SCRIPT_NAME"]  # the rest as Django's (tests/test_admin.py compares them)
+        return {
+            "site_title": self.site_title,
+            "site_header": self.site_header,
+            "site_url": script_name if self.site_url == "/" and script_name else self.site_url,
+            "has_permission": self.has_permission(request),
+            "is_popup": False,
+            "is_nav_sidebar_enabled": False,
+            "log_entries": self.get_log_entries(request),
+        }
 
 
 # Rows on a page of an admin list of a national table. Django's default is 100; staff's 1366x768

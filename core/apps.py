@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +17,11 @@ class CoreConfig(AppConfig):
         from .uploads import ensure_upload_temp_dir
 
         ensure_upload_temp_dir()
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, whose `admin.site` is the portal's (core.admin.PortalAdminSite); named in
+    INSTALLED_APPS in the place of django.contrib.admin."""
+
+    default = False  # "core" is CoreConfig
+    default_site = "core.admin.PortalAdminSite"

@@ -88,7 +88,7 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY):
     )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.PortalAdminConfig",  # django.contrib.admin, with the portal's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

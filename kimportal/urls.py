@@ -23,11 +23,7 @@ def admin_header() -> str:
 admin.site.site_header = lazy(admin_header, str)()
 admin.site.site_title = lazy(admin_header, str)()
 admin.site.index_title = _("Administrasi Diskominfo")
-# No list of every model beside every admin page: on staff's 1366 x 768 screen it took 300 px from
-# the lists (the KIM list lost a column, the event list three: tests/browser/test_staff_lists.py)
-# and 3 ms of the 31 each page took to render (docs/benchmarks.md). Beranda, in every page's
-# breadcrumbs, lists them all, with the inbox.
-admin.site.enable_nav_sidebar = False
+# admin.site is core.admin.PortalAdminSite: no navigation sidebar (Beranda lists every model).
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

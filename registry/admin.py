@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -564,13 +565,15 @@ class KimAdmin(DecisionMixin, SpreadsheetImportMixin, StaffHistoryAdmin):
 
     @admin.display(description=_("status"), boolean=False)
     def status(self, kim):
+        """Translated here, once: Django compares a cell's value with five empty values before
+        writing it, and a lazy string would be translated again at each comparison."""
         if not kim.is_accepted:
-            return kim.get_review_status_display()
+            return str(kim.get_review_status_display())
         if kim.is_active:
-            return _("Aktif")
+            return gettext("Aktif")
         if kim.inactive_since:
-            return _("Tidak aktif sejak %(day)s") % {"day": kim.inactive_since.strftime("%d-%m-%Y")}
-        return _("Belum terbentuk")
+            return gettext("Tidak aktif sejak %(day)s") % {"day": kim.inactive_since.strftime("%d-%m-%Y")}
+        return gettext("Belum terbentuk")
 
 
 @admin.register(Pengurus)

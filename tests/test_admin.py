@@ -163,6 +163,23 @@ def test_a_lists_row_links_are_djangos_own_character_for_character(staff_client,
     assert b"/change/" in pages[ChangeList]  # rows were listed, with their links
 
 
+def test_every_admin_page_has_djangos_context_but_the_sidebars_list_of_apps(rf, staff):
+    """The admin site (core.admin.PortalAdminSite) has no navigation sidebar, so it does not build
+    the list of every app and model that only the sidebar reads; the rest is Django's own."""
+    from django.contrib import admin
+    from django.contrib.admin import AdminSite
+
+    from core.admin import PortalAdminSite
+
+    request = rf.get("/admin/registry/kim/")
+    request.user = staff
+
+    assert isinstance(admin.site, PortalAdminSite)
+    ours, djangos = admin.site.each_context(request), AdminSite.each_context(admin.site, request)
+    assert "available_apps" not in ours and djangos.pop("available_apps")
+    assert {key: str(value) for key, value in ours.items()} == {key: str(value) for key, value in djangos.items()}
+
+
 def event_form(kecamatan, desa=None, **fields):
     data = {
         "title": "Sosialisasi KIM",
