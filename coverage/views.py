@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from core.cache import page_shows
 from core.forms import requested_day
+from core.links import reverse_arg
 from core.ratelimit import over_limit
 from core.region import PortalRegion, RegionKind, portal_region
 from registry.decorators import portal_required
@@ -108,7 +109,7 @@ def _kabupaten_dashboard(request, kabupaten):
     coverage = kecamatan_coverage(kabupaten=kabupaten, on=on)
     progress = monthly_progress(kabupaten=kabupaten, on=on, coverage=coverage)
     svg = maps.kecamatan_map(kabupaten.code)
-    urls = {k.code: reverse("coverage:kecamatan-detail", args=[k.code]) for k in coverage.kecamatan}
+    urls = {k.code: reverse_arg("coverage:kecamatan-detail", k.code) for k in coverage.kecamatan}
     areas = [
         maps.MapArea(
             shape=svg.shapes[k.code],

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import validate_in_range
+from core.links import reverse_arg
 from core.models import ChoiceLabels
 from core.region import RegionKind, portal_region
 from core.review import Review, Reviewed, ReviewQuerySet
@@ -164,7 +165,7 @@ class Kecamatan(models.Model):
                 KimSearchText.objects.refresh(Kim._base_manager.filter(desa__kecamatan=self).values("pk"))
 
     def get_absolute_url(self):
-        return reverse("coverage:kecamatan-detail", args=[self.code])
+        return reverse_arg("coverage:kecamatan-detail", self.code)
 
 
 class Desa(ChoiceLabels, models.Model):
@@ -548,7 +549,7 @@ class Kim(Reviewed):
         return result
 
     def get_absolute_url(self):
-        return reverse("coverage:kim-detail", args=[self.pk])
+        return reverse_arg("coverage:kim-detail", self.pk)
 
     def get_officer_url(self):
         """The officer who proposed it reads staff's decision on the field area's home page."""
