@@ -41,3 +41,26 @@ def test_the_desa_filter_offers_what_a_model_choice_field_of_the_same_desa_offer
         expected = djangos.widget.render("desa", data.get("desa"), {"id": "id_desa"})
         assert ours.as_widget() == expected
         assert ours.as_widget().count("<option") == desa.count() + 1 > 10
+
+
+def test_the_directorys_whole_filter_form_is_what_djangos_selects_write(kotim, monkeypatch):
+    """Every select of the directory's filter is a QuickSelect; the form reads as it would with
+    Django's own Select, in both languages, with and without choices made."""
+    from django.utils import translation
+
+    from registry.filters import KimFilter
+    from registry.models import Kabupaten, Kim
+
+    kotim_kabupaten = Kabupaten.objects.get(code="62.02")
+    for data in ({}, {"kecamatan": "62.02.04", "status": "aktif", "vitalitas": "vakum", "urut": "-terbentuk"}):
+        for language in ("id", "en"):
+            forms_written = []
+            for render in (QuickSelect.render, forms.Select.render):
+                monkeypatch.setattr(QuickSelect, "render", render)
+                kim_filter = KimFilter(data, queryset=Kim.objects.all(), kabupaten=kotim_kabupaten)
+                with translation.override(language):
+                    forms_written.append(str(kim_filter.form))
+            assert forms_written[0] == forms_written[1]
+    selects = [name for name, field in kim_filter.form.fields.items() if isinstance(field.widget, forms.Select)]
+    assert all(isinstance(kim_filter.form.fields[name].widget, QuickSelect) for name in selects)
+    assert {"status", "vitalitas", "tier", "urut"} <= set(selects)
