@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import EARLIEST_DAY, end_of_day, start_of_day
 from core.db import InArray  # noqa: F401 (registers the `in_array` lookup)
+from core.links import reverse_arg
 from registry.models import Desa, Kabupaten, Kecamatan, Kim, KimActivity, KimMonthlySummary
 from registry.vitality import months_before
 
@@ -277,6 +278,9 @@ class KimBrief:
     name: str
     active: bool
     vitality: str = ""  # registry.vitality.Vitality value on the day
+
+    def get_absolute_url(self) -> str:
+        return reverse_arg("coverage:kim-detail", self.pk)  # as Kim's: a kecamatan page links up to 150
 
 
 @dataclass(frozen=True)
