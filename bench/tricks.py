@@ -27,6 +27,7 @@ from django.forms import Select  # noqa: E402
 from django.template import Context, Template  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from core import links  # noqa: E402
 from core.admin import LongListMixin  # noqa: E402
 from core.cache import invalidate_pages  # noqa: E402
 from coverage import queries  # noqa: E402
@@ -62,10 +63,13 @@ def switch(name: str, on: bool):
         LongListMixin.action_checkbox = TRICK_CHECKBOX if on else ModelAdmin.action_checkbox
     elif name == "admin row links":
         LongListMixin.get_changelist = TRICK_CHANGELIST if on else ModelAdmin.get_changelist
+    elif name == "links from one reverse":  # without a stand-in, reverse_arg is Django's reverse()
+        links._around = TRICK_AROUND if on else (lambda *_key: None)
 
 
 TRICK_CACHE, QUICK_RENDER, TRICK_CHECKBOX = queries._coverage_sql, QuickSelect.render, LongListMixin.action_checkbox
 TRICK_CHANGELIST = LongListMixin.get_changelist
+TRICK_AROUND = links._around
 CASES = [
     ("lru_cache of compiled SQL", "32.01", "/", "public"),
     ("lru_cache of compiled SQL", "32.01", "/kecamatan/32.01.01/", "public"),
@@ -78,6 +82,9 @@ CASES = [
     ("admin row links", "62.02", "/admin/registry/kim/?q=sungai", "admin"),
     ("admin row links", "62.02", "/admin/registry/kim/", "admin"),
     ("admin row links", "62.02", "/admin/coverage/outreachevent/?status=planned&kecamatan=62.02.04", "admin"),
+    ("links from one reverse", "32.01", "/kim/", "public"),
+    ("links from one reverse", "32.01", "/kecamatan/32.01.01/", "public"),
+    ("links from one reverse", "32.01", "/", "public"),
 ]
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import EARLIEST_DAY, end_of_day, start_of_day
+from core.links import reverse_arg
 from core.region import PortalRegion, RegionKind
 from registry.models import Desa, Kabupaten, Kim, KimActivity
 from registry.vitality import Vitality, vitality_expression
@@ -43,6 +44,9 @@ class KimLine:
     desa: str
     kecamatan: str
     day: date | None  # formed on, SK term end or last sign of life, as the list says
+
+    def get_absolute_url(self) -> str:
+        return reverse_arg("coverage:kim-detail", self.pk)  # a year's lists may name hundreds of KIM
 
 
 @dataclass(frozen=True)
