@@ -1,8 +1,8 @@
 """Links to many rows of one page: reverse(viewname, args=[arg]) at a fraction of its cost.
 
-Django's reverse() walks the namespaces and tries the route's pattern on every call: 40 to 50
-µs on the bench machine, and a page of 50 KIM linked each KIM and its kecamatan (100 calls,
-about a tenth of the page). For an argument of digits, or digits and dots (an id, a region
+Django's reverse() walks the namespaces and tries the route's pattern on every call: 25 to 30
+µs on the ninth session's bench machine (this takes 10), and the directory links each of its
+KIM and their kecamatan, a kecamatan page up to 150 KIM, a yearly report thousands. For an argument of digits, or digits and dots (an id, a region
 code), reverse_arg reverses the route once per language, script prefix and URLconf with a
 stand-in argument and puts the real one in its place: the same string, as digits and dots read
 the same whether quoted or not (tests/test_links.py compares them over every route it serves).
