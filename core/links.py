@@ -5,7 +5,8 @@ Django's reverse() walks the namespaces and tries the route's pattern on every c
 KIM and their kecamatan, a kecamatan page up to 150 KIM, a yearly report thousands. For an argument of digits, or digits and dots (an id, a region
 code), reverse_arg reverses the route once per language, script prefix and URLconf with a
 stand-in argument and puts the real one in its place: the same string, as digits and dots read
-the same whether quoted or not (tests/test_links.py compares them over every route it serves).
+the same whether quoted or not (tests/test_links.py compares them with reverse()'s;
+tests/test_admin.py compares the admin lists that use it with Django's).
 """
 
 import re
