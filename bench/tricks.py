@@ -28,7 +28,7 @@ from django.template import Context, Template  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from core import links  # noqa: E402
-from core.admin import LongListMixin  # noqa: E402
+from core.admin import LongChangeList, LongListMixin  # noqa: E402
 from core.cache import invalidate_pages  # noqa: E402
 from coverage import queries  # noqa: E402
 from coverage.templatetags import stages  # noqa: E402
@@ -63,6 +63,8 @@ def switch(name: str, on: bool):
         LongListMixin.action_checkbox = TRICK_CHECKBOX if on else ModelAdmin.action_checkbox
     elif name == "admin row links":
         LongListMixin.get_changelist = TRICK_CHANGELIST if on else ModelAdmin.get_changelist
+    elif name == "admin rows by column":
+        LongChangeList.result_rows = TRICK_ROWS if on else (lambda self: None)
     elif name == "links from one reverse":  # without a stand-in, reverse_arg is Django's reverse()
         links._around = TRICK_AROUND if on else (lambda *_key: None)
 
@@ -70,6 +72,7 @@ def switch(name: str, on: bool):
 TRICK_CACHE, QUICK_RENDER, TRICK_CHECKBOX = queries._coverage_sql, QuickSelect.render, LongListMixin.action_checkbox
 TRICK_CHANGELIST = LongListMixin.get_changelist
 TRICK_AROUND = links._around
+TRICK_ROWS = LongChangeList.result_rows
 CASES = [
     ("lru_cache of compiled SQL", "32.01", "/", "public"),
     ("lru_cache of compiled SQL", "32.01", "/kecamatan/32.01.01/", "public"),
@@ -82,6 +85,11 @@ CASES = [
     ("admin row links", "62.02", "/admin/registry/kim/?q=sungai", "admin"),
     ("admin row links", "62.02", "/admin/registry/kim/", "admin"),
     ("admin row links", "62.02", "/admin/coverage/outreachevent/?status=planned&kecamatan=62.02.04", "admin"),
+    ("admin rows by column", "62.02", "/admin/registry/kim/?q=Bench+12", "admin"),
+    ("admin rows by column", "62.02", "/admin/registry/kim/?q=sungai", "admin"),
+    ("admin rows by column", "62.02", "/admin/registry/kim/", "admin"),
+    ("admin rows by column", "62.02", "/admin/registry/desa/", "admin"),
+    ("admin rows by column", "62.02", "/admin/coverage/outreachevent/?status=planned&kecamatan=62.02.04", "admin"),
     ("links from one reverse", "32.01", "/kim/", "public"),
     ("links from one reverse", "32.01", "/kecamatan/32.01.01/", "public"),
     ("links from one reverse", "32.01", "/", "public"),
