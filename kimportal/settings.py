@@ -147,6 +147,12 @@ TEMPLATES = [
             ],
         },
     },
+    {  # the long loops of a few pages, rendered through {% rows %} (core/jinja.py)
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.jinja.environment"},
+    },
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

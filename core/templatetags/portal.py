@@ -5,8 +5,18 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import translate_url
 from django.utils.dates import MONTHS
 from django.utils.formats import number_format
+from markupsafe import Markup
 
 register = template.Library()
+
+
+@register.simple_tag
+def rows(template_name, **context):
+    """{% rows "coverage/kecamatan_rows.jinja" rows=kecamatan_rows %}: a Jinja2 row template
+    (templates/jinja2/, core/jinja.py) rendered with the values handed in, for a long loop."""
+    from django.template import engines
+
+    return Markup(engines["jinja2"].get_template(template_name).render(context))
 
 
 @register.simple_tag(takes_context=True)

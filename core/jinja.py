@@ -1,0 +1,37 @@
+"""The Jinja2 environment of the portal's row templates (templates/jinja2/).
+
+The pages are Django templates. A few of their longest loops (a dashboard's table of kecamatan,
+its map, its months) are Jinja2 templates, written in through {% rows "name.jinja" key=value %}
+(core/templatetags/portal.py): Jinja2 compiles a template to Python code, so a row costs a few
+microseconds rather than Django's node by node rendering (docs/benchmarks.md measures each).
+
+They hold markup and values only. Every word a visitor reads is translated in the Django
+template or the view and handed in (makemessages reads Django templates and Python, not Jinja2),
+which tests/test_rows_templates.py checks. Values are escaped as in Django (autoescape), and
+shown by the same filters as Django's templates: |bilangan, |tanggal, |bulan."""
+
+import html
+
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+from .templatetags.portal import bilangan, bulan, tanggal
+
+
+def escape_as_django(value) -> Markup:
+    """A value as Django's templates write it (django.utils.html.conditional_escape): safe markup
+    as it is, anything else through html.escape, which writes ' and " as &#x27; and &quot; where
+    Jinja2's own escaping writes &#39; and &#34;. The same bytes as the Django template had."""
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    return Markup(html.escape(str(value)))
+
+
+def environment(**options) -> Environment:
+    """For Django's Jinja2 backend (settings.TEMPLATES). A name a template uses and its caller did
+    not hand in is an error, never an empty string on a public page."""
+    options["undefined"] = StrictUndefined
+    options["finalize"] = escape_as_django  # before Jinja2's autoescape, which then keeps it as it is
+    env = Environment(**options)
+    env.filters.update(bilangan=bilangan, tanggal=tanggal, bulan=bulan)
+    return env
