@@ -396,9 +396,9 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date, coverage: KabupatenCover
     (tests/coverage/test_chart_rule.py).
     """
     first_shown = max(EARLIEST_DAY.replace(day=1), _months_before(on.replace(day=1), PROGRESS_MONTHS - 1))
-    kims = Kim.objects.in_kabupaten(kabupaten).accepted().formed_by(on).order_by()
     held = _held_per_month(kabupaten=kabupaten, first=first_shown, on=on)
-    signs = None if settings.KIM_QUIET_COUNTS else _life_sign_days(kims, on)
+    kims = None if settings.KIM_QUIET_COUNTS else Kim.objects.in_kabupaten(kabupaten).accepted().formed_by(on)
+    signs = None if kims is None else _life_sign_days(kims.order_by(), on)
     # Net change per month and kecamatan: a month is judged on its last day, so every start or
     # end of a KIM's counting span falls in the month of its day (before the chart: its first).
     first_index = first_shown.year * 12 + first_shown.month - 1
@@ -438,8 +438,12 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date, coverage: KabupatenCover
                 change(formed, 1, kec)
                 change(inactive, -1, kec)
     else:
+        if kims is None:
+            kims = Kim.objects.in_kabupaten(kabupaten).accepted().formed_by(on)
         formations = list(
-            kims.values_list("formed_on", "pk", "inactive_since", "sk_term_end", "desa__kecamatan_id", "created_at")
+            kims.order_by().values_list(
+                "formed_on", "pk", "inactive_since", "sk_term_end", "desa__kecamatan_id", "created_at"
+            )
         )
         for formed, pk, inactive, sk_term_end, kec, created in formations:
             kim_signs = None if signs is None else _with_entry(signs.get(pk, []), timezone.localdate(created), on)
