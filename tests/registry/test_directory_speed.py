@@ -12,7 +12,7 @@ def both(choices, value, attrs):
 
 
 def test_the_quick_select_writes_what_djangos_select_writes():
-    choices = [("", "Semua desa/kelurahan"), ("62.02.04.1004", "Kelurahan Parenggean"), ("x", 'A & B <"c">')]
+    choices = [("", "Semua desa/kelurahan"), ("62.02.04.1004", "Kelurahan Parenggean"), ("x", 'A & B <"c"> d\'e')]
     for value in ("", "62.02.04.1004", "x", None):
         django_html, quick_html = both(choices, value, {"id": "id_desa", "required": True, "disabled": False})
         assert quick_html == django_html
