@@ -10,10 +10,11 @@ template or the view and handed in (makemessages reads Django templates and Pyth
 which tests/core/test_rows_templates.py checks. Every value a template writes ({{ ... }}) is
 escaped once, as Django escapes it (`escape_as_django`, Jinja2's `finalize`; Jinja2's own
 autoescape is off, or each value would be wrapped and checked twice), and shown by the same
-filters as Django's templates: |bilangan, |tanggal, |bulan."""
+filters as Django's templates: |bilangan, |tanggal, |bulan, |truncatechars(n)."""
 
 import html
 
+from django.template.defaultfilters import truncatechars
 from jinja2 import Environment, StrictUndefined
 
 from .templatetags.portal import bilangan, bulan, tanggal
@@ -37,5 +38,5 @@ def environment(**options) -> Environment:
     options["autoescape"] = False  # escape_as_django escapes every value written, once
     options["finalize"] = escape_as_django
     env = Environment(**options)
-    env.filters.update(bilangan=bilangan, tanggal=tanggal, bulan=bulan)
+    env.filters.update(bilangan=bilangan, tanggal=tanggal, bulan=bulan, truncatechars=truncatechars)
     return env

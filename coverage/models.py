@@ -13,7 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -271,6 +271,13 @@ class OutreachEvent(ChoiceLabels, models.Model):
     def is_overdue(self) -> bool:
         """Planned, and its day has passed without a report."""
         return self.status == self.Status.PLANNED and self.day < timezone.localdate()
+
+    @property
+    def participants_label(self) -> str:
+        """ "25 peserta", as a kecamatan page lists a held event ("" without a number)."""
+        if not self.participants:
+            return ""
+        return ngettext("%(n)s peserta", "%(n)s peserta", self.participants) % {"n": self.participants}
 
     def mark_held(
         self,

@@ -15,6 +15,7 @@ from django.db.models import Count, DateField, Exists, IntegerField, OuterRef, S
 from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import EARLIEST_DAY, end_of_day, start_of_day
@@ -303,6 +304,17 @@ class DesaCoverage:
     def wishes_open(self) -> int:
         """ "Ada minat warga: 2": the open wishes of a desa without an active KIM (0 once covered)."""
         return 0 if self.covered else self.wishes
+
+    @property
+    def wishes_label(self) -> str:
+        """ "Ada minat warga: 2", as the kecamatan page shows `wishes_open` ("" for none)."""
+        n = self.wishes_open
+        return ngettext("Ada minat warga: %(n)s", "Ada minat warga: %(n)s", n) % {"n": n} if n else ""
+
+    @property
+    def wish_label(self) -> str:
+        """The accessible name of the desa's "Bentuk KIM" link."""
+        return gettext("Bentuk KIM di %(name)s") % {"name": self.name}
 
     @property
     def covered(self) -> bool:

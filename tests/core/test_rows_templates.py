@@ -2,7 +2,7 @@
 into the Django pages by {% rows %}: what a visitor reads must be exactly what Django wrote."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import jinja2
@@ -10,14 +10,17 @@ import pytest
 from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from core.jinja import escape_as_django
-from registry.models import Kecamatan
+from registry.models import Desa, Kecamatan
 
 JINJA_DIR = Path(settings.BASE_DIR) / "templates" / "jinja2"
+# coverage/_map.html before its loops became templates/jinja2/coverage/map.jinja
+OLD_MAP_TEMPLATE = '{% load l10n stages %}{% comment %}An SVG map of `areas` (coverage.maps.MapArea) on `map`, titled `title`; shared by\nthe dashboards and the kecamatan page. Areas with a url are links. Each area carries a number\n(placed without overlap, legible on a phone), keyed to the list below the map. `wide`: a wide\nmap (the whole country\'s provinces) takes the page\'s width, without numbers.{% endcomment %}{% if not wide %}{% map_labels areas map as labels %}{% endif %}{% localize off %}\n    <svg viewBox="0 0 {{ map.width }} {{ map.height }}" role="{% if links %}group{% else %}img{% endif %}" aria-labelledby="peta-judul" class="map-svg{% if wide %} map-wide{% endif %}">\n      <title id="peta-judul">{{ title }}</title>\n      {% for a in areas %}{% if a.url %}<a href="{{ a.url }}" aria-label="{{ a.label }}">{% endif %}<path class="{{ a.css_class }}" d="{{ a.shape.path }}"><title>{{ a.label }}</title></path>{% if a.url %}</a>{% endif %}{% endfor %}\n      {% if labels %}<g class="map-labels" aria-hidden="true">{% for l in labels %}{% if l.moved %}<line x1="{{ l.anchor_x }}" y1="{{ l.anchor_y }}" x2="{{ l.x }}" y2="{{ l.y }}" class="map-leader"/><circle cx="{{ l.anchor_x }}" cy="{{ l.anchor_y }}" class="map-anchor"/>{% endif %}<circle cx="{{ l.x }}" cy="{{ l.y }}" class="map-number-bg"/><text x="{{ l.x }}" y="{{ l.y }}" class="map-label">{{ l.number }}</text>{% endfor %}</g>{% endif %}\n    </svg>\n    {% endlocalize %}\n    {% if labels %}<ol class="map-key">{% for l in labels %}<li value="{{ l.number }}">{{ l.area.name }}</li>{% endfor %}</ol>{% endif %}\n'
 
 
 @pytest.mark.parametrize(
@@ -68,3 +71,120 @@ def test_every_word_of_a_row_template_is_translated_outside_it():
         text = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", "", source, flags=re.S)  # Jinja2's own
         text = re.sub(r"<[^>]*>", "", text)  # markup
         assert not re.search(r"[^\W\d_]", text), (path, re.findall(r"[^\W\d_]+", text))
+
+
+# What each row template replaced: the Django template's own loop, kept here as the reference the
+# row template must equal, byte for byte, on data that tries every branch.
+DJANGO_LOOPS = {
+    "dashboard table": (
+        "coverage/dashboard.html",
+        """{% load i18n portal %}{% translate "Status" as label_status %}{% translate "Tahap" as label_stage %}{% translate "KIM aktif" as label_kim %}{% translate "Desa/kelurahan ber-KIM" as label_desa %}{% translate "Kegiatan terakhir" as label_last %}{% translate "Kegiatan berikutnya" as label_next %}{% translate "Sudah ada KIM" as label_has_kim %}{% translate "Belum ada KIM" as label_no_kim %}{% for k, url, overdue in kecamatan_rows %}
+      <tr class="{% if k.covered %}is-covered{% else %}is-uncovered{% endif %}">
+        <th scope="row"><a href="{{ url }}">{{ k.name }}</a> <span class="code">{{ k.code }}</span></th>
+        <td data-label="{{ label_status }}">{% if k.covered %}<span class="badge ok">{{ label_has_kim }}</span>{% else %}<span class="badge warn">{{ label_no_kim }}</span>{% endif %}</td>
+        <td data-label="{{ label_stage }}">{{ k.stage.label }}</td>
+        <td data-label="{{ label_kim }}" class="num">{{ k.active_kim|bilangan }}</td>
+        <td data-label="{{ label_desa }}" class="num">{{ k.desa_covered|bilangan }} / {{ k.desa_total|bilangan }}</td>
+        <td data-label="{{ label_last }}">{% if k.last_event %}{{ k.last_event.kind_label }}, {{ k.last_event.day|tanggal }}{% else %}—{% endif %}</td>
+        <td data-label="{{ label_next }}">{% if k.next_event %}{{ k.next_event.kind_label }}, {{ k.next_event.day|tanggal }}{% else %}—{% endif %}{% if k.overdue_events %} <span class="badge warn">{% blocktranslate count n=k.overdue_events %}{{ n }} kegiatan terlambat{% plural %}{{ n }} kegiatan terlambat{% endblocktranslate %}</span>{% endif %}</td>
+      </tr>
+      {% endfor %}""",
+        """{% load i18n portal %}{% translate "Status" as label_status %}{% translate "Tahap" as label_stage %}{% translate "KIM aktif" as label_kim %}{% translate "Desa/kelurahan ber-KIM" as label_desa %}{% translate "Kegiatan terakhir" as label_last %}{% translate "Kegiatan berikutnya" as label_next %}{% translate "Sudah ada KIM" as label_has_kim %}{% translate "Belum ada KIM" as label_no_kim %}{% rows "coverage/kecamatan_rows.jinja" rows=kecamatan_rows label_status=label_status label_stage=label_stage label_kim=label_kim label_desa=label_desa label_last=label_last label_next=label_next label_has_kim=label_has_kim label_no_kim=label_no_kim %}""",
+    ),
+    "dashboard months": (
+        "coverage/dashboard.html",
+        """{% load portal %}{% for p in progress reversed %}<tr><th scope="row">{{ p.month|bulan }}</th><td class="num">{{ p.covered_kecamatan|bilangan }}</td><td class="num">{{ p.active_kim|bilangan }}</td><td class="num">{{ p.held_events|bilangan }}</td></tr>{% endfor %}""",
+        """{% load portal %}{% rows "coverage/progress_rows.jinja" progress=progress %}""",
+    ),
+    "dashboard map": (
+        "coverage/dashboard.html",
+        OLD_MAP_TEMPLATE.replace(
+            "{% load l10n stages %}", "{% load l10n stages %}{% with areas=map_areas title='Peta' links=True %}"
+        )
+        + "{% endwith %}",
+        '{% include "coverage/_map.html" with areas=map_areas title="Peta" links=True %}',
+    ),
+    "kecamatan map": (
+        "coverage/kecamatan_detail.html",
+        OLD_MAP_TEMPLATE.replace(
+            "{% load l10n stages %}", "{% load l10n stages %}{% with areas=map_areas title='Peta' links=True %}"
+        )
+        + "{% endwith %}",
+        '{% include "coverage/_map.html" with areas=map_areas title="Peta" links=True %}',
+    ),
+    "kecamatan desa": (
+        "coverage/kecamatan_detail.html",
+        """{% load i18n portal %}{% for d in desa %}
+      <tr class="{% if d.covered %}is-covered{% else %}is-uncovered{% endif %}">
+        <th scope="row">{% if d.kind == "kelurahan" %}{% translate "Kelurahan" %}{% else %}{% translate "Desa" %}{% endif %} {{ d.name }} <span class="code">{{ d.code }}</span></th>
+        <td>{% for kim in d.kims %}<a href="{{ kim.get_absolute_url }}">{{ kim.name }}</a>{% if not kim.active %} ({% translate "tidak aktif" %}){% endif %}{% if not forloop.last %}, {% endif %}{% empty %}<span class="badge warn">{% translate "Belum ada KIM" %}</span>{% endfor %}{% if not d.covered %}{% if d.wishes_open %} <span class="wish-count">{% blocktranslate count n=d.wishes_open %}Ada minat warga: {{ n }}{% plural %}Ada minat warga: {{ n }}{% endblocktranslate %}</span>{% endif %} <a class="wish-cta" href="{% url 'coverage:forming-kim' %}?desa={{ d.code }}#minat" aria-label="{% blocktranslate with name=d.name %}Bentuk KIM di {{ name }}{% endblocktranslate %}">{% translate "Bentuk KIM" %}</a>{% endif %}</td>
+      </tr>
+      {% endfor %}""",
+        """{% load i18n portal %}{% translate "Kelurahan" as word_kelurahan %}{% translate "Desa" as word_desa %}{% translate "tidak aktif" as word_inactive %}{% translate "Belum ada KIM" as word_no_kim %}{% translate "Bentuk KIM" as word_form_kim %}{% url 'coverage:forming-kim' as forming_kim %}{% rows "coverage/desa_rows.jinja" desa=desa forming_kim=forming_kim word_kelurahan=word_kelurahan word_desa=word_desa word_inactive=word_inactive word_no_kim=word_no_kim word_form_kim=word_form_kim %}""",
+    ),
+    "kecamatan planned": (
+        "coverage/kecamatan_detail.html",
+        """{% load i18n portal %}{% for e in planned_events %}<li><strong>{{ e.day|tanggal }}</strong> · {{ e.get_kind_display }}: {{ e.title }}{% if e.desa %} ({{ e.desa }}){% endif %}{% if e.is_overdue %} <span class="badge warn">{% translate "terlambat" %}</span>{% endif %}</li>{% endfor %}""",
+        """{% load i18n portal %}{% translate "terlambat" as word_overdue %}{% rows "coverage/planned_events.jinja" events=planned_events word_overdue=word_overdue %}""",
+    ),
+    "kecamatan past": (
+        "coverage/kecamatan_detail.html",
+        """{% load i18n portal %}{% for e in past_events %}<li><strong>{{ e.day|tanggal }}</strong> · {{ e.get_kind_display }}: {{ e.title }}{% if e.desa %} ({{ e.desa }}){% endif %} — {{ e.get_status_display }}{% if e.participants %}, {% blocktranslate count n=e.participants %}{{ n }} peserta{% plural %}{{ n }} peserta{% endblocktranslate %}{% endif %}{% if e.summary %}<br><span class="note">{{ e.summary|truncatechars:e.TEXT_MAX }}</span>{% endif %}</li>{% endfor %}""",
+        """{% load portal %}{% rows "coverage/past_events.jinja" events=past_events %}""",
+    ),
+}
+
+
+@pytest.fixture
+def hostile_kecamatan(kotim):
+    """Parenggean with names and texts in markup, a wish, a long summary, one and many participants,
+    an inactive KIM and a desa without one: every branch of its page's and its dashboard's rows."""
+    from coverage.models import OutreachEvent
+
+    from ..factories import make_event, make_kim, make_wish
+
+    kecamatan = Kecamatan.objects.get(code="62.02.04")
+    kecamatan.name = "Parenggean <b>\"Hulu\"</b> & 'Hilir'"
+    kecamatan.save()
+    desa = list(Desa.objects.filter(kecamatan=kecamatan).order_by("code"))
+    desa[0].name = "Tumbang <i>'Sapiri'</i>"
+    desa[0].save()
+    make_kim(desa=desa[0], name='KIM "Suara" <Warga> & Co')
+    make_kim(desa=desa[0], name="KIM Lama", inactive_since=date(2023, 1, 1))
+    make_wish(desa=desa[-1])
+    make_wish(desa=desa[-1])
+    held = OutreachEvent.Status.HELD
+    make_event(kecamatan=kecamatan, desa=desa[0], title="Sosialisasi <script>x</script> & 'KIM'", participants=1)
+    long = make_event(kecamatan=kecamatan, status=held, participants=1234, summary="Hasil")
+    OutreachEvent.objects.filter(pk=long.pk).update(summary="Hasil <b>baik</b> & " + "x" * 2100)  # stored longer
+    make_event(kecamatan=kecamatan, status=OutreachEvent.Status.PLANNED, starts_at=timezone.now() - timedelta(days=3))
+    make_event(kecamatan=kecamatan, status=OutreachEvent.Status.PLANNED, starts_at=timezone.now() + timedelta(days=3))
+    return kecamatan
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("loop", DJANGO_LOOPS)
+def test_each_row_template_writes_what_its_django_loop_wrote(client, hostile_kecamatan, monkeypatch, loop, language):
+    import coverage.views
+
+    page, reference, rows = DJANGO_LOOPS[loop]
+    contexts = {}
+    render = coverage.views.render
+    monkeypatch.setattr(
+        coverage.views,
+        "render",
+        lambda request, name, context, **kw: (
+            contexts.setdefault(name, context) and render(request, name, context, **kw)
+        ),
+    )
+    prefix = "" if language == "id" else "/en"
+    assert client.get(prefix + reverse("coverage:dashboard")).status_code == 200
+    assert client.get(prefix + hostile_kecamatan.get_absolute_url().removeprefix("/en")).status_code == 200
+    context = contexts[page]
+
+    with translation.override(language):
+        djangos = Template(reference).render(Context(context))
+        ours = Template(rows).render(Context(context))
+
+    assert ours == djangos
+    assert len(djangos) > 150  # rows were written
