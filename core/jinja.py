@@ -10,13 +10,15 @@ template or the view and handed in (makemessages reads Django templates and Pyth
 which tests/core/test_rows_templates.py checks. Every value a template writes ({{ ... }}) is
 escaped once, as Django escapes it (`escape_as_django`, Jinja2's `finalize`; Jinja2's own
 autoescape is off, or each value would be wrapped and checked twice), and shown by the same
-filters as Django's templates: |bilangan, |tanggal, |bulan, |truncatechars(n)."""
+filters as Django's templates: |bilangan, |tanggal, |bulan, |truncatechars(n); url(name, arg) is
+{% url name arg %} for one id or region code (core.links.reverse_arg)."""
 
 import html
 
 from django.template.defaultfilters import truncatechars
 from jinja2 import Environment, StrictUndefined
 
+from .links import reverse_arg
 from .templatetags.portal import bilangan, bulan, tanggal
 
 
@@ -39,4 +41,5 @@ def environment(**options) -> Environment:
     options["finalize"] = escape_as_django
     env = Environment(**options)
     env.filters.update(bilangan=bilangan, tanggal=tanggal, bulan=bulan, truncatechars=truncatechars)
+    env.globals["url"] = reverse_arg  # url("coverage:kabupaten-dashboard", "62.02"), as {% url %} writes it
     return env

@@ -188,3 +188,51 @@ def test_each_row_template_writes_what_its_django_loop_wrote(client, hostile_kec
 
     assert ours == djangos
     assert len(djangos) > 150  # rows were written
+
+
+DIRECTORY_LOOP = """{% load i18n %}{% for kim in page %}
+    <tr>
+      <th scope="row"><a href="{{ kim.get_absolute_url }}">{{ kim.name }}</a></th>
+      <td data-label="{% translate "Desa/kelurahan" %}">{{ kim.desa }}</td>
+      <td data-label="{% translate "Kecamatan" %}"><a href="{{ kim.desa.kecamatan.get_absolute_url }}">{{ kim.desa.kecamatan }}</a></td>
+      {% if not kabupaten %}<td data-label="{% translate "Kabupaten/kota" %}"><a href="{% url 'coverage:kabupaten-dashboard' kim.desa.kecamatan.kabupaten.code %}">{{ kim.desa.kecamatan.kabupaten }}</a></td>{% endif %}
+      <td data-label="{% translate "Tingkatan" %}">{{ kim.tier|default:"—" }}</td>
+      <td data-label="{% translate "Status" %}">{% if kim.active_then %}<span class="badge ok">{% translate "Aktif" %}</span>{% else %}<span class="badge warn">{% translate "Tidak aktif" %}</span>{% endif %} {% include "_partials/vitality.html" with vitality=kim.vitality %}</td>
+    </tr>
+    {% endfor %}"""
+DIRECTORY_ROWS = """{% load i18n portal %}{% translate "Desa/kelurahan" as label_desa %}{% translate "Kecamatan" as label_kecamatan %}{% translate "Kabupaten/kota" as label_kabupaten %}{% translate "Tingkatan" as label_tier %}{% translate "Status" as label_status %}{% translate "Aktif" as word_active %}{% translate "Tidak aktif" as word_inactive %}{% translate "Vakum" as word_quiet %}{% translate "SK berakhir, perlu SK baru" as word_sk_ended %}{% rows "registry/kim_rows.jinja" page=page kabupaten=kabupaten label_desa=label_desa label_kecamatan=label_kecamatan label_kabupaten=label_kabupaten label_tier=label_tier label_status=label_status word_active=word_active word_inactive=word_inactive word_quiet=word_quiet word_sk_ended=word_sk_ended %}"""
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("region", ["62.02", "62"])
+def test_the_directorys_row_template_writes_what_its_django_loop_wrote(
+    client, hostile_kecamatan, monkeypatch, settings, region, language
+):
+    """On a kabupaten's portal and on its province's (a kabupaten column), with a tier, none,
+    an inactive KIM, a quiet one and one whose SK has ended."""
+    import registry.views
+
+    from ..factories import make_kim, make_tier
+
+    desa = Desa.objects.filter(kecamatan=hostile_kecamatan).order_by("code").first()
+    make_kim(desa=desa, name="KIM <Bertingkat>", tier=make_tier(name="Madya & 'Utama'"), formed_on=date(2015, 1, 1))
+    make_kim(desa=desa, name="KIM SK Lama", sk_number="1/2018", sk_date=date(2018, 1, 1), sk_term_end=date(2020, 1, 1))
+    settings.PORTAL_REGION = region
+    contexts = []
+    render = registry.views.render
+    monkeypatch.setattr(
+        registry.views,
+        "render",
+        lambda request, name, context, **kw: contexts.append(context) or render(request, name, context, **kw),
+    )
+    prefix = "" if language == "id" else "/en"
+    assert client.get(prefix + reverse("registry:kim-list") + "?q=KIM").status_code == 200
+    context = contexts[0]
+
+    with translation.override(language):
+        djangos = Template(DIRECTORY_LOOP).render(Context(context))
+        ours = Template(DIRECTORY_ROWS).render(Context(context))
+
+    assert ours == djangos
+    assert "&lt;Bertingkat&gt;" in ours and ("vitality-" in ours)
+    assert ("/kabupaten/62.02/" in ours) is (region == "62")
