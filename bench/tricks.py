@@ -1,4 +1,4 @@
-"""What each hand-written speed trick still saves (issue 23: remove a trick unless it is needed).
+"""What each speed trick still saves (issue 23: remove a trick unless it is needed).
 
     .venv/bin/python bench/tricks.py DB [ROUNDS] [TRICK]    # TRICK: only the cases whose name starts so
 
@@ -24,27 +24,15 @@ ONLY = sys.argv[3] if len(sys.argv) > 3 else ""
 from django.conf import settings  # noqa: E402
 from django.contrib.admin import ModelAdmin  # noqa: E402
 from django.forms import Select  # noqa: E402
-from django.template import Context, Template  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from core import links  # noqa: E402
 from core.admin import LongChangeList, LongListMixin  # noqa: E402
 from core.cache import invalidate_pages  # noqa: E402
 from coverage import queries  # noqa: E402
-from coverage.templatetags import stages  # noqa: E402
 from registry.filters import QuickSelect  # noqa: E402
 
 settings.ALLOWED_HOSTS = ["*"]
-
-# {% progress_rows %} dispatches to the trick or to the template loop it replaced.
-ROWS_LOOP = Template(
-    "{% load portal %}{% for p in progress reversed %}"
-    '<tr><th scope="row">{{ p.month|bulan }}</th><td class="num">{{ p.covered_kecamatan|bilangan }}</td>'
-    '<td class="num">{{ p.active_kim|bilangan }}</td><td class="num">{{ p.held_events|bilangan }}</td></tr>'
-    "{% endfor %}"
-)
-written = {"rows": stages.progress_rows}
-stages.register.simple_tag(lambda progress: written["rows"](progress), name="progress_rows")
 
 
 def switch(name: str, on: bool):
@@ -53,10 +41,6 @@ def switch(name: str, on: bool):
         cached = queries.kecamatan_coverage.__globals__["_coverage_sql"]
         wrapped = getattr(cached, "__wrapped__", cached)
         queries._coverage_sql = TRICK_CACHE if on else wrapped
-    elif name == "progress_rows":
-        written["rows"] = (
-            stages.progress_rows if on else (lambda progress: ROWS_LOOP.render(Context({"progress": progress})))
-        )
     elif name == "QuickSelect":
         QuickSelect.render = QUICK_RENDER if on else Select.render
     elif name == "admin selection checkbox":
@@ -76,7 +60,6 @@ TRICK_ROWS = LongChangeList.result_rows
 CASES = [
     ("lru_cache of compiled SQL", "32.01", "/", "public"),
     ("lru_cache of compiled SQL", "32.01", "/kecamatan/32.01.01/", "public"),
-    ("progress_rows", "32.01", "/", "public"),
     ("QuickSelect", "32.01", "/kim/", "public"),
     ("QuickSelect", "95.03", "/kim/", "public"),
     ("admin selection checkbox", "62.02", "/admin/registry/kim/?q=Bench+12", "admin"),

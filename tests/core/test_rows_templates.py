@@ -132,6 +132,15 @@ DJANGO_LOOPS = {
         """{% load i18n portal %}{% for e in past_events %}<li><strong>{{ e.day|tanggal }}</strong> · {{ e.get_kind_display }}: {{ e.title }}{% if e.desa %} ({{ e.desa }}){% endif %} — {{ e.get_status_display }}{% if e.participants %}, {% blocktranslate count n=e.participants %}{{ n }} peserta{% plural %}{{ n }} peserta{% endblocktranslate %}{% endif %}{% if e.summary %}<br><span class="note">{{ e.summary|truncatechars:e.TEXT_MAX }}</span>{% endif %}</li>{% endfor %}""",
         """{% load portal %}{% rows "coverage/past_events.jinja" events=past_events %}""",
     ),
+    "yearly report's KIM": (
+        "coverage/yearly_report.html",
+        """{% for k in report.formed %}<tr><th scope="row"><a href="{{ k.get_absolute_url }}">{{ k.name }}</a></th><td>{{ k.desa }}</td><td>{{ k.kecamatan }}</td><td>{{ k.day|date:"j F Y"|default:"—" }}</td></tr>{% endfor %}"""
+        """{% for k in report.quiet %}<tr><th scope="row"><a href="{{ k.get_absolute_url }}">{{ k.name }}</a></th><td>{{ k.desa }}</td><td>{{ k.kecamatan }}</td><td>{{ k.day|date:"j F Y"|default:"—" }}</td></tr>{% endfor %}"""
+        """{% for k in report.sk_ended %}<tr><th scope="row"><a href="{{ k.get_absolute_url }}">{{ k.name }}</a></th><td>{{ k.desa }}</td><td>{{ k.kecamatan }}</td><td>{{ k.day|date:"j F Y"|default:"—" }}</td></tr>{% endfor %}""",
+        """{% load portal %}{% rows "coverage/report_kim_rows.jinja" rows=report.formed %}"""
+        """{% rows "coverage/report_kim_rows.jinja" rows=report.quiet %}"""
+        """{% rows "coverage/report_kim_rows.jinja" rows=report.sk_ended %}""",
+    ),
 }
 
 
@@ -180,6 +189,7 @@ def test_each_row_template_writes_what_its_django_loop_wrote(client, hostile_kec
     prefix = "" if language == "id" else "/en"
     assert client.get(prefix + reverse("coverage:dashboard")).status_code == 200
     assert client.get(prefix + hostile_kecamatan.get_absolute_url().removeprefix("/en")).status_code == 200
+    assert client.get(prefix + reverse("coverage:yearly-report", args=[2021]).removeprefix("/en")).status_code == 200
     context = contexts[page]
 
     with translation.override(language):
