@@ -1,7 +1,8 @@
 """The Jinja2 environment of the portal's row templates (templates/jinja2/).
 
-The pages are Django templates. A few of their longest loops (a dashboard's table of kecamatan,
-its map, its months) are Jinja2 templates, written in through {% rows "name.jinja" key=value %}
+The pages are Django templates. Their longest loops (a dashboard's kecamatan, map and months, a
+kecamatan page's desa and events, the directory's KIM, the yearly report's lists of KIM) are
+Jinja2 templates, written in through {% rows "name.jinja" key=value %}
 (core/templatetags/portal.py): Jinja2 compiles a template to Python code, so a row costs a few
 microseconds rather than Django's node by node rendering (docs/benchmarks.md measures each).
 

@@ -78,6 +78,12 @@ class KecamatanCoverage:
         """A kecamatan is covered when at least one KIM in it is active."""
         return self.active_kim > 0
 
+    @property
+    def overdue_label(self) -> str:
+        """ "3 kegiatan terlambat": its planned events whose day had passed ("" for none)."""
+        n = self.overdue_events
+        return ngettext("%(n)s kegiatan terlambat", "%(n)s kegiatan terlambat", n) % {"n": n} if n else ""
+
 
 @dataclass(frozen=True)
 class KabupatenCoverage:

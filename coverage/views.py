@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from core.cache import page_shows
 from core.forms import requested_day
@@ -123,9 +123,8 @@ def _kabupaten_dashboard(request, kabupaten):
     ]
     context = {
         "coverage": coverage,
-        # Uncovered first, each with its page's address (reversed once for the map, both lists) and
-        # its overdue badge's words (the table's rows are a Jinja2 template: core/jinja.py).
-        "kecamatan_rows": [(k, urls[k.code], _overdue_label(k.overdue_events)) for k in coverage.by_stage],
+        # Uncovered first, each with its page's address (reversed once for the map, both lists).
+        "kecamatan_rows": [(k, urls[k.code]) for k in coverage.by_stage],
         "form": form,
         "today": timezone.localdate(),
         "stages": Stage,
@@ -137,11 +136,6 @@ def _kabupaten_dashboard(request, kabupaten):
         "desa_target": desa_target_progress(kabupaten=kabupaten, on=on),
     }
     return render(request, "coverage/dashboard.html", context, status=400 if form.errors else 200)
-
-
-def _overdue_label(n: int) -> str:
-    """ "3 kegiatan terlambat": planned events of a kecamatan whose day has passed ("" for none)."""
-    return ngettext("%(n)s kegiatan terlambat", "%(n)s kegiatan terlambat", n) % {"n": n} if n else ""
 
 
 # A kecamatan page lists at most this many of its past and of its planned events.

@@ -78,7 +78,7 @@ def test_every_word_of_a_row_template_is_translated_outside_it():
 DJANGO_LOOPS = {
     "dashboard table": (
         "coverage/dashboard.html",
-        """{% load i18n portal %}{% translate "Status" as label_status %}{% translate "Tahap" as label_stage %}{% translate "KIM aktif" as label_kim %}{% translate "Desa/kelurahan ber-KIM" as label_desa %}{% translate "Kegiatan terakhir" as label_last %}{% translate "Kegiatan berikutnya" as label_next %}{% translate "Sudah ada KIM" as label_has_kim %}{% translate "Belum ada KIM" as label_no_kim %}{% for k, url, overdue in kecamatan_rows %}
+        """{% load i18n portal %}{% translate "Status" as label_status %}{% translate "Tahap" as label_stage %}{% translate "KIM aktif" as label_kim %}{% translate "Desa/kelurahan ber-KIM" as label_desa %}{% translate "Kegiatan terakhir" as label_last %}{% translate "Kegiatan berikutnya" as label_next %}{% translate "Sudah ada KIM" as label_has_kim %}{% translate "Belum ada KIM" as label_no_kim %}{% for k, url in kecamatan_rows %}
       <tr class="{% if k.covered %}is-covered{% else %}is-uncovered{% endif %}">
         <th scope="row"><a href="{{ url }}">{{ k.name }}</a> <span class="code">{{ k.code }}</span></th>
         <td data-label="{{ label_status }}">{% if k.covered %}<span class="badge ok">{{ label_has_kim }}</span>{% else %}<span class="badge warn">{{ label_no_kim }}</span>{% endif %}</td>
