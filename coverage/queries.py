@@ -79,6 +79,11 @@ class KecamatanCoverage:
         return self.active_kim > 0
 
     @property
+    def wish_label(self) -> str:
+        """The accessible name of its "Bentuk KIM" link on the dashboard."""
+        return gettext("Bentuk KIM di Kecamatan %(name)s") % {"name": self.name}
+
+    @property
     def overdue_label(self) -> str:
         """ "3 kegiatan terlambat": its planned events whose day had passed ("" for none)."""
         n = self.overdue_events

@@ -91,6 +91,11 @@ DJANGO_LOOPS = {
       {% endfor %}""",
         """{% load i18n portal %}{% translate "Status" as label_status %}{% translate "Tahap" as label_stage %}{% translate "KIM aktif" as label_kim %}{% translate "Desa/kelurahan ber-KIM" as label_desa %}{% translate "Kegiatan terakhir" as label_last %}{% translate "Kegiatan berikutnya" as label_next %}{% translate "Sudah ada KIM" as label_has_kim %}{% translate "Belum ada KIM" as label_no_kim %}{% rows "coverage/kecamatan_rows.jinja" rows=kecamatan_rows label_status=label_status label_stage=label_stage label_kim=label_kim label_desa=label_desa label_last=label_last label_next=label_next label_has_kim=label_has_kim label_no_kim=label_no_kim %}""",
     ),
+    "dashboard uncovered": (
+        "coverage/dashboard.html",
+        """{% load i18n stages %}{% url 'coverage:forming-kim' as forming_kim %}{% for k, url in kecamatan_rows %}{% if not k.covered %}<li><a href="{{ url }}">{{ k.name }}</a> <span class="stage-badge {{ k.stage|stage_class }}">{{ k.stage.label }}</span> <a class="wish-cta" href="{{ forming_kim }}?kecamatan={{ k.code }}#minat" aria-label="{% blocktranslate with name=k.name %}Bentuk KIM di Kecamatan {{ name }}{% endblocktranslate %}">{% translate "Bentuk KIM" %}</a></li>{% endif %}{% endfor %}""",
+        """{% load i18n portal %}{% url 'coverage:forming-kim' as forming_kim %}{% translate "Bentuk KIM" as word_form_kim %}{% rows "coverage/uncovered_rows.jinja" rows=kecamatan_rows forming_kim=forming_kim word_form_kim=word_form_kim %}""",
+    ),
     "dashboard months": (
         "coverage/dashboard.html",
         """{% load portal %}{% for p in progress reversed %}<tr><th scope="row">{{ p.month|bulan }}</th><td class="num">{{ p.covered_kecamatan|bilangan }}</td><td class="num">{{ p.active_kim|bilangan }}</td><td class="num">{{ p.held_events|bilangan }}</td></tr>{% endfor %}""",
