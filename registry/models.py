@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -784,10 +785,21 @@ class KimSearchTextQuerySet(models.QuerySet):
 
     def matching(self, words: list[str]):
         """The texts holding every word of `words` (core.search.words), case-insensitively; none
-        may hold core.search.SEPARATOR. Words without case of one or two characters first: no index
-        answers them, and compared as stored they spare upper-casing each row that lacks them."""
+        may hold core.search.SEPARATOR. Words without case of one or two characters first: no
+        trigram index answers them, and compared as stored they spare upper-casing each row that
+        lacks them. On PostgreSQL such a word is looked up among the text's stored pieces of one and
+        two characters (`short_grams`, registry migration 0020), through their GIN index: "Bench 12"
+        then reads the 2,475 texts holding "12" instead of all 50,000 (docs/benchmarks.md)."""
         ordered = sorted(words, key=lambda word: contains_lookup(word) == "icontains")
-        return self.filter(*(Q(**{f"text__{contains_lookup(word)}": word}) for word in ordered))
+        return self.filter(*(self._holding(word) for word in ordered))
+
+    def _holding(self, word: str):
+        lookup = contains_lookup(word)
+        if lookup == "contains" and 0 < len(word) < 3 and connections[self.db].vendor == "postgresql":
+            # The array holds every piece of one and two characters but those holding the separator
+            # (which no word here holds): the word is in it exactly when the text contains it.
+            return RawSQL('"short_grams" @> %s', ([word],), output_field=models.BooleanField())
+        return Q(**{f"text__{lookup}": word})
 
 
 class KimSearchText(models.Model):
@@ -801,7 +813,8 @@ class KimSearchText(models.Model):
     (Kim.save, KimQuerySet's update and bulk_create; a delete takes its text along), and of a
     rename or move of a desa or kecamatan (Desa.save, Kecamatan.save, the regions loader);
     `manage.py check_summary` recomputes all of it and reports (or, with --fix, repairs) any
-    difference."""
+    difference. On PostgreSQL the database itself keeps each text's pieces of one and two
+    characters beside it (a generated column, `short_grams`), which the model does not list."""
 
     FIELDS = ("name", "desa__name", "desa__kecamatan__name", "sk_number", "kimid_number")
 
