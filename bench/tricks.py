@@ -53,7 +53,9 @@ def switch(name: str, on: bool):
     elif name == "admin rows by column":
         LongChangeList.result_rows = TRICK_ROWS if on else (lambda self: None)
     elif name == "short grams index":  # without it, a short word is compared with every text (LIKE)
-        KimSearchTextQuerySet._holding = TRICK_HOLDING if on else (lambda self, word: Q(**{f"text__{contains_lookup(word)}": word}))
+        KimSearchTextQuerySet._holding = (
+            TRICK_HOLDING if on else (lambda self, word: Q(**{f"text__{contains_lookup(word)}": word}))
+        )
     elif name == "links from one reverse":  # without a stand-in, reverse_arg is Django's reverse()
         links._around = TRICK_AROUND if on else (lambda *_key: None)
 

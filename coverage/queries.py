@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
