@@ -73,6 +73,7 @@ class KecamatanCoverage:
     overdue_events: int
     stage: Stage = Stage.NO_ACTIVITY
     held_this_year: int = 0
+    held_this_month: int = 0  # of held_this_year, those held in the month of the as-of day, up to it
 
     @property
     def covered(self) -> bool:
@@ -127,6 +128,11 @@ class KabupatenCoverage:
         return sum(k.held_this_year for k in self.kecamatan)
 
     @property
+    def held_this_month(self) -> int:
+        """Outreach events held from the first of the as-of month up to the as-of day."""
+        return sum(k.held_this_month for k in self.kecamatan)
+
+    @property
     def by_stage(self) -> list[KecamatanCoverage]:
         """Uncovered kecamatan first, least advanced first; then the covered ones."""
         return sorted(self.kecamatan, key=lambda k: (k.covered, k.stage, k.code))
@@ -157,7 +163,8 @@ class _KecamatanRow(NamedTuple):
     n_desa_total: int
     n_desa_covered: int
     n_overdue: int
-    n_held_year: int
+    n_held_months: int  # held in the months of the year before the one of `on` (stored summary)
+    n_held_month: int  # held in the month of `on` up to its end
     any_formed_kim: bool
     any_held: bool
     any_planned: bool
@@ -198,7 +205,8 @@ def _coverage_sql(kabupaten_pk: int, on: date, only_pk: int | None) -> tuple[str
             # distinct desa of all 4,244 active KIM of the hot kabupaten).
             n_desa_covered=_count(desa.filter(Exists(Kim.objects.active_on(on).filter(desa=OuterRef("pk"))))),
             n_overdue=_count(events.overdue(on)),
-            n_held_year=_count(held_months, Sum("held_events")) + _count(held_this_month),
+            n_held_months=_count(held_months, Sum("held_events")),
+            n_held_month=_count(held_this_month),
             any_formed_kim=Exists(formed),
             any_held=Exists(held),
             any_planned=Exists(events.planned()) | Exists(next_held_later),
@@ -221,7 +229,7 @@ def _brief(event_id: str) -> Subquery:
     """The event whose id the row's annotation `event_id` holds, as what a summary shows of it: one
     JSON array (starts_at, pk, kind, title, status) read by its primary key with the kecamatan's
     row, instead of a second query for the events."""
-    event = OutreachEvent.objects.filter(pk=OuterRef(event_id)).order_by()
+    event = OutreachEvent.objects.public().filter(pk=OuterRef(event_id)).order_by()
     return Subquery(event.values(brief=JSONArray("starts_at", "pk", "kind", "title", "status")))
 
 
@@ -297,7 +305,8 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date, only: Kecamatan | None
                     held_events=int(r.any_held),
                     planned_events=int(r.any_planned),
                 ),
-                held_this_year=r.n_held_year,
+                held_this_year=r.n_held_months + r.n_held_month,
+                held_this_month=r.n_held_month,
             )
             for r in rows
         ],
@@ -436,10 +445,13 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date, coverage: KabupatenCover
     By the default rule the months come from the stored KIM summary (`_stored_progress`). Given
     `coverage`, the whole kabupaten's `kecamatan_coverage` on `on` (the dashboard has it; not one
     of `only=`), the month of `on` is taken from its figures, which follow the same rule
-    (tests/coverage/test_chart_rule.py).
+    (tests/coverage/test_chart_rule.py), its events held included.
     """
     first_shown = max(EARLIEST_DAY.replace(day=1), _months_before(on.replace(day=1), PROGRESS_MONTHS - 1))
-    held = _held_per_month(kabupaten=kabupaten, first=first_shown, on=on)
+    if coverage is not None and (coverage.kabupaten.pk, coverage.on) != (kabupaten.pk, on):
+        coverage = None
+    held_this_month = None if coverage is None else coverage.held_this_month
+    held = _held_per_month(kabupaten=kabupaten, first=first_shown, on=on, held_this_month=held_this_month)
     kims = None if settings.KIM_QUIET_COUNTS else Kim.objects.in_kabupaten(kabupaten).accepted().formed_by(on)
     signs = None if kims is None else _life_sign_days(kims.order_by(), on)
     # Net change per month and kecamatan: a month is judged on its last day, so every start or
@@ -453,8 +465,6 @@ def monthly_progress(*, kabupaten: Kabupaten, on: date, coverage: KabupatenCover
             per_kecamatan[kec] = per_kecamatan.get(kec, 0) + step
 
     if signs is None and settings.KIM_SK_ENDED_COUNTS:  # the default: from formation until inactive
-        if coverage is not None and (coverage.kabupaten.pk, coverage.on) != (kabupaten.pk, on):
-            coverage = None
         stored = _stored_progress(kabupaten=kabupaten, first_shown=first_shown, on=on, held=held, coverage=coverage)
         if stored is not None:
             return stored
@@ -546,13 +556,17 @@ def _stored_progress(
     return points
 
 
-def _held_per_month(*, kabupaten: Kabupaten, first: date, on: date) -> dict[date, int]:
+def _held_per_month(
+    *, kabupaten: Kabupaten, first: date, on: date, held_this_month: int | None = None
+) -> dict[date, int]:
     """Public events held in each month from the month of `first` to the day `on`, by month (the
     months without one left out).
 
     The months before the one of `on` come from the stored summary (MonthlySummary: a few hundred
-    rows for the hot kabupaten instead of counting its 44,000 events), the month of `on` up to the
-    end of that day from the events, in one SQL query (a UNION ALL).
+    rows for the hot kabupaten instead of counting its 44,000 events). The month of `on` up to the
+    end of that day is `held_this_month` when the caller counted it already (the dashboard's
+    `kecamatan_coverage` does, kecamatan by kecamatan), else it is counted from the events in the
+    same SQL query (a UNION ALL).
     """
     this_month = on.replace(day=1)
     kecamatan = Kecamatan.objects.filter(kabupaten=kabupaten).values("pk")
@@ -563,6 +577,8 @@ def _held_per_month(*, kabupaten: Kabupaten, first: date, on: date) -> dict[date
         .values_list("month")
         .annotate(n=Sum("held_events"))
     )
+    if held_this_month is not None:
+        return {month: n for month, n in [*stored, (this_month, held_this_month)] if n}
     current = (
         OutreachEvent.objects.public()
         .filter(kecamatan__in_array=kecamatan)

@@ -233,13 +233,18 @@ def test_events_held_that_year_count_from_the_summary_what_they_counted_from_the
         assert shown == counted
 
 
-def test_the_chart_counts_from_the_summary_what_it_counted_from_the_events(two):
+@pytest.mark.parametrize("on_the_dashboard", [False, True])
+def test_the_chart_counts_from_the_summary_what_it_counted_from_the_events(two, on_the_dashboard):
     """Held events per month on the chart, for days at a month's start, middle and end, equal a
-    count of the events themselves up to the end of that day."""
+    count of the events themselves up to the end of that day; on the dashboard, whose coverage
+    figures bring the as-of month's count along, too."""
     random_events(two)
+    kabupaten = two[0].kabupaten
     for on in [*DAYS, timezone.localdate()]:
-        chart = {p.month: p.held_events for p in monthly_progress(kabupaten=two[0].kabupaten, on=on)}
+        coverage = kecamatan_coverage(kabupaten=kabupaten, on=on) if on_the_dashboard else None
+        chart = {p.month: p.held_events for p in monthly_progress(kabupaten=kabupaten, on=on, coverage=coverage)}
         counted = {}
         for event in OutreachEvent.objects.public().held().filter(starts_at__lt=at(on + timedelta(days=1), 0)):
             counted[event.day.replace(day=1)] = counted.get(event.day.replace(day=1), 0) + 1
         assert {m: n for m, n in chart.items() if n} == {m: n for m, n in counted.items() if m >= min(chart)}
+        assert chart.get(on.replace(day=1), 0) == counted.get(on.replace(day=1), 0)
