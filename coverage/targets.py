@@ -130,7 +130,9 @@ def desa_target_progress(
 ) -> DesaTargetProgress | None:
     """Coverage of desa/kelurahan on `on` against the target of that year for the kabupaten
     (or one of its kecamatan); None when no target is set. Four SQL queries."""
-    target = DesaTarget.objects.filter(year=on.year, kabupaten=kabupaten, kecamatan=kecamatan).first()
+    # One at most (a unique constraint per year and scope): read without the model's ordering,
+    # which would join the kabupaten and kecamatan to sort a single row.
+    target = DesaTarget.objects.filter(year=on.year, kabupaten=kabupaten, kecamatan=kecamatan).order_by().first()
     if target is None:
         return None
     return _progress(target, kabupaten=kabupaten, on=on, kecamatan=kecamatan)
