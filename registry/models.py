@@ -23,7 +23,7 @@ from core.region import RegionKind, portal_region
 from core.review import Review, Reviewed, ReviewQuerySet
 from core.search import SEPARATOR, contains_lookup, joined
 
-from .summary import kim_months
+from .summary import kecamatan_months, kim_months
 from .vitality import Vitality, as_day, counts_for_coverage, last_sign_expression, vitality_expression
 
 SK_TERM_WARNING_DAYS = 90  # a new SK takes a community meeting and the kepala desa's signature
@@ -623,21 +623,49 @@ def _lock_table(cursor, model):
 _deferred_refresh: ContextVar[set[int] | None] = ContextVar("kim_summary_deferred_refresh", default=None)
 
 
+def _accepted_kim_rows(db: str, kabupaten=None) -> list[tuple[int, int, int, date, date | None]]:
+    """(kabupaten id, kecamatan id, desa id, formed_on, inactive_since) of the accepted KIM of the
+    kabupaten ids `kabupaten` (every one when None): what both KIM summaries are computed from."""
+    kims = Kim.objects.using(db).accepted().order_by()
+    if kabupaten is not None:
+        kims = kims.filter(desa__kecamatan__kabupaten__in=kabupaten)
+    fields = ("desa__kecamatan__kabupaten_id", "desa__kecamatan_id", "desa_id", "formed_on", "inactive_since")
+    return list(kims.values_list(*fields).iterator(chunk_size=5000))
+
+
+def _kabupaten_months(rows) -> list["KimMonthlySummary"]:
+    return [KimMonthlySummary(**m._asdict()) for m in kim_months((kab, kec, f, i) for kab, kec, _d, f, i in rows)]
+
+
+def _kecamatan_months(rows) -> list["KecamatanKimSummary"]:
+    months = kecamatan_months((kec, desa, f, i) for _kab, kec, desa, f, i in rows)
+    return [KecamatanKimSummary(**m._asdict()) for m in months]
+
+
+def _month_differences(stored_rows, counted_rows, area: str, fields: tuple[str, ...]) -> list[tuple]:
+    """(area id, month, stored, recomputed) where a stored KIM summary (`stored_rows`, a queryset)
+    and the recomputed one (`counted_rows`) disagree; each side the `fields` as a tuple, or None."""
+    stored = {(a, m): tuple(rest) for a, m, *rest in stored_rows.values_list(area, "month", *fields)}
+    counted = {(getattr(row, area), row.month): tuple(getattr(row, f) for f in fields) for row in counted_rows}
+    return sorted(
+        (a, m, stored.get((a, m)), counted.get((a, m)))
+        for a, m in stored.keys() | counted.keys()
+        if stored.get((a, m)) != counted.get((a, m))
+    )
+
+
 class KimMonthlySummaryQuerySet(models.QuerySet):
     def counted(self, kabupaten=None) -> list["KimMonthlySummary"]:
         """What the summary should hold for the kabupaten ids `kabupaten` (every one when None),
         recomputed from the accepted KIM (registry.summary.kim_months), as unsaved rows."""
-        kims = Kim.objects.accepted().order_by()
-        if kabupaten is not None:
-            kims = kims.filter(desa__kecamatan__kabupaten__in=kabupaten)
-        rows = kims.values_list("desa__kecamatan__kabupaten_id", "desa__kecamatan_id", "formed_on", "inactive_since")
-        return [KimMonthlySummary(**row._asdict()) for row in kim_months(rows.iterator(chunk_size=5000))]
+        return _kabupaten_months(_accepted_kim_rows(self.db, kabupaten))
 
     def refresh(self, kabupaten):
         """Recompute the rows of the kabupaten ids `kabupaten` from their KIM, in the caller's
-        transaction (or one of its own). The kabupaten rows are locked first, so two writers in the
-        same kabupaten wait for each other and the second counts the first's KIM; without the lock
-        both would insert the same month's row and all but one fail (bench/kim_summary_race.py)."""
+        transaction (or one of its own), with the rows of their kecamatan (KecamatanKimSummary).
+        The kabupaten rows are locked first, so two writers in the same kabupaten wait for each
+        other and the second counts the first's KIM; without the lock both would insert the same
+        month's row and all but one fail (bench/kim_summary_race.py)."""
         kabupaten = sorted({k for k in kabupaten if k is not None})
         pending = _deferred_refresh.get()
         if pending is not None:
@@ -650,14 +678,21 @@ class KimMonthlySummaryQuerySet(models.QuerySet):
             # foreign key check takes FOR KEY SHARE) does not.
             locked = Kabupaten.objects.select_for_update(no_key=True).filter(pk__in=kabupaten).order_by("pk")
             list(locked.values_list("pk"))
-            # One DELETE: through the ORM, the page cache's signal receivers (which watch every
-            # model) would make it read each row first and delete them by id.
+            rows = _accepted_kim_rows(self.db, kabupaten)
+            # Each DELETE in one statement: through the ORM, the page cache's signal receivers
+            # (which watch every model) would make it read each row first and delete them by id.
+            placeholders = ", ".join(["%s"] * len(kabupaten))
             with connections[self.db].cursor() as cursor:
-                placeholders = ", ".join(["%s"] * len(kabupaten))
                 cursor.execute(
                     f"DELETE FROM {self.model._meta.db_table} WHERE kabupaten_id IN ({placeholders})", kabupaten
                 )
-            self.bulk_create(self.counted(kabupaten), batch_size=5000)
+                cursor.execute(
+                    f"DELETE FROM {KecamatanKimSummary._meta.db_table} WHERE kecamatan_id IN "
+                    f"(SELECT id FROM {Kecamatan._meta.db_table} WHERE kabupaten_id IN ({placeholders}))",
+                    kabupaten,
+                )
+            self.bulk_create(_kabupaten_months(rows), batch_size=5000)
+            KecamatanKimSummary.objects.using(self.db).bulk_create(_kecamatan_months(rows), batch_size=5000)
 
     @contextmanager
     def deferring(self):
@@ -678,23 +713,21 @@ class KimMonthlySummaryQuerySet(models.QuerySet):
             self.refresh(kabupaten)
 
     def rebuild(self) -> int:
-        """Replace the whole summary by what the KIM say (after a bulk load that went around the
-        models, such as the bench's COPY, or a change of the regions). Returns the rows written."""
+        """Replace the whole summary, and the one per kecamatan, by what the KIM say (after a bulk
+        load that went around the models, such as the bench's COPY, or a change of the regions).
+        Returns the rows written in this one."""
         with transaction.atomic(using=self.db, savepoint=False), connections[self.db].cursor() as cursor:
             _lock_table(cursor, self.model)
             cursor.execute(f"DELETE FROM {self.model._meta.db_table}")
-            return len(self.bulk_create(self.counted(), batch_size=5000))
+            written = len(self.bulk_create(self.counted(), batch_size=5000))
+            KecamatanKimSummary.objects.using(self.db).rebuild()
+            return written
 
     def differences(self) -> list[tuple[int, date, tuple | None, tuple | None]]:
         """(kabupaten id, month, stored, recomputed) of every row where the summary and the KIM
         disagree; stored and recomputed are (active KIM, covered kecamatan, last change) or None."""
-        fields = ("active_kim", "covered_kecamatan", "last_change")
-        stored = {(k, m): tuple(rest) for k, m, *rest in self.values_list("kabupaten_id", "month", *fields)}
-        counted = {(row.kabupaten_id, row.month): tuple(getattr(row, f) for f in fields) for row in self.counted()}
-        return sorted(
-            (k, m, stored.get((k, m)), counted.get((k, m)))
-            for k, m in stored.keys() | counted.keys()
-            if stored.get((k, m)) != counted.get((k, m))
+        return _month_differences(
+            self, self.counted(), "kabupaten_id", ("active_kim", "covered_kecamatan", "last_change")
         )
 
 
@@ -734,6 +767,62 @@ class KimMonthlySummary(models.Model):
 
     def __str__(self):
         return f"{self.kabupaten_id} {self.month:%Y-%m}: {self.active_kim} KIM, {self.covered_kecamatan} kecamatan"
+
+
+class KecamatanKimSummaryQuerySet(models.QuerySet):
+    def counted(self) -> list["KecamatanKimSummary"]:
+        """What the summary should hold, recomputed from the accepted KIM, as unsaved rows."""
+        return _kecamatan_months(_accepted_kim_rows(self.db))
+
+    def rebuild(self) -> int:
+        """Replace the whole summary per kecamatan by what the KIM say (KimMonthlySummary's rebuild
+        does, and `check_summary --fix`). Returns the rows written."""
+        with transaction.atomic(using=self.db, savepoint=False), connections[self.db].cursor() as cursor:
+            _lock_table(cursor, self.model)
+            cursor.execute(f"DELETE FROM {self.model._meta.db_table}")
+            return len(self.bulk_create(self.counted(), batch_size=5000))
+
+    def differences(self) -> list[tuple[int, date, tuple | None, tuple | None]]:
+        """(kecamatan id, month, stored, recomputed) of every row where the summary and the KIM
+        disagree; stored and recomputed are (active KIM, covered desa, last change) or None."""
+        return _month_differences(self, self.counted(), "kecamatan_id", ("active_kim", "covered_desa", "last_change"))
+
+
+class KecamatanKimSummary(models.Model):
+    """Per kecamatan and month, the KIM counting at the month's end and the desa/kelurahan they
+    cover: a dashboard reads each kecamatan's KIM on a day from its row of that day's month (or
+    the last before it) instead of visiting each of its desa's KIM (coverage.queries
+    kecamatan_coverage). A row for each month in which one of the kecamatan's accepted KIM was
+    formed or became inactive (registry.summary.kecamatan_months).
+
+    Kept with KimMonthlySummary, on the same write paths and in the same transaction: refreshing
+    a kabupaten's KIM summary recomputes its kecamatan's rows too, and its rebuild rebuilds this.
+    `manage.py check_summary` recomputes all of it and reports (or, with --fix, repairs) any
+    difference."""
+
+    kecamatan = models.ForeignKey(Kecamatan, models.CASCADE, related_name="kim_summary", verbose_name=_("kecamatan"))
+    month = models.DateField(_("bulan"))
+    active_kim = models.PositiveIntegerField(_("KIM aktif di akhir bulan"))
+    covered_desa = models.PositiveIntegerField(_("desa/kelurahan ber-KIM di akhir bulan"))
+    last_change = models.DateField(_("perubahan terakhir dalam bulan"))
+
+    objects = KecamatanKimSummaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kecamatan", "month"]
+        verbose_name = _("ringkasan bulanan KIM per kecamatan")
+        verbose_name_plural = _("ringkasan bulanan KIM per kecamatan")
+        constraints = [
+            # Also the index a dashboard reads a kecamatan's latest month by.
+            models.UniqueConstraint(
+                fields=["kecamatan", "month"],
+                name="%(app_label)s_%(class)s_unique_kecamatan_month",
+                violation_error_message=_("Ringkasan KIM kecamatan ini untuk bulan ini sudah ada."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kecamatan_id} {self.month:%Y-%m}: {self.active_kim} KIM, {self.covered_desa} desa"
 
 
 class KimSearchTextQuerySet(models.QuerySet):

@@ -298,7 +298,8 @@ def summary_checked(request):
     """After every database test, the stored summaries and the KIM's search text equal what
     `manage.py check_summary` recomputes from the events and the KIM: whatever the test wrote (admin, import, field area, bulk
     actions, load_demo, a desa moved), it wrote through a path that keeps them
-    (coverage.models.MonthlySummary, registry.models.KimMonthlySummary, registry.models.KimSearchText).
+    (coverage.models.MonthlySummary, registry.models.KimMonthlySummary and KecamatanKimSummary,
+    registry.models.KimSearchText).
     A test that corrupts the summary on purpose says so with @pytest.mark.summary_unchecked."""
     if not uses_db(request.node) or request.node.get_closest_marker("summary_unchecked"):
         yield
@@ -306,11 +307,13 @@ def summary_checked(request):
     request.getfixturevalue("_django_db_helper")  # torn down after this check, not before
     yield
     from coverage.models import MonthlySummary
-    from registry.models import KimMonthlySummary, KimSearchText
+    from registry.models import KecamatanKimSummary, KimMonthlySummary, KimSearchText
 
     differences = MonthlySummary.objects.differences()
     assert differences == [], f"the monthly summary disagrees with the events: {differences[:5]}"
     differences = KimMonthlySummary.objects.differences()
     assert differences == [], f"the KIM summary disagrees with the KIM: {differences[:5]}"
+    differences = KecamatanKimSummary.objects.differences()
+    assert differences == [], f"the KIM summary per kecamatan disagrees with the KIM: {differences[:5]}"
     differences = KimSearchText.objects.differences()
     assert differences == [], f"the KIM search text disagrees with the KIM: {differences[:5]}"

@@ -170,7 +170,8 @@ def test_events_recorded_changed_and_deleted_in_the_admin_keep_the_summary(staff
 
 def test_check_summary_reports_nothing_after_load_demo(demo):
     assert check_summary() == (
-        "monthly summary: 0 difference(s)\nKIM summary: 0 difference(s)\nKIM search text: 0 difference(s)\n"
+        "monthly summary: 0 difference(s)\nKIM summary: 0 difference(s)\nKIM summary per kecamatan: 0 difference(s)\n"
+        "KIM search text: 0 difference(s)\n"
     )
 
 

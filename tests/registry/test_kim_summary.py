@@ -17,12 +17,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.dates import EARLIEST_DAY
 from core.review import Review
 from coverage import queries
 from coverage.queries import kecamatan_coverage, monthly_progress
-from registry.models import Kim, KimMonthlySummary
+from registry.models import Desa, KecamatanKimSummary, Kim, KimMonthlySummary
 from registry.resources import KimResource
-from registry.summary import KimMonth, kim_months
+from registry.summary import KecamatanMonth, KimMonth, kecamatan_months, kim_months
 
 from ..factories import make_desa, make_kabupaten, make_kecamatan, make_kim, make_user
 
@@ -196,7 +197,8 @@ def test_check_summary_reports_a_corrupted_or_missing_row_and_fix_repairs_it(two
     assert "KIM summary: 2 difference(s)\nrebuilt from the KIM: 2 row(s)\n" in fixed
     assert KimMonthlySummary.objects.differences() == []
     assert check_summary() == (
-        "monthly summary: 0 difference(s)\nKIM summary: 0 difference(s)\nKIM search text: 0 difference(s)\n"
+        "monthly summary: 0 difference(s)\nKIM summary: 0 difference(s)\nKIM summary per kecamatan: 0 difference(s)\n"
+        "KIM search text: 0 difference(s)\n"
     )
 
 
@@ -268,7 +270,7 @@ def test_given_the_days_coverage_the_chart_judges_a_month_changing_later_without
     make_kim(desa=b, formed_on=date(2022, 3, 20))
     kabupaten, on = a.kecamatan.kabupaten, date(2022, 3, 10)
     coverage = kecamatan_coverage(kabupaten=kabupaten, on=on)
-    with django_assert_num_queries(2):  # the held events (one UNION), the summary
+    with django_assert_num_queries(2):  # the held events of the months before (this one is the coverage's), the summary
         (point,) = monthly_progress(kabupaten=kabupaten, on=on, coverage=coverage)
     assert (point.month, point.active_kim, point.covered_kecamatan) == (MARCH, 1, 1)
     # The coverage of another day is not taken for this one.
@@ -323,3 +325,106 @@ def test_a_new_desa_or_kecamatan_looks_up_no_previous_parent(two):
         make_desa(kecamatan=kecamatan)
     # The move check reads a saved row's parent only: a new one has none (`WHERE id IS NULL`).
     assert not [q for q in captured.captured_queries if '"id" IS NULL' in q["sql"]]
+
+
+# The summary per kecamatan (KecamatanKimSummary): what a dashboard reads each kecamatan's KIM from.
+
+
+def kecamatan_rows(kecamatan) -> list[tuple[date, int, int, date]]:
+    """(month, active KIM, covered desa, last change) of the kecamatan's stored rows."""
+    return list(
+        KecamatanKimSummary.objects.filter(kecamatan=kecamatan)
+        .order_by("month")
+        .values_list("month", "active_kim", "covered_desa", "last_change")
+    )
+
+
+def test_each_kecamatans_months_hold_the_kim_counting_and_the_desa_covered_at_their_end():
+    formed_and_left = [
+        (10, 100, date(2022, 3, 5), None),
+        (10, 100, date(2022, 3, 20), date(2022, 5, 2)),
+        (10, 101, date(2022, 4, 1), None),
+        (10, 102, date(2022, 4, 9), date(2022, 4, 9)),  # inactive the day it was formed: never counts
+        (11, 110, date(2022, 5, 31), None),
+    ]
+    assert sorted(kecamatan_months(formed_and_left)) == [
+        KecamatanMonth(10, MARCH, 2, 1, date(2022, 3, 20)),
+        KecamatanMonth(10, APRIL, 3, 2, date(2022, 4, 9)),
+        KecamatanMonth(10, MAY, 2, 2, date(2022, 5, 2)),
+        KecamatanMonth(11, MAY, 1, 1, date(2022, 5, 31)),
+    ]
+
+
+def test_a_kim_recorded_and_a_desa_moved_within_the_kabupaten_change_each_kecamatans_rows(two):
+    a, b = two
+    first, second = a.kecamatan, b.kecamatan
+    make_kim(desa=a, formed_on=date(2022, 3, 5))
+    make_kim(desa=b, formed_on=date(2022, 4, 1))
+    assert kecamatan_rows(first) == [(MARCH, 1, 1, date(2022, 3, 5))]
+    assert kecamatan_rows(second) == [(APRIL, 1, 1, date(2022, 4, 1))]
+    a.kecamatan = second
+    a.save()
+    assert kecamatan_rows(first) == []
+    assert kecamatan_rows(second) == [(MARCH, 1, 1, date(2022, 3, 5)), (APRIL, 2, 2, date(2022, 4, 1))]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_dashboard_shows_each_kecamatans_kim_and_covered_desa_as_counted_from_the_kim(db, seed):
+    """Read from the stored rows (or, for a day whose month changes later, counted), each
+    kecamatan's active KIM and desa with one equal a count of the KIM by `active_on`."""
+    kabupaten = make_kabupaten()
+    random_kim(kabupaten, seed)
+    formed = sorted(Kim.objects.values_list("formed_on", flat=True))
+    # Days a KIM was formed and the days before, that a dashboard may be asked for (from EARLIEST_DAY).
+    formed = [day for day in formed[::4] if day > EARLIEST_DAY]
+    days = [*DAYS, *(day - timedelta(days=1) for day in formed), *formed]
+    for on in days:
+        shown = {
+            k.code: (k.active_kim, k.desa_covered) for k in kecamatan_coverage(kabupaten=kabupaten, on=on).kecamatan
+        }
+        active = Kim.objects.active_on(on)
+        counted = {
+            desa.kecamatan.code: (
+                active.filter(desa__kecamatan=desa.kecamatan).count(),
+                Desa.objects.filter(kecamatan=desa.kecamatan, kims__in=active).distinct().count(),
+            )
+            for desa in Desa.objects.filter(kecamatan__kabupaten=kabupaten).select_related("kecamatan")
+        }
+        assert shown == counted, on
+
+
+@pytest.mark.summary_unchecked
+def test_the_dashboard_reads_the_stored_row_unless_its_month_changes_after_the_day(two, settings):
+    a, _b = two
+    kabupaten = a.kecamatan.kabupaten
+
+    def shown(on):
+        return {k.code: k.active_kim for k in kecamatan_coverage(kabupaten=kabupaten, on=on).kecamatan}[
+            a.kecamatan.code
+        ]
+
+    make_kim(desa=a, formed_on=date(2022, 3, 5))
+    make_kim(desa=a, formed_on=date(2022, 3, 20))
+    KecamatanKimSummary.objects.filter(kecamatan=a.kecamatan).update(active_kim=7)  # so that a read shows
+    assert shown(date(2022, 3, 25)) == 7  # the March row, whose last change (20 March) came before
+    assert shown(date(2022, 5, 1)) == 7  # no row for May: March's still holds
+    assert shown(date(2022, 3, 10)) == 1  # a KIM formed after the day in its month: counted
+    assert shown(date(2022, 2, 28)) == 0  # no row yet
+    settings.KIM_QUIET_COUNTS = False  # another rule than the summary's: counted
+    assert shown(date(2022, 3, 25)) == 2
+
+
+@pytest.mark.summary_unchecked
+def test_check_summary_reports_a_corrupted_row_per_kecamatan_and_fix_repairs_it(two):
+    a, _b = two
+    make_kim(desa=a, formed_on=date(2022, 3, 5))
+    KecamatanKimSummary.objects.update(covered_desa=3)
+    with pytest.raises(CommandError):
+        check_summary()
+    fixed = check_summary("--fix")
+    assert (
+        f"kecamatan {a.kecamatan.code} 2022-03: stored 1 KIM, 3 desa, last change 2022-03-05, "
+        "KIM 1 KIM, 1 desa, last change 2022-03-05"
+    ) in fixed
+    assert "KIM summary per kecamatan: 1 difference(s)\nrebuilt from the KIM: 1 row(s)\n" in fixed
+    assert KecamatanKimSummary.objects.differences() == []

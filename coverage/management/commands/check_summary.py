@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.search import SEPARATOR
 from coverage.models import MonthlySummary
-from registry.models import Kabupaten, Kecamatan, KimMonthlySummary, KimSearchText
+from registry.models import Kabupaten, Kecamatan, KecamatanKimSummary, KimMonthlySummary, KimSearchText
 
 SHOWN = 20  # differences listed per summary; the count says how many there are
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "Recompute the stored summaries from the data and report every difference; exit code 1 when "
         "there is one. The monthly summary: held public events per kecamatan and month, from the events. "
         "The KIM summary: KIM counting and kecamatan covered per kabupaten/kota at the end of each month, "
-        "from the KIM. The KIM search text: each KIM's searched fields, from the KIM and their desa and "
+        "from the KIM, and per kecamatan the KIM counting and desa covered. The KIM search text: each KIM's searched fields, from the KIM and their desa and "
         "kecamatan. --fix replaces a summary that differs by the recomputed one."
     )
 
@@ -23,6 +23,10 @@ class Command(BaseCommand):
         events = MonthlySummary.objects.differences()
         kecamatan = dict(Kecamatan.objects.filter(pk__in={d[0] for d in events[:SHOWN]}).values_list("pk", "code"))
         kim = KimMonthlySummary.objects.differences()
+        per_kecamatan = KecamatanKimSummary.objects.differences()  # read before a --fix rebuilds both
+        kecamatan.update(
+            Kecamatan.objects.filter(pk__in={d[0] for d in per_kecamatan[:SHOWN]}).values_list("pk", "code")
+        )
         kabupaten = dict(Kabupaten.objects.filter(pk__in={d[0] for d in kim[:SHOWN]}).values_list("pk", "code"))
         self._report(
             "monthly summary",
@@ -42,6 +46,16 @@ class Command(BaseCommand):
             rebuild=KimMonthlySummary.objects.rebuild if fix else None,
             source="KIM",
         )
+        self._report(
+            "KIM summary per kecamatan",
+            per_kecamatan,
+            lambda k, month, stored, counted: (
+                f"kecamatan {kecamatan.get(k, k)} {month:%Y-%m}: stored {_state(stored, 'desa')}, "
+                f"KIM {_state(counted, 'desa')}"
+            ),
+            rebuild=KecamatanKimSummary.objects.rebuild if fix else None,
+            source="KIM",
+        )
         search = KimSearchText.objects.differences()
         self._report(
             "KIM search text",
@@ -50,7 +64,7 @@ class Command(BaseCommand):
             rebuild=KimSearchText.objects.rebuild if fix else None,
             source="KIM",
         )
-        found = len(events) + len(kim) + len(search)
+        found = len(events) + len(kim) + len(per_kecamatan) + len(search)
         if found and not fix:
             raise CommandError(f"{found} difference(s) between the stored summaries and the data", returncode=1)
 
@@ -65,12 +79,12 @@ class Command(BaseCommand):
             self.stdout.write(f"rebuilt from the {source}: {rebuild()} row(s)")
 
 
-def _state(row) -> str:
-    """(active KIM, covered kecamatan, last change) as "12 KIM, 3 kecamatan, last change 2022-03-31"."""
+def _state(row, covered_what: str = "kecamatan") -> str:
+    """(active KIM, covered kecamatan or desa, last change) as "12 KIM, 3 kecamatan, last change 2022-03-31"."""
     if row is None:
         return "no row"
     active, covered, last = row
-    return f"{active} KIM, {covered} kecamatan, last change {last:%Y-%m-%d}"
+    return f"{active} KIM, {covered} {covered_what}, last change {last:%Y-%m-%d}"
 
 
 def _text(text) -> str:
