@@ -72,6 +72,7 @@ class KecamatanCoverage:
     last_event: EventSummary | None
     next_event: EventSummary | None
     overdue_events: int
+    stage_label: str  # the stage's label in the language of the request that asked (translated once a stage)
     stage: Stage = Stage.NO_ACTIVITY
     held_this_year: int = 0
     held_this_month: int = 0  # of held_this_year, those held in the month of the as-of day, up to it
@@ -316,31 +317,31 @@ def kecamatan_coverage(*, kabupaten: Kabupaten, on: date, only: Kecamatan | None
         found = (_from_brief(row.next_planned), _from_brief(row.next_held_later))
         return min((event for event in found if event is not None), default=None)
 
-    return KabupatenCoverage(
-        kabupaten=kabupaten,
-        on=on,
-        kecamatan=[
-            KecamatanCoverage(
-                code=r.code,
-                name=r.name,
-                active_kim=r.n_active_kim,
-                desa_total=r.n_desa_total,
-                desa_covered=r.n_desa_covered,
-                last_event=summary(_from_brief(r.last_event)),
-                next_event=summary(next_event(r)),
-                overdue_events=r.n_overdue,
-                stage=stage_of(
-                    active_kim=r.n_active_kim,
-                    formed_kim=int(r.any_formed_kim),
-                    held_events=int(r.any_held),
-                    planned_events=int(r.any_planned),
-                ),
-                held_this_year=r.n_held_months + r.n_held_month,
-                held_this_month=r.n_held_month,
-            )
-            for r in rows
-        ],
-    )
+    stage_labels = {stage: str(stage.label) for stage in Stage}
+
+    def kecamatan(r):
+        stage = stage_of(
+            active_kim=r.n_active_kim,
+            formed_kim=int(r.any_formed_kim),
+            held_events=int(r.any_held),
+            planned_events=int(r.any_planned),
+        )
+        return KecamatanCoverage(
+            code=r.code,
+            name=r.name,
+            active_kim=r.n_active_kim,
+            desa_total=r.n_desa_total,
+            desa_covered=r.n_desa_covered,
+            last_event=summary(_from_brief(r.last_event)),
+            next_event=summary(next_event(r)),
+            overdue_events=r.n_overdue,
+            stage=stage,
+            stage_label=stage_labels[stage],
+            held_this_year=r.n_held_months + r.n_held_month,
+            held_this_month=r.n_held_month,
+        )
+
+    return KabupatenCoverage(kabupaten=kabupaten, on=on, kecamatan=[kecamatan(r) for r in rows])
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def _kabupaten_dashboard(request, kabupaten):
             shape=svg.shapes[k.code],
             name=k.name,
             css_class=stage_class(k.stage),
-            label=f"{k.name}: {k.stage.label}",
+            label=f"{k.name}: {k.stage_label}",
             url=urls[k.code],
         )
         for k in coverage.kecamatan
@@ -257,7 +257,7 @@ def yearly_report(request, kabupaten, tahun):
     svg = maps.kecamatan_map(kabupaten.code)
     areas = [
         maps.MapArea(
-            shape=svg.shapes[k.code], name=k.name, css_class=stage_class(k.stage), label=f"{k.name}: {k.stage.label}"
+            shape=svg.shapes[k.code], name=k.name, css_class=stage_class(k.stage), label=f"{k.name}: {k.stage_label}"
         )
         for k in report.coverage_end.kecamatan
         if svg and k.code in svg.shapes

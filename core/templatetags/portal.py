@@ -6,6 +6,7 @@ from django.urls import translate_url
 from django.utils.dates import MONTHS
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -43,6 +44,20 @@ def bilangan(value):
     return number_format(value, force_grouping=True)
 
 
+# Each language's month names, translated once per process rather than once a date: a lazy
+# name costs a translation lookup (3 µs) each time it is written, and the dashboard writes 200.
+_month_names: dict[str | None, tuple[str, ...]] = {}
+
+
+def _months() -> tuple[str, ...]:
+    """ "", "Januari", ..., "Desember" in the active language."""
+    language = get_language()
+    names = _month_names.get(language)
+    if names is None:
+        names = _month_names[language] = ("", *(str(MONTHS[month]) for month in range(1, 13)))
+    return names
+
+
 @register.filter(expects_localtime=True)
 def tanggal(value):
     """A day as `|date:"j F Y"` writes it ("25 Maret 2022", "25 March 2022" under /en/), at a
@@ -50,7 +65,7 @@ def tanggal(value):
     through |date."""
     if value.__class__ is not date:
         return date_filter(value, "j F Y")
-    return f"{value.day} {MONTHS[value.month]} {value.year:04d}"
+    return f"{value.day} {_months()[value.month]} {value.year:04d}"
 
 
 @register.filter(expects_localtime=True)
@@ -59,4 +74,4 @@ def bulan(value):
     table has 120 rows)."""
     if value.__class__ is not date:
         return date_filter(value, "F Y")
-    return f"{MONTHS[value.month]} {value.year:04d}"
+    return f"{_months()[value.month]} {value.year:04d}"
