@@ -23,7 +23,7 @@ from core.region import RegionKind, portal_region
 from core.review import Review, Reviewed, ReviewQuerySet
 from core.search import SEPARATOR, contains_lookup, joined
 
-from .summary import kecamatan_months, kim_months
+from .summary import KecamatanMonth, kecamatan_months, kim_months
 from .vitality import Vitality, as_day, counts_for_coverage, last_sign_expression, vitality_expression
 
 SK_TERM_WARNING_DAYS = 90  # a new SK takes a community meeting and the kepala desa's signature
@@ -637,9 +637,8 @@ def _kabupaten_months(rows) -> list["KimMonthlySummary"]:
     return [KimMonthlySummary(**m._asdict()) for m in kim_months((kab, kec, f, i) for kab, kec, _d, f, i in rows)]
 
 
-def _kecamatan_months(rows) -> list["KecamatanKimSummary"]:
-    months = kecamatan_months((kec, desa, f, i) for _kab, kec, desa, f, i in rows)
-    return [KecamatanKimSummary(**m._asdict()) for m in months]
+def _kecamatan_months(rows) -> list[KecamatanMonth]:
+    return kecamatan_months((kec, desa, f, i) for _kab, kec, desa, f, i in rows)
 
 
 def _month_differences(stored_rows, counted_rows, area: str, fields: tuple[str, ...]) -> list[tuple]:
@@ -686,13 +685,8 @@ class KimMonthlySummaryQuerySet(models.QuerySet):
                 cursor.execute(
                     f"DELETE FROM {self.model._meta.db_table} WHERE kabupaten_id IN ({placeholders})", kabupaten
                 )
-                cursor.execute(
-                    f"DELETE FROM {KecamatanKimSummary._meta.db_table} WHERE kecamatan_id IN "
-                    f"(SELECT id FROM {Kecamatan._meta.db_table} WHERE kabupaten_id IN ({placeholders}))",
-                    kabupaten,
-                )
             self.bulk_create(_kabupaten_months(rows), batch_size=5000)
-            KecamatanKimSummary.objects.using(self.db).bulk_create(_kecamatan_months(rows), batch_size=5000)
+            KecamatanKimSummary.objects.using(self.db)._replace(kabupaten, _kecamatan_months(rows))
 
     @contextmanager
     def deferring(self):
@@ -770,9 +764,35 @@ class KimMonthlySummary(models.Model):
 
 
 class KecamatanKimSummaryQuerySet(models.QuerySet):
+    def _replace(self, kabupaten: list[int], months: list[KecamatanMonth]):
+        """Make the rows of the kecamatan of the kabupaten ids `kabupaten` be `months`, writing only
+        the rows that differ: a KIM saved in the hot kabupaten changes a few of its 2,800 rows, and
+        deleting and inserting them all took 100 ms (KimMonthlySummary.refresh holds the lock)."""
+        fields = ("active_kim", "covered_desa", "last_change")
+        stored = {
+            (kecamatan, month): (pk, tuple(rest))
+            for pk, kecamatan, month, *rest in self.filter(kecamatan__kabupaten__in=kabupaten)
+            .order_by()
+            .values_list("pk", "kecamatan_id", "month", *fields)
+        }
+        wanted = {(row.kecamatan_id, row.month): row for row in months}
+        changed = {key for key, (_pk, values) in stored.items() if key not in wanted or values != wanted[key][2:]}
+        gone = [stored[key][0] for key in changed]
+        kept = stored.keys() - changed
+        if gone:
+            with connections[self.db].cursor() as cursor:  # one statement, without the page cache's receivers
+                for i in range(0, len(gone), UPDATE_BATCH):
+                    batch = gone[i : i + UPDATE_BATCH]
+                    cursor.execute(
+                        f"DELETE FROM {self.model._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(batch))})",
+                        batch,
+                    )
+        added = [KecamatanKimSummary(**row._asdict()) for key, row in wanted.items() if key not in kept]
+        self.bulk_create(added, batch_size=5000)
+
     def counted(self) -> list["KecamatanKimSummary"]:
         """What the summary should hold, recomputed from the accepted KIM, as unsaved rows."""
-        return _kecamatan_months(_accepted_kim_rows(self.db))
+        return [KecamatanKimSummary(**row._asdict()) for row in _kecamatan_months(_accepted_kim_rows(self.db))]
 
     def rebuild(self) -> int:
         """Replace the whole summary per kecamatan by what the KIM say (KimMonthlySummary's rebuild
