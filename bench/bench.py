@@ -88,7 +88,7 @@ def load(args):
 
     from core.cache import invalidate_pages
     from coverage.models import MonthlySummary
-    from registry.models import Desa, Kim, KimMonthlySummary, KimSearchText
+    from registry.models import Desa, KecamatanKimSummary, Kim, KimMonthlySummary, KimSearchText
     from registry.regions import load_regions
 
     call_command("migrate", verbosity=0)
@@ -218,9 +218,10 @@ def load(args):
         n_summary = MonthlySummary.objects.rebuild()
         n_kim_summary = KimMonthlySummary.objects.rebuild()
         n_search = KimSearchText.objects.rebuild()
+        n_per_kecamatan = KecamatanKimSummary.objects.count()  # rebuilt with the KIM summary
         print(
-            f"  monthly summary: {n_summary} rows, KIM summary: {n_kim_summary} rows, KIM search text: "
-            f"{n_search} rows, rebuilt in {time.perf_counter() - started:.1f} s"
+            f"  monthly summary: {n_summary} rows, KIM summary: {n_kim_summary} rows and {n_per_kecamatan} per "
+            f"kecamatan, KIM search text: {n_search} rows, rebuilt in {time.perf_counter() - started:.1f} s"
         )
     invalidate_pages()
     vacuum()
@@ -232,8 +233,8 @@ def load(args):
 
 
 def check_summary():
-    """`manage.py check_summary` on the loaded data: its last line ("0 difference(s)"), and the
-    bench stops when the summary disagrees with the events."""
+    """`manage.py check_summary` on the loaded data: each summary's line ("KIM summary: 0
+    difference(s)"), and the bench stops when a summary disagrees with the data."""
     from django.core.management import CommandError, call_command
 
     started, out = time.perf_counter(), io.StringIO()
@@ -242,7 +243,8 @@ def check_summary():
     except CommandError as error:
         raise BenchError(f"check_summary: {error}\n{out.getvalue()}") from error
     finally:
-        print(f"  check_summary: {out.getvalue().strip().splitlines()[-1]} ({time.perf_counter() - started:.1f} s)")
+        counts = "; ".join(line for line in out.getvalue().splitlines() if line.endswith("difference(s)"))
+        print(f"  check_summary: {counts} ({time.perf_counter() - started:.1f} s)")
 
 
 def vacuum():
