@@ -14,7 +14,7 @@ from django.db import connection
 from core.backup import dump, restore
 from coverage.models import OutreachEvent
 from kimportal.demo import load_demo
-from registry.models import Kim, KimMonthlySummary, KimSearchText, Pengurus
+from registry.models import KecamatanKimSummary, Kim, KimMonthlySummary, KimSearchText, Pengurus
 from registry.regions import load_regions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,10 +158,16 @@ def test_a_json_backup_older_than_the_stored_summaries_comes_back_with_them(tmp_
 
     assert KimSearchText.objects.count() == Kim.objects.count() > 0
     assert KimSearchText.objects.differences() == [] and KimMonthlySummary.objects.differences() == []
+    assert KecamatanKimSummary.objects.differences() == [] and KecamatanKimSummary.objects.exists()
     assert not Kim.objects.filter(name="Dihapus").exists()
 
 
-STORED = {"registry.kimsearchtext", "registry.kimmonthlysummary", "coverage.monthlysummary"}
+STORED = {
+    "registry.kimsearchtext",
+    "registry.kimmonthlysummary",
+    "registry.kecamatankimsummary",
+    "coverage.monthlysummary",
+}
 
 
 def test_the_backup_script_says_what_it_did(tmp_path):
