@@ -29,16 +29,30 @@ def _link_tables() -> set[str]:
     return {model._meta.db_table for model in apps.get_models(include_auto_created=True) if model._meta.auto_created}
 
 
+def _generated(cursor, table: str) -> set[str]:
+    """The columns the database computes itself and refuses to be written (PostgreSQL's generated
+    columns, such as registry's `short_grams`)."""
+    if connection.vendor != "postgresql":
+        return set()
+    cursor.execute("SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attgenerated <> ''", [table])
+    return {name for (name,) in cursor.fetchall()}
+
+
 def _rows() -> dict[str, tuple[list[str], dict[str, tuple]]]:
-    """Every table's columns, and its rows by their repr (rows hold dates and decimals, which
-    repr tells apart); in link tables without the id."""
+    """Every table's columns (but generated ones), and its rows by their repr (rows hold dates and
+    decimals, which repr tells apart); in link tables without the id."""
     links, found = _link_tables(), {}
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in _tables():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            columns = [column[0] for column in cursor.description]
-            skip = 1 if table in links and columns[0] == "id" else 0
-            found[table] = (columns[skip:], {repr(row[skip:]): row[skip:] for row in cursor.fetchall()})
+            cursor.execute(f"SELECT * FROM {quote(table)} WHERE false")
+            every = [column[0] for column in cursor.description]
+            generated = _generated(cursor, table)
+            columns = [column for column in every if column not in generated]
+            if table in links and columns[0] == "id":
+                columns = columns[1:]
+            cursor.execute(f"SELECT {', '.join(map(quote, columns))} FROM {quote(table)}")
+            found[table] = (columns, {repr(row): row for row in cursor.fetchall()})
     return found
 
 
