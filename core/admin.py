@@ -45,6 +45,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from .links import reverse_arg
+from .paginator import IdsFirstPaginator
 
 
 def _possible(field, values):
@@ -406,6 +407,7 @@ class LongListMixin:
     (tests/test_admin.py)."""
 
     list_per_page = LIST_PER_PAGE
+    paginator = IdsFirstPaginator  # the page's rows joined to what they show, not every row found
 
     def get_changelist(self, request, **kwargs):
         return LongChangeList
