@@ -82,6 +82,52 @@ def test_the_search_reads_the_stored_text_once_and_no_desa(kims, admin_client):
     assert all("registry_kimsearchtext" in sql and "registry_desa" not in sql.split("FROM", 2)[-1] for sql in searches)
 
 
+def _searched_list(client, params) -> tuple[int, list[str]]:
+    """(the list's count, the SQL of that count) for GET /admin/registry/kim/ with `params`."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/admin/registry/kim/", params)
+    assert response.status_code == 200
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)") and "LIKE" in q["sql"]]
+    assert len(counts) == 1
+    return response.context["cl"].result_count, counts[0]
+
+
+def test_a_search_of_the_whole_register_is_counted_by_its_texts_alone(kims, admin_client):
+    """Each stored text belongs to one KIM: counting the texts found counts the KIM listed, without
+    looking each up among the KIM (2.9 -> 1.0 ms for 2,475 found on the bench)."""
+    make_kim(name="KIM Tanjung Baru", review_status=Kim.Review.WAITING)
+
+    count, sql = _searched_list(admin_client, {"q": "Tanjung"})
+
+    assert count == Kim.objects.filter(search_text__text__icontains="Tanjung").count() == 3
+    assert 'FROM "registry_kimsearchtext"' in sql and 'registry_kim"' not in sql
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": "Tanjung", "aktif": "ya"}, {"q": "Tanjung", "review_status__exact": "waiting"}]
+)
+def test_a_search_within_a_filter_is_counted_among_the_kim(kims, admin_client, params):
+    make_kim(name="KIM Tanjung Baru", review_status=Kim.Review.WAITING)
+
+    count, sql = _searched_list(admin_client, params)
+
+    assert count == (1 if "review_status__exact" in params else 2)
+    assert 'FROM "registry_kim" WHERE' in sql
+
+
+def test_a_staff_member_of_one_kabupaten_counts_only_its_kim(kims, client, diskominfo_admin):
+    """Dewi works for Kotim (62.02): a KIM of Katingan holding her word is neither listed nor counted."""
+    from ..factories import make_kabupaten
+
+    katingan = make_kecamatan(kabupaten=make_kabupaten(code="62.06", name="Kabupaten Katingan"))
+    make_kim(name="KIM Tanjung Katingan", desa=make_desa(kecamatan=katingan))
+    client.force_login(diskominfo_admin)
+
+    count, sql = _searched_list(client, {"q": "Tanjung"})
+
+    assert count == 2 and 'FROM "registry_kim"' in sql
+
+
 def test_a_short_word_without_case_is_compared_before_the_others(kims):
     sql = str(KimSearchText.objects.matching(["Jorong", "12"]).query)
 
