@@ -23,6 +23,7 @@ ONLY = sys.argv[3] if len(sys.argv) > 3 else ""
 
 from django.conf import settings  # noqa: E402
 from django.contrib.admin import ModelAdmin  # noqa: E402
+from django.core.paginator import Paginator  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.forms import Select  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -30,8 +31,10 @@ from django.test import Client  # noqa: E402
 from core import links  # noqa: E402
 from core.admin import LongChangeList, LongListMixin  # noqa: E402
 from core.cache import invalidate_pages  # noqa: E402
+from core.paginator import IdsFirstPaginator  # noqa: E402
 from core.search import contains_lookup  # noqa: E402
 from coverage import queries  # noqa: E402
+from registry.admin import KimAdmin  # noqa: E402
 from registry.filters import QuickSelect  # noqa: E402
 from registry.models import KimSearchTextQuerySet  # noqa: E402
 
@@ -58,6 +61,10 @@ def switch(name: str, on: bool):
         )
     elif name == "links from one reverse":  # without a stand-in, reverse_arg is Django's reverse()
         links._around = TRICK_AROUND if on else (lambda *_key: None)
+    elif name == "admin pages by ids first":
+        LongListMixin.paginator = IdsFirstPaginator if on else Paginator
+    elif name == "admin count by search texts":
+        KimAdmin.get_paginator = TRICK_PAGINATOR if on else ModelAdmin.get_paginator
 
 
 TRICK_CACHE, QUICK_RENDER, TRICK_CHECKBOX = queries._coverage_sql, QuickSelect.render, LongListMixin.action_checkbox
@@ -65,6 +72,7 @@ TRICK_CHANGELIST = LongListMixin.get_changelist
 TRICK_AROUND = links._around
 TRICK_ROWS = LongChangeList.result_rows
 TRICK_HOLDING = KimSearchTextQuerySet._holding
+TRICK_PAGINATOR = KimAdmin.get_paginator
 CASES = [
     ("lru_cache of compiled SQL", "32.01", "/", "public"),
     ("lru_cache of compiled SQL", "32.01", "/kecamatan/32.01.01/", "public"),
@@ -83,6 +91,11 @@ CASES = [
     ("admin rows by column", "62.02", "/admin/coverage/outreachevent/?status=planned&kecamatan=62.02.04", "admin"),
     ("short grams index", "62.02", "/admin/registry/kim/?q=Bench+12", "admin"),
     ("short grams index", "62.02", "/admin/registry/kim/?q=bench+1234", "admin"),
+    ("admin pages by ids first", "62.02", "/admin/registry/kim/?q=Bench+12", "admin"),
+    ("admin pages by ids first", "62.02", "/admin/registry/kim/?q=sungai", "admin"),
+    ("admin pages by ids first", "62.02", "/admin/registry/kim/?aktif=ya&kecamatan=62.02.04", "admin"),
+    ("admin count by search texts", "62.02", "/admin/registry/kim/?q=Bench+12", "admin"),
+    ("admin count by search texts", "62.02", "/admin/registry/kim/?q=sungai", "admin"),
     ("links from one reverse", "32.01", "/kim/", "public"),
     ("links from one reverse", "32.01", "/kecamatan/32.01.01/", "public"),
     ("links from one reverse", "32.01", "/", "public"),
