@@ -87,13 +87,13 @@ def staff_inbox(*, user, on: date) -> list[InboxItem]:
         (
             "kim_quiet",
             _("KIM vakum (tanpa aktivitas atau kegiatan tercatat)"),
-            for_staff(Kim.objects.with_vitality(on).filter(vitality_code=Vitality.QUIET), user),
+            for_staff(Kim.objects.in_vitality(on, Vitality.QUIET), user),
             _url("admin:registry_kim_changelist", vitalitas=Vitality.QUIET),
         ),
         (
             "kim_sk_ended",
             _("KIM yang masa bakti SK-nya berakhir (perlu SK baru)"),
-            for_staff(Kim.objects.with_vitality(on).filter(vitality_code=Vitality.SK_ENDED), user),
+            for_staff(Kim.objects.in_vitality(on, Vitality.SK_ENDED), user),
             _url("admin:registry_kim_changelist", vitalitas=Vitality.SK_ENDED),
         ),
         (

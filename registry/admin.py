@@ -789,10 +789,9 @@ class VitalityFilter(admin.SimpleListFilter):
 
         today = timezone.localdate()
         if self.value() in (Vitality.QUIET, Vitality.SK_ENDED):
-            wanted = Kim.objects.with_vitality(today).filter(vitality_code=self.value())
-            return queryset.filter(pk__in=wanted.values("pk"))
+            return queryset.in_vitality(today, self.value())
         if self.value() == self.SK_SOON:
-            return queryset.filter(pk__in=Kim.objects.sk_term_ending_soon(today).values("pk"))
+            return queryset.sk_term_ending_soon(today)
         return queryset
 
 

@@ -189,8 +189,7 @@ class KimFilter(django_filters.FilterSet):
 
     def filter_vitality(self, queryset, name, value):
         """The KIM whose vitality today (registry.vitality) is the one chosen: the directory's badges."""
-        chosen = Kim.objects.with_vitality(timezone.localdate()).filter(vitality_code=self.VITALITY[value])
-        return queryset.filter(pk__in=chosen.values("pk"))
+        return queryset.in_vitality(timezone.localdate(), self.VITALITY[value])
 
     def filter_status(self, queryset, name, value):
         active = Kim.objects.active_on(timezone.localdate()).values("pk")

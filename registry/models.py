@@ -24,7 +24,7 @@ from core.review import Review, Reviewed, ReviewQuerySet
 from core.search import SEPARATOR, contains_lookup, joined
 
 from .summary import KecamatanMonth, kecamatan_months, kim_months
-from .vitality import Vitality, as_day, counts_for_coverage, last_sign_expression, vitality_expression
+from .vitality import Vitality, as_day, counts_for_coverage, last_sign_expression, vitality_expression, vitality_q
 
 SK_TERM_WARNING_DAYS = 90  # a new SK takes a community meeting and the kepala desa's signature
 
@@ -342,13 +342,17 @@ class KimQuerySet(ReviewQuerySet):
         as of `on`; read them as `kim.vitality` and `kim.last_activity`."""
         return self.annotate(vitality_code=vitality_expression(on), last_sign_of_life=last_sign_expression(on))
 
+    def in_vitality(self, on: date, *codes: str):
+        """KIM whose vitality on `on` is one of `codes` (registry.vitality.Vitality values), without
+        annotating it: the conditions of each case (`vitality_q`), which the database answers
+        through its indexes where the annotation's CASE makes it test every KIM."""
+        return self.filter(vitality_q(on, *codes))
+
     def sk_term_ending_soon(self, on: date):
         """KIM that count on `on` (active or quiet) whose board's SK term ends within
         SK_TERM_WARNING_DAYS days: time to prepare a new SK (the staff inbox, the KIM list's filter)."""
-        return self.with_vitality(on).filter(
-            vitality_code__in=[Vitality.ACTIVE, Vitality.QUIET],
-            sk_term_end__gte=on,
-            sk_term_end__lte=on + timedelta(days=SK_TERM_WARNING_DAYS),
+        return self.in_vitality(on, Vitality.ACTIVE, Vitality.QUIET).filter(
+            sk_term_end__gte=on, sk_term_end__lte=on + timedelta(days=SK_TERM_WARNING_DAYS)
         )
 
     def without_kimid(self):

@@ -1,11 +1,13 @@
 """A KIM's vitality as of a day, and what the settings let count for coverage."""
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.review import Review
 from coverage.queries import kecamatan_coverage
 from registry.models import Kim, KimActivity
 from registry.vitality import Vitality, months_before
@@ -196,6 +198,62 @@ def test_vitality_of_many_kim_costs_one_query(db, django_assert_num_queries):
     with django_assert_num_queries(1):
         values = [k.vitality for k in Kim.objects.with_vitality(date(2022, 3, 1))]
     assert values == [Vitality.ACTIVE] * 30
+
+
+CASES = [
+    (Vitality.ACTIVE,),
+    (Vitality.QUIET,),
+    (Vitality.SK_ENDED,),
+    (Vitality.INACTIVE,),
+    (Vitality.ACTIVE, Vitality.QUIET),  # the staff inbox's "SK term ending soon"
+    (Vitality.QUIET, Vitality.SK_ENDED),  # the yearly report's "needs attention"
+    (Vitality.SK_ENDED, Vitality.INACTIVE),
+]
+
+
+def test_in_vitality_finds_the_kim_the_annotation_names_whatever_they_hold(db):
+    """`in_vitality` (the cases as plain conditions) against `with_vitality` (the CASE): the same
+    KIM for every case and pair of cases, on random KIM whatever their rows hold: proposals and
+    refusals, no SK term or one long ended, inactive before or after the day, activity entries
+    waiting or accepted, before the KIM was formed, held and cancelled events, entered late."""
+    rng = random.Random(23)
+    desa = make_desa()
+    days = [date(2019, 1, 1) + timedelta(days=rng.randrange(5 * 365)) for _ in range(40)]
+    for _i in range(60):
+        formed = rng.choice(days)
+        kim = make_kim(desa=desa, formed_on=formed, entered_on=rng.choice([formed, rng.choice(days)]))
+        Kim.objects.filter(pk=kim.pk).update(  # stored as they come, whatever a form would refuse
+            review_status=rng.choice(list(Review)),
+            inactive_since=rng.choice([None, None, rng.choice(days)]),
+            sk_term_end=rng.choice([None, rng.choice(days), date(2030, 1, 1)]),
+        )
+        for _ in range(rng.randrange(3)):
+            KimActivity.objects.create(
+                kim=kim, date=rng.choice(days), kind=KimActivity.Kind.MEETING, review_status=rng.choice(list(Review))
+            )
+        if rng.random() < 0.3:
+            make_event(desa=desa, kims=[kim], starts_at=rng.choice(days), status=rng.choice(["held", "cancelled"]))
+
+    met = set()
+    for on in [*rng.sample(days, 8), date(2026, 12, 7)]:
+        named = dict(Kim.objects.with_vitality(on).values_list("pk", "vitality_code"))
+        met |= set(named.values())
+        for codes in CASES:
+            found = set(Kim.objects.in_vitality(on, *codes).values_list("pk", flat=True))
+            assert found == {pk for pk, code in named.items() if code in codes}, (on, codes)
+    assert met == set(Vitality)  # every case met on some day
+
+
+def test_the_inbox_counts_kim_by_their_vitality_without_working_it_out_for_each(db):
+    """The SK cases need no search of the activity log or the events (a national inbox: 390 -> 15 ms)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        Kim.objects.in_vitality(date(2026, 12, 7), Vitality.SK_ENDED).count()
+        Kim.objects.sk_term_ending_soon(date(2026, 12, 7)).count()
+
+    assert all("registry_kimactivity" not in q["sql"] and "CASE" not in q["sql"] for q in ctx.captured_queries)
 
 
 def test_staff_log_an_activity_on_the_kim_page_and_are_recorded_as_its_author(staff_client, staff):
